@@ -1,0 +1,486 @@
+// Image decoding (OpenCV) and OFA's preprocessing: PIL-compatible antialiased bicubic resize,
+// then ToTensor + Normalize. See docs/image-preprocessing.md for the PIL comparison.
+
+#include "mue/image.hpp"
+
+#include "mue/errors.hpp"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+
+namespace mue {
+namespace {
+
+constexpr std::size_t kChannels = 3;  // RGB
+constexpr const char* kUndecodable = "not a decodable image (PNG, JPEG, BMP, TIFF, WebP, ...)";
+
+// cv::imdecode takes the encoded bytes as an int-sized matrix.
+constexpr std::size_t kMaxEncodedBytes = INT_MAX;
+constexpr std::size_t kReadChunkBytes = std::size_t{1} << 20;
+
+[[noreturn]] void fail(std::string_view source, const std::string& what) {
+    throw InputError(std::string(source) + ": " + what);
+}
+
+// ---- header sniffing: refuse huge images before the decoder allocates them ----------------------
+
+struct Dimensions {
+    std::int64_t width = 0;
+    std::int64_t height = 0;
+};
+
+[[nodiscard]] std::uint32_t be16(const std::uint8_t* p) { return (std::uint32_t{p[0]} << 8) | p[1]; }
+[[nodiscard]] std::uint32_t be32(const std::uint8_t* p) { return (be16(p) << 16) | be16(p + 2); }
+[[nodiscard]] std::uint32_t le16(const std::uint8_t* p) { return (std::uint32_t{p[1]} << 8) | p[0]; }
+[[nodiscard]] std::uint32_t le24(const std::uint8_t* p) { return (std::uint32_t{p[2]} << 16) | le16(p); }
+[[nodiscard]] std::uint32_t le32(const std::uint8_t* p) { return (le16(p + 2) << 16) | le16(p); }
+
+[[nodiscard]] bool starts_with(const std::uint8_t* data, std::size_t size, std::size_t offset,
+                               std::string_view magic) {
+    return size >= offset + magic.size() &&
+           std::equal(magic.begin(), magic.end(), data + offset,
+                      [](char m, std::uint8_t b) { return static_cast<std::uint8_t>(m) == b; });
+}
+
+// PNG: 8-byte signature, then the IHDR chunk (length, "IHDR", big-endian width and height).
+[[nodiscard]] std::optional<Dimensions> png_dimensions(const std::uint8_t* data, std::size_t size) {
+    constexpr std::size_t kIhdrType = 12;
+    constexpr std::size_t kIhdrWidth = 16;
+    constexpr std::size_t kIhdrHeight = 20;
+    if (!starts_with(data, size, 0, "\x89PNG\r\n\x1a\n") || !starts_with(data, size, kIhdrType, "IHDR") ||
+        size < kIhdrHeight + 4) {
+        return std::nullopt;
+    }
+    return Dimensions{be32(data + kIhdrWidth), be32(data + kIhdrHeight)};
+}
+
+// JPEG: walk the marker segments up to the first SOFn frame header (precision, height, width).
+[[nodiscard]] std::optional<Dimensions> jpeg_dimensions(const std::uint8_t* data, std::size_t size) {
+    constexpr std::uint8_t kMarkerPrefix = 0xFF;
+    constexpr std::uint8_t kSoi = 0xD8;
+    constexpr std::uint8_t kEoi = 0xD9;
+    constexpr std::uint8_t kSos = 0xDA;
+    constexpr std::uint8_t kTem = 0x01;
+    constexpr std::uint8_t kRst0 = 0xD0;
+    constexpr std::uint8_t kRst7 = 0xD7;
+    constexpr std::uint8_t kSof0 = 0xC0;
+    constexpr std::uint8_t kSof15 = 0xCF;
+    constexpr std::uint8_t kDht = 0xC4;  // C4, C8 and CC share the SOF range but are not frames
+    constexpr std::uint8_t kJpg = 0xC8;
+    constexpr std::uint8_t kDac = 0xCC;
+    constexpr std::size_t kSofHeight = 3;  // offsets from the segment's length field
+    constexpr std::size_t kSofWidth = 5;
+
+    if (size < 4 || data[0] != kMarkerPrefix || data[1] != kSoi) {
+        return std::nullopt;
+    }
+    std::size_t pos = 2;
+    while (pos < size && data[pos] == kMarkerPrefix) {
+        while (pos < size && data[pos] == kMarkerPrefix) {
+            ++pos;  // a marker may be preceded by any number of fill bytes
+        }
+        if (pos >= size) {
+            return std::nullopt;
+        }
+        const std::uint8_t marker = data[pos++];
+        if (marker == kTem || marker == kSoi || (marker >= kRst0 && marker <= kRst7)) {
+            continue;  // markers without a segment
+        }
+        if (marker == kSos || marker == kEoi || pos + 2 > size) {
+            return std::nullopt;
+        }
+        const std::size_t length = be16(data + pos);
+        const bool is_frame = marker >= kSof0 && marker <= kSof15 && marker != kDht && marker != kJpg &&
+                              marker != kDac;
+        if (is_frame) {
+            if (pos + kSofWidth + 2 > size) {
+                return std::nullopt;
+            }
+            return Dimensions{be16(data + pos + kSofWidth), be16(data + pos + kSofHeight)};
+        }
+        if (length < 2) {
+            return std::nullopt;
+        }
+        pos += length;
+    }
+    return std::nullopt;  // malformed: the decoder will say so
+}
+
+// BMP: "BM", then the DIB header; a negative height means top-down rows.
+[[nodiscard]] std::optional<Dimensions> bmp_dimensions(const std::uint8_t* data, std::size_t size) {
+    constexpr std::size_t kDibSize = 14;
+    constexpr std::size_t kDibWidth = 18;
+    constexpr std::uint32_t kCoreHeaderSize = 12;  // OS/2 BITMAPCOREHEADER: 16-bit dimensions
+    if (!starts_with(data, size, 0, "BM") || size < kDibWidth + 8) {
+        return std::nullopt;
+    }
+    if (le32(data + kDibSize) == kCoreHeaderSize) {
+        return Dimensions{le16(data + kDibWidth), le16(data + kDibWidth + 2)};
+    }
+    const auto width = static_cast<std::int32_t>(le32(data + kDibWidth));
+    const auto height = static_cast<std::int32_t>(le32(data + kDibWidth + 4));
+    return Dimensions{std::abs(std::int64_t{width}), std::abs(std::int64_t{height})};
+}
+
+// WebP: only the extended (VP8X) header can describe a canvas above the limit; it stores width - 1
+// and height - 1 in 24 bits each. Simple VP8 / VP8L headers are capped at 16384 x 16384.
+[[nodiscard]] std::optional<Dimensions> webp_dimensions(const std::uint8_t* data, std::size_t size) {
+    constexpr std::size_t kCanvasWidth = 24;
+    constexpr std::size_t kCanvasHeight = 27;
+    if (!starts_with(data, size, 0, "RIFF") || !starts_with(data, size, 8, "WEBPVP8X") ||
+        size < kCanvasHeight + 3) {
+        return std::nullopt;
+    }
+    return Dimensions{std::int64_t{le24(data + kCanvasWidth)} + 1, std::int64_t{le24(data + kCanvasHeight)} + 1};
+}
+
+[[nodiscard]] std::optional<Dimensions> header_dimensions(const std::uint8_t* data, std::size_t size) {
+    for (const auto sniff : {png_dimensions, jpeg_dimensions, bmp_dimensions, webp_dimensions}) {
+        if (const auto dimensions = sniff(data, size)) {
+            return dimensions;
+        }
+    }
+    return std::nullopt;
+}
+
+void check_pixel_count(const Dimensions& dimensions, std::string_view source) {
+    const bool too_many = dimensions.width > 0 && dimensions.height > kMaxImagePixels / dimensions.width;
+    if (too_many) {
+        fail(source, "image is " + std::to_string(dimensions.width) + " x " + std::to_string(dimensions.height) +
+                         " pixels, above the limit of " + std::to_string(kMaxImagePixels) + " pixels");
+    }
+}
+
+// ---- decoded matrix -> RgbImage -------------------------------------------------------------------
+
+[[nodiscard]] std::uint8_t to_8bit(std::uint8_t value) { return value; }
+
+// Rounded value / 257, which maps 0..65535 onto 0..255 exactly at both ends.
+[[nodiscard]] std::uint8_t to_8bit(std::uint16_t value) {
+    constexpr unsigned kScale = 257;
+    return static_cast<std::uint8_t>((value + kScale / 2) / kScale);
+}
+
+template <typename Sample>
+[[nodiscard]] RgbImage interleave_rgb(const cv::Mat& decoded) {
+    RgbImage image;
+    image.width = decoded.cols;
+    image.height = decoded.rows;
+    image.rgb.resize(static_cast<std::size_t>(decoded.cols) * static_cast<std::size_t>(decoded.rows) *
+                     kChannels);
+    const auto channels = static_cast<std::size_t>(decoded.channels());
+    std::uint8_t* out = image.rgb.data();
+    for (int y = 0; y < decoded.rows; ++y) {
+        const auto* in = decoded.ptr<Sample>(y);
+        for (int x = 0; x < decoded.cols; ++x, in += channels, out += kChannels) {
+            if (channels < kChannels) {  // grey, or grey + alpha: alpha is dropped
+                out[0] = out[1] = out[2] = to_8bit(in[0]);
+            } else {  // OpenCV's BGR or BGRA order; alpha is dropped, not composited (as PIL does)
+                out[0] = to_8bit(in[2]);
+                out[1] = to_8bit(in[1]);
+                out[2] = to_8bit(in[0]);
+            }
+        }
+    }
+    return image;
+}
+
+[[nodiscard]] RgbImage to_rgb(const cv::Mat& decoded, std::string_view source) {
+    switch (decoded.depth()) {
+    case CV_8U:
+        return interleave_rgb<std::uint8_t>(decoded);
+    case CV_16U:
+        return interleave_rgb<std::uint16_t>(decoded);
+    case CV_32F:
+    case CV_64F:
+        // Float images have no agreed range ([0, 1]? HDR radiance?); guessing would feed the model
+        // silently wrong pixels.
+        fail(source, "floating-point images are not supported; convert it to 8- or 16-bit");
+    default:
+        fail(source, "signed-integer images are not supported; convert it to 8- or 16-bit");
+    }
+}
+
+[[nodiscard]] std::vector<char> read_file(const std::filesystem::path& path, std::string_view source) {
+    std::error_code error;
+    const auto status = std::filesystem::status(path, error);
+    if (status.type() == std::filesystem::file_type::not_found) {
+        fail(source, "no such file");
+    }
+    if (error) {
+        fail(source, "cannot be accessed (" + error.message() + ")");
+    }
+    if (std::filesystem::is_directory(status)) {
+        fail(source, "is a directory, not an image file");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        fail(source, "cannot be opened for reading");
+    }
+    // Chunked reads also work for pipes and files whose size changes while they are read.
+    std::vector<char> bytes;
+    while (in) {
+        const std::size_t old_size = bytes.size();
+        bytes.resize(old_size + kReadChunkBytes);
+        in.read(bytes.data() + old_size, static_cast<std::streamsize>(kReadChunkBytes));
+        bytes.resize(old_size + static_cast<std::size_t>(in.gcount()));
+        if (bytes.size() > kMaxEncodedBytes) {
+            fail(source, "file is larger than " + std::to_string(kMaxEncodedBytes) + " bytes, too large to decode");
+        }
+    }
+    if (in.bad()) {
+        fail(source, "read error");
+    }
+    return bytes;
+}
+
+// ---- PIL-compatible resampling --------------------------------------------------------------------
+
+// Keys' cubic convolution kernel with a = -0.5 (PIL's BICUBIC), written as PIL evaluates it so that
+// the double weights, and therefore the fixed-point ones, are bit-identical.
+constexpr double kCubicA = -0.5;
+constexpr double kCubicSupport = 2.0;
+
+[[nodiscard]] double cubic_kernel(double x) {
+    x = std::fabs(x);
+    if (x < 1.0) {
+        return ((kCubicA + 2.0) * x - (kCubicA + 3.0)) * x * x + 1.0;
+    }
+    if (x < 2.0) {
+        return (((x - 5.0) * x + 8.0) * x - 4.0) * kCubicA;
+    }
+    return 0.0;
+}
+
+// PIL's 8-bit path uses 22 fractional bits: 8 bits of sample times weights whose absolute sum can
+// exceed 1 still fit a 32-bit accumulator. Sums are accumulated in 64 bits here anyway.
+constexpr int kPrecisionBits = 32 - 8 - 2;
+constexpr double kFixedOne = static_cast<double>(std::int64_t{1} << kPrecisionBits);
+constexpr std::int64_t kFixedHalf = std::int64_t{1} << (kPrecisionBits - 1);
+constexpr std::int64_t kMaxLevel = 255;
+
+// Rounds half away from zero exactly as PIL's (int)(w * one +- 0.5) does, including its
+// double-rounding of the addition.
+[[nodiscard]] std::int32_t to_fixed(double weight) {
+    const double scaled = weight * kFixedOne;
+    return static_cast<std::int32_t>(weight < 0.0 ? scaled - 0.5 : scaled + 0.5);
+}
+
+// Accumulators start at kFixedHalf, so the shift rounds to nearest; out-of-range results (the
+// kernel's negative lobes overshoot near edges) clamp to 0..255.
+[[nodiscard]] std::uint8_t from_fixed(std::int64_t accumulator) {
+    if (accumulator <= 0) {
+        return 0;
+    }
+    return static_cast<std::uint8_t>(std::min(accumulator >> kPrecisionBits, kMaxLevel));
+}
+
+// Contributions of the input samples to each output sample along one axis.
+struct Taps {
+    std::vector<int> first;               // first input index per output index
+    std::vector<int> count;               // number of input samples per output index
+    int stride = 0;                       // largest count; row length of `weights`
+    std::vector<std::int32_t> weights;    // fixed-point, normalised to sum to one per output
+};
+
+[[nodiscard]] Taps compute_taps(int in_size, int out_size) {
+    const double scale = static_cast<double>(in_size) / out_size;
+    // When shrinking, the kernel is stretched over `scale` input pixels: that is the antialiasing.
+    const double filter_scale = std::max(scale, 1.0);
+    const double support = kCubicSupport * filter_scale;
+    const double inverse_filter_scale = 1.0 / filter_scale;
+
+    Taps taps;
+    taps.first.resize(static_cast<std::size_t>(out_size));
+    taps.count.resize(static_cast<std::size_t>(out_size));
+    // PIL centres output pixel i at (i + 0.5) * scale in input coordinates.
+    const auto center_of = [scale](std::size_t i) { return (static_cast<double>(i) + 0.5) * scale; };
+    for (std::size_t i = 0; i < taps.first.size(); ++i) {
+        const double center = center_of(i);
+        // PIL rounds the window ends by +0.5 and truncation, then clips them to the image.
+        const int first = std::max(static_cast<int>(center - support + 0.5), 0);
+        const int end = std::min(static_cast<int>(center + support + 0.5), in_size);
+        taps.first[i] = first;
+        taps.count[i] = end - first;
+        taps.stride = std::max(taps.stride, end - first);
+    }
+
+    const auto stride = static_cast<std::size_t>(taps.stride);
+    taps.weights.assign(taps.first.size() * stride, 0);
+    std::vector<double> raw(stride);
+    for (std::size_t i = 0; i < taps.first.size(); ++i) {
+        const double center = center_of(i);
+        const auto count = static_cast<std::size_t>(taps.count[i]);
+        double total = 0.0;
+        for (std::size_t k = 0; k < count; ++k) {
+            const int source = taps.first[i] + static_cast<int>(k);
+            raw[k] = cubic_kernel((source - center + 0.5) * inverse_filter_scale);
+            total += raw[k];
+        }
+        for (std::size_t k = 0; k < count; ++k) {
+            taps.weights[i * stride + k] = to_fixed(total != 0.0 ? raw[k] / total : raw[k]);
+        }
+    }
+    return taps;
+}
+
+[[nodiscard]] std::size_t pixel_count(int width, int height) {
+    return static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+}
+
+[[nodiscard]] RgbImage resample_horizontal(const RgbImage& in, int out_width) {
+    const Taps taps = compute_taps(in.width, out_width);
+    const auto stride = static_cast<std::size_t>(taps.stride);
+    RgbImage out{out_width, in.height, std::vector<std::uint8_t>(pixel_count(out_width, in.height) * kChannels)};
+    const std::size_t in_row = static_cast<std::size_t>(in.width) * kChannels;
+    std::uint8_t* dst = out.rgb.data();
+    for (std::size_t y = 0; y < static_cast<std::size_t>(in.height); ++y) {
+        const std::uint8_t* row = in.rgb.data() + y * in_row;
+        for (std::size_t x = 0; x < static_cast<std::size_t>(out_width); ++x, dst += kChannels) {
+            const std::uint8_t* src = row + static_cast<std::size_t>(taps.first[x]) * kChannels;
+            const std::int32_t* weights = taps.weights.data() + x * stride;
+            std::int64_t r = kFixedHalf;
+            std::int64_t g = kFixedHalf;
+            std::int64_t b = kFixedHalf;
+            for (int k = 0; k < taps.count[x]; ++k, src += kChannels) {
+                r += std::int64_t{src[0]} * weights[k];
+                g += std::int64_t{src[1]} * weights[k];
+                b += std::int64_t{src[2]} * weights[k];
+            }
+            dst[0] = from_fixed(r);
+            dst[1] = from_fixed(g);
+            dst[2] = from_fixed(b);
+        }
+    }
+    return out;
+}
+
+[[nodiscard]] RgbImage resample_vertical(const RgbImage& in, int out_height) {
+    const Taps taps = compute_taps(in.height, out_height);
+    const auto stride = static_cast<std::size_t>(taps.stride);
+    RgbImage out{in.width, out_height, std::vector<std::uint8_t>(pixel_count(in.width, out_height) * kChannels)};
+    const std::size_t row_length = static_cast<std::size_t>(in.width) * kChannels;
+    // Whole rows at a time keep the inner loop over contiguous memory.
+    std::vector<std::int64_t> sums(row_length);
+    for (std::size_t y = 0; y < static_cast<std::size_t>(out_height); ++y) {
+        std::fill(sums.begin(), sums.end(), kFixedHalf);
+        const std::int32_t* weights = taps.weights.data() + y * stride;
+        for (int k = 0; k < taps.count[y]; ++k) {
+            const std::uint8_t* src = in.rgb.data() + static_cast<std::size_t>(taps.first[y] + k) * row_length;
+            for (std::size_t i = 0; i < row_length; ++i) {
+                sums[i] += std::int64_t{src[i]} * weights[k];
+            }
+        }
+        std::uint8_t* dst = out.rgb.data() + y * row_length;
+        std::transform(sums.begin(), sums.end(), dst, from_fixed);
+    }
+    return out;
+}
+
+void check_normalization(const ImageNormalization& norm) {
+    if (norm.size <= 0) {
+        throw InputError("image normalization: size must be positive, got " + std::to_string(norm.size));
+    }
+    if (std::int64_t{norm.size} * norm.size > kMaxImagePixels) {
+        throw InputError("image normalization: size " + std::to_string(norm.size) + " is above the limit of " +
+                         std::to_string(kMaxImagePixels) + " pixels per image");
+    }
+    for (std::size_t c = 0; c < kChannels; ++c) {
+        if (!std::isfinite(norm.mean[c])) {
+            throw InputError("image normalization: mean[" + std::to_string(c) + "] is not a finite number");
+        }
+        if (!std::isfinite(norm.std[c]) || norm.std[c] == 0.0f) {
+            throw InputError("image normalization: std[" + std::to_string(c) + "] must be finite and non-zero, got " +
+                             std::to_string(norm.std[c]));
+        }
+    }
+}
+
+}  // namespace
+
+RgbImage decode_image_bytes(const void* data, std::size_t size, std::string_view source_name) {
+    if (size == 0) {
+        fail(source_name, "empty (0 bytes), not an image");
+    }
+    if (data == nullptr) {
+        throw std::invalid_argument("decode_image_bytes: null data with a non-zero size");
+    }
+    if (size > kMaxEncodedBytes) {
+        fail(source_name, "more than " + std::to_string(kMaxEncodedBytes) + " bytes, too large to decode");
+    }
+    const auto* bytes = static_cast<const std::uint8_t*>(data);
+    if (const auto dimensions = header_dimensions(bytes, size)) {
+        check_pixel_count(*dimensions, source_name);
+    }
+
+    cv::Mat decoded;
+    try {
+        // IMREAD_UNCHANGED keeps 16-bit depth and alpha for us to convert, and ignores EXIF
+        // orientation, as PIL's Image.open does.
+        decoded = cv::imdecode(cv::_InputArray(bytes, static_cast<int>(size)), cv::IMREAD_UNCHANGED);
+    } catch (const cv::Exception& error) {
+        fail(source_name, std::string(kUndecodable) + " (" + error.err + ")");
+    }
+    if (decoded.empty()) {
+        fail(source_name, kUndecodable);
+    }
+    check_pixel_count({decoded.cols, decoded.rows}, source_name);
+    return to_rgb(decoded, source_name);
+}
+
+RgbImage decode_image_file(const std::filesystem::path& path) {
+    const std::string source = path.string();
+    const std::vector<char> bytes = read_file(path, source);
+    return decode_image_bytes(bytes.data(), bytes.size(), source);
+}
+
+RgbImage resize_bicubic_antialiased(const RgbImage& image, int width, int height) {
+    if (image.width <= 0 || image.height <= 0 || std::int64_t{image.width} * image.height > kMaxImagePixels ||
+        image.rgb.size() != pixel_count(image.width, image.height) * kChannels) {
+        throw std::invalid_argument(
+            "resize_bicubic_antialiased: the image is empty, above kMaxImagePixels or its size does not match its data");
+    }
+    if (width <= 0 || height <= 0 || std::int64_t{width} * height > kMaxImagePixels) {
+        throw std::invalid_argument("resize_bicubic_antialiased: target size " + std::to_string(width) + " x " +
+                                    std::to_string(height) + " is empty or above kMaxImagePixels");
+    }
+    // Horizontal pass first, each pass rounded to 8 bits, an unchanged axis skipped: PIL's order.
+    RgbImage horizontal = width != image.width ? resample_horizontal(image, width) : image;
+    return height != image.height ? resample_vertical(horizontal, height) : horizontal;
+}
+
+std::vector<float> preprocess_image(const RgbImage& image, const ImageNormalization& norm) {
+    check_normalization(norm);
+    const RgbImage resized = resize_bicubic_antialiased(image, norm.size, norm.size);
+
+    // ToTensor then Normalize, in float32 as torchvision computes them, tabulated per 8-bit level.
+    constexpr std::size_t kLevels = 256;
+    constexpr float kMaxLevelF = 255.0f;
+    std::array<std::array<float, kLevels>, kChannels> table{};
+    for (std::size_t c = 0; c < kChannels; ++c) {
+        for (std::size_t level = 0; level < kLevels; ++level) {
+            table[c][level] = (static_cast<float>(level) / kMaxLevelF - norm.mean[c]) / norm.std[c];
+        }
+    }
+
+    const std::size_t plane = pixel_count(norm.size, norm.size);
+    std::vector<float> chw(plane * kChannels);
+    for (std::size_t i = 0; i < plane; ++i) {
+        for (std::size_t c = 0; c < kChannels; ++c) {
+            chw[c * plane + i] = table[c][resized.rgb[i * kChannels + c]];
+        }
+    }
+    return chw;
+}
+
+}  // namespace mue
