@@ -1,0 +1,122 @@
+#pragma once
+// The inference engine's public face: load a model folder, run image + text requests.
+// Plain types only; LibTorch stays inside the engine's sources.
+//
+// Threading: an Engine is immutable after load(); run() may be called from any thread, and from
+// several threads at once. CancellationToken::cancel() may be called from any thread.
+
+#include "mue/image.hpp"
+#include "mue/model_config.hpp"
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mue {
+
+class CancellationToken {
+public:
+    void cancel() { cancelled_.store(true, std::memory_order_relaxed); }
+    [[nodiscard]] bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+
+private:
+    std::atomic<bool> cancelled_{false};
+};
+
+enum class Task { Caption, Entailment, Prompt };
+[[nodiscard]] std::string_view task_name(Task task);
+
+struct ModelInfo {
+    std::string model_id;
+    std::string description;
+    bool trained = false;
+    std::filesystem::path folder;
+    ArchitectureConfig arch;
+    int image_size = 0;
+    int image_tokens = 0;
+    EncoderMode encoder_mode = EncoderMode::Decomposed;
+    std::int64_t parameters = 0;
+    std::string tokenizer_format;  // "huggingface" or "ofa"
+};
+
+struct RunRequest {
+    std::filesystem::path image_path;  // used when `image` is empty
+    RgbImage image;
+    Task task = Task::Caption;
+    std::string text;                  // hypothesis (Entailment) or prompt (Prompt); unused for Caption
+    std::optional<EncoderMode> encoder_mode;  // default: the model's
+    std::optional<int> beam_size;             // default: the model's caption settings
+    std::optional<int> max_length;
+};
+
+struct AnswerScore {
+    std::string answer;   // as configured, e.g. " yes"
+    float probability = 0;  // softmax over the candidate answers at the last prompt position
+    float logit = 0;
+};
+
+// Wall time of one layer (summed over decoding steps for the decoder).
+struct LayerTiming {
+    std::string stage;  // "image_stem", "encoder.image", "encoder.text", "encoder.joint", "decoder"
+    int layer = 0;      // 1-based; 0 for the stem and other single stages
+    double ms = 0;
+};
+
+struct RunResult {
+    std::string prediction;             // caption / generated text, or the best answer (trimmed)
+    std::vector<int> source_ids;        // encoder text tokens (bos ... eos)
+    std::vector<int> output_ids;        // generated tokens (no bos/eos); empty for Entailment
+    std::vector<std::string> output_tokens;
+    double output_score = 0;            // length-normalised log-probability of the generation
+    std::vector<AnswerScore> answers;   // Entailment only
+    EncoderMode encoder_mode = EncoderMode::Decomposed;
+    int image_tokens = 0;
+    int text_tokens = 0;
+    int decoder_steps = 0;
+    std::vector<LayerTiming> timings;
+    double preprocess_ms = 0;
+    double total_ms = 0;
+};
+
+class Engine {
+public:
+    // Loads config.json, model.safetensors and the tokenizer files of a model folder. Throws
+    // InputError naming the file and field on anything missing or malformed.
+    [[nodiscard]] static Engine load(const std::filesystem::path& model_folder);
+
+    Engine(Engine&&) noexcept;
+    Engine& operator=(Engine&&) noexcept;
+    ~Engine();
+
+    [[nodiscard]] const ModelInfo& info() const;
+    [[nodiscard]] const ModelConfig& config() const;
+
+    // One request. Throws InputError for bad input, Cancelled when `cancel` is set (checked
+    // between layers).
+    [[nodiscard]] RunResult run(const RunRequest& request, const CancellationToken* cancel = nullptr) const;
+    // Several requests of the same task as one batch; results equal one-by-one runs.
+    [[nodiscard]] std::vector<RunResult> run_batch(const std::vector<RunRequest>& requests,
+                                                   const CancellationToken* cancel = nullptr) const;
+
+private:
+    struct Impl;
+    explicit Engine(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// LibTorch's intra-op thread count for this process (all engines share it).
+void set_intra_op_threads(int threads);
+[[nodiscard]] int intra_op_threads();
+
+// Writes a complete model folder with seeded random weights for `config` plus a small
+// byte-level BPE vocabulary (vocab.json + merges.txt) covering the task prompts. The model is
+// labelled untrained (config.trained = false); its outputs carry no meaning.
+void write_random_model(const std::filesystem::path& folder, ModelConfig config, std::uint64_t seed);
+// The architecture of the embedded default model until a trained one ships.
+[[nodiscard]] ModelConfig default_random_model_config();
+
+}  // namespace mue

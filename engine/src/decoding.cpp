@@ -1,0 +1,208 @@
+#include "decoding.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace mue::detail {
+namespace {
+
+constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+
+// Tokens that would repeat an n-gram already in `history` (fairseq's NGramRepeatBlock).
+std::vector<int> banned_by_ngram(const std::vector<int>& history, int n) {
+    std::vector<int> banned;
+    const auto len = static_cast<int>(history.size());
+    if (n <= 0 || len < n - 1 || len < 1) return banned;
+    const auto tail_start = history.end() - (n - 1);
+    for (int i = 0; i + n <= len; ++i) {
+        if (std::equal(tail_start, history.end(), history.begin() + i)) {
+            banned.push_back(history[static_cast<std::size_t>(i + n - 1)]);
+        }
+    }
+    return banned;
+}
+
+// Log-probabilities for the next token of every row, with fairseq's constraints applied.
+torch::Tensor next_token_lprobs(const OfaModel& model, DecoderRun& run, const std::vector<std::vector<int>>& history,
+                                int step, const SearchOptions& options, RunContext& context) {
+    std::vector<std::int64_t> last;
+    last.reserve(history.size());
+    for (const auto& h : history) last.push_back(h.back());
+    run.begin_step(torch::tensor(last, torch::kLong).unsqueeze(1));
+    run_decoder_layers(run, context);
+    auto lprobs = torch::log_softmax(model.logits(run.hidden()).squeeze(1), -1).contiguous();
+    lprobs.select(1, options.pad).fill_(kNegInf);
+    if (step < options.min_length) lprobs.select(1, options.eos).fill_(kNegInf);
+    if (step >= options.max_length) {
+        const auto eos_column = lprobs.select(1, options.eos).clone();
+        lprobs.fill_(kNegInf);
+        lprobs.select(1, options.eos).copy_(eos_column);
+    }
+    auto acc = lprobs.accessor<float, 2>();
+    for (std::size_t row = 0; row < history.size(); ++row) {
+        for (const int token : banned_by_ngram(history[row], options.no_repeat_ngram_size)) {
+            acc[static_cast<std::int64_t>(row)][token] = kNegInf;
+        }
+    }
+    return lprobs;
+}
+
+double normalised(double score, std::size_t tokens_with_eos, double length_penalty) {
+    return score / std::pow(static_cast<double>(tokens_with_eos), length_penalty);
+}
+
+}  // namespace
+
+void run_decoder_layers(DecoderRun& run, RunContext& context) {
+    while (!run.step_finished()) {
+        context.layer("decoder", run.layers_done() + 1, [&] { run.step_layer(); });
+    }
+}
+
+std::vector<Hypothesis> greedy_search(const OfaModel& model, const EncoderOutput& encoder,
+                                      const SearchOptions& options, RunContext& context) {
+    const auto rows = static_cast<std::size_t>(encoder.states.size(0));
+    DecoderRun run = model.decoder(encoder);
+    std::vector<std::vector<int>> history(rows, std::vector<int>{options.bos});
+    std::vector<double> score(rows, 0.0);
+    std::vector<Hypothesis> result(rows);
+    std::vector<bool> done(rows, false);
+    for (int step = 0; step <= options.max_length; ++step) {
+        const auto lprobs = next_token_lprobs(model, run, history, step, options, context);
+        const auto best = std::get<1>(lprobs.max(1));
+        bool all_done = true;
+        for (std::size_t r = 0; r < rows; ++r) {
+            if (done[r]) continue;
+            const int token = static_cast<int>(best[static_cast<std::int64_t>(r)].item<std::int64_t>());
+            score[r] += lprobs[static_cast<std::int64_t>(r)][token].item<float>();
+            history[r].push_back(token);
+            if (token == options.eos) {
+                done[r] = true;
+                result[r].tokens.assign(history[r].begin() + 1, history[r].end() - 1);
+                result[r].score = normalised(score[r], history[r].size() - 1, options.length_penalty);
+            } else {
+                all_done = false;
+            }
+        }
+        if (all_done) break;
+    }
+    return result;
+}
+
+std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& encoder,
+                                    const SearchOptions& options, RunContext& context) {
+    const std::int64_t examples = encoder.states.size(0);
+    const std::int64_t beams = options.beam_size;
+    const auto vocab = model.config().arch.vocab_size;
+
+    // Every example starts with `beams` identical rows; only the first is expanded at step 0.
+    DecoderRun run = model.decoder(encoder);
+    run.select_rows(torch::arange(examples, torch::kLong).repeat_interleave(beams));
+    std::vector<std::vector<int>> history(static_cast<std::size_t>(examples * beams), std::vector<int>{options.bos});
+    std::vector<double> beam_score(history.size(), 0.0);
+    std::vector<std::vector<Hypothesis>> finished(static_cast<std::size_t>(examples));
+    std::vector<bool> done(static_cast<std::size_t>(examples), false);
+
+    for (int step = 0; step <= options.max_length; ++step) {
+        const auto lprobs = next_token_lprobs(model, run, history, step, options, context);
+        std::vector<std::int64_t> next_rows;
+        std::vector<std::vector<int>> next_history;
+        std::vector<double> next_score;
+        for (std::int64_t b = 0; b < examples; ++b) {
+            const auto ub = static_cast<std::size_t>(b);
+            const std::int64_t first_row = b * beams;
+            if (done[ub]) {
+                // Keep the rows of finished examples so row indices stay aligned; their output is ignored.
+                for (std::int64_t k = 0; k < beams; ++k) {
+                    next_rows.push_back(first_row + k);
+                    next_history.push_back(history[static_cast<std::size_t>(first_row + k)]);
+                    next_score.push_back(beam_score[static_cast<std::size_t>(first_row + k)]);
+                }
+                continue;
+            }
+            const std::int64_t live = step == 0 ? 1 : beams;
+            std::vector<double> base(static_cast<std::size_t>(live));
+            for (std::int64_t k = 0; k < live; ++k) base[static_cast<std::size_t>(k)] = beam_score[static_cast<std::size_t>(first_row + k)];
+            const auto candidates = lprobs.narrow(0, first_row, live).to(torch::kFloat64) +
+                                    torch::tensor(base, torch::kFloat64).unsqueeze(1);
+            const auto top = candidates.flatten().topk(std::min<std::int64_t>(2 * beams, live * vocab));
+            const auto top_scores = std::get<0>(top);
+            const auto top_index = std::get<1>(top);
+            std::int64_t kept = 0;
+            for (std::int64_t c = 0; c < top_scores.size(0) && kept < beams; ++c) {
+                const double s = top_scores[c].item<double>();
+                if (std::isinf(s)) break;
+                const std::int64_t flat = top_index[c].item<std::int64_t>();
+                const std::int64_t row = first_row + flat / vocab;
+                const int token = static_cast<int>(flat % vocab);
+                const auto& h = history[static_cast<std::size_t>(row)];
+                if (token == options.eos) {
+                    // fairseq finalises eos only among the first `beams` candidates.
+                    if (c < beams && finished[ub].size() < static_cast<std::size_t>(beams)) {
+                        finished[ub].push_back({std::vector<int>(h.begin() + 1, h.end()),
+                                                normalised(s, h.size(), options.length_penalty)});
+                    }
+                    continue;
+                }
+                next_rows.push_back(row);
+                auto extended = h;
+                extended.push_back(token);
+                next_history.push_back(std::move(extended));
+                next_score.push_back(s);
+                ++kept;
+            }
+            if (finished[ub].size() >= static_cast<std::size_t>(beams) || kept < beams) {
+                done[ub] = true;
+                // Pad to `beams` rows so later examples keep their row offsets.
+                while (kept < beams) {
+                    next_rows.push_back(first_row);
+                    next_history.push_back(history[static_cast<std::size_t>(first_row)]);
+                    next_score.push_back(beam_score[static_cast<std::size_t>(first_row)]);
+                    ++kept;
+                }
+                next_rows.resize(static_cast<std::size_t>((b + 1) * beams));
+                next_history.resize(static_cast<std::size_t>((b + 1) * beams));
+                next_score.resize(static_cast<std::size_t>((b + 1) * beams));
+            }
+        }
+        if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) break;
+        run.select_rows(torch::tensor(next_rows, torch::kLong));
+        history = std::move(next_history);
+        beam_score = std::move(next_score);
+    }
+
+    std::vector<Hypothesis> best(static_cast<std::size_t>(examples));
+    for (std::size_t b = 0; b < finished.size(); ++b) {
+        const auto it = std::max_element(finished[b].begin(), finished[b].end(),
+                                         [](const Hypothesis& x, const Hypothesis& y) { return x.score < y.score; });
+        if (it != finished[b].end()) best[b] = *it;
+    }
+    return best;
+}
+
+torch::Tensor last_position_logits(const OfaModel& model, const EncoderOutput& encoder,
+                                   const std::vector<std::vector<int>>& prompts, int pad, RunContext& context) {
+    const auto rows = static_cast<std::int64_t>(prompts.size());
+    std::size_t longest = 0;
+    for (const auto& p : prompts) longest = std::max(longest, p.size());
+    auto tokens = torch::full({rows, static_cast<std::int64_t>(longest)}, pad, torch::kLong);
+    auto padding = torch::ones({rows, static_cast<std::int64_t>(longest)}, torch::kBool);
+    std::vector<std::int64_t> last(prompts.size());
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const auto& p = prompts[static_cast<std::size_t>(r)];
+        const auto n = static_cast<std::int64_t>(p.size());
+        tokens[r].narrow(0, 0, n).copy_(torch::tensor(std::vector<std::int64_t>(p.begin(), p.end()), torch::kLong));
+        padding[r].narrow(0, 0, n).fill_(false);
+        last[static_cast<std::size_t>(r)] = n - 1;
+    }
+    DecoderRun run = model.decoder(encoder);
+    run.begin_step(tokens, padding);
+    run_decoder_layers(run, context);
+    const auto index = torch::tensor(last, torch::kLong);
+    const auto hidden = run.hidden().index({torch::arange(rows), index});  // [B, D]
+    return model.logits(hidden);
+}
+
+}  // namespace mue::detail

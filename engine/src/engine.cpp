@@ -1,0 +1,290 @@
+#include "mue/engine.hpp"
+
+#include "decoding.hpp"
+#include "mue/errors.hpp"
+#include "mue/safetensors.hpp"
+#include "mue/tokenizer.hpp"
+#include "ofa_model.hpp"
+#include "run_context.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+namespace mue {
+namespace {
+
+constexpr const char* kConfigFile = "config.json";
+constexpr const char* kWeightsFile = "model.safetensors";
+constexpr const char* kHypothesisField = "{hypothesis}";
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::string trim(std::string s) {
+    const auto not_space = [](unsigned char c) { return std::isspace(c) == 0; };
+    s.erase(s.begin(), std::find_if(s.begin(), s.end(), not_space));
+    s.erase(std::find_if(s.rbegin(), s.rend(), not_space).base(), s.end());
+    return s;
+}
+
+// OFA removes Python's string.punctuation from generated captions.
+std::string strip_ascii_punctuation(std::string s) {
+    s.erase(std::remove_if(s.begin(), s.end(), [](unsigned char c) { return std::ispunct(c) != 0; }), s.end());
+    return s;
+}
+
+}  // namespace
+
+std::string_view task_name(Task task) {
+    switch (task) {
+        case Task::Caption: return "caption";
+        case Task::Entailment: return "entailment";
+        case Task::Prompt: return "prompt";
+    }
+    return "unknown";
+}
+
+void set_intra_op_threads(int threads) {
+    if (threads < 1) throw InputError("thread count must be at least 1 (got " + std::to_string(threads) + ")");
+    torch::set_num_threads(threads);
+}
+
+int intra_op_threads() { return torch::get_num_threads(); }
+
+struct Engine::Impl {
+    ModelInfo info;
+    Tokenizer tokenizer;
+    detail::OfaModel model;
+    std::vector<int> answer_ids;
+
+    Impl(ModelInfo i, Tokenizer t, detail::OfaModel m)
+        : info(std::move(i)), tokenizer(std::move(t)), model(std::move(m)) {}
+
+    [[nodiscard]] const ModelConfig& config() const { return model.config(); }
+
+    [[nodiscard]] std::vector<int> source_ids(const RunRequest& request) const;
+    [[nodiscard]] torch::Tensor pixels(const std::vector<RunRequest>& requests) const;
+};
+
+std::vector<int> Engine::Impl::source_ids(const RunRequest& request) const {
+    const auto& c = config();
+    const auto wrap = [&](std::string_view text) {
+        std::vector<int> ids{c.special.bos};
+        const auto body = tokenizer.encode(text);
+        // Long inputs keep their beginning, as OFA truncates sources.
+        const auto keep = std::min<std::size_t>(body.size(), static_cast<std::size_t>(c.max_source_tokens - 2));
+        ids.insert(ids.end(), body.begin(), body.begin() + static_cast<std::ptrdiff_t>(keep));
+        ids.push_back(c.special.eos);
+        return ids;
+    };
+    switch (request.task) {
+        case Task::Caption:
+            return wrap(c.caption.prompt);
+        case Task::Entailment: {
+            const std::string hypothesis = clean_text(request.text, c.max_source_tokens);
+            if (hypothesis.empty()) throw InputError("hypothesis: the text is empty after clean-up");
+            std::string prompt = c.entailment.prompt;
+            prompt.replace(prompt.find(kHypothesisField), std::char_traits<char>::length(kHypothesisField), hypothesis);
+            return wrap(prompt);
+        }
+        case Task::Prompt: {
+            const std::string prompt = clean_text(request.text, c.max_source_tokens);
+            if (prompt.empty()) throw InputError("prompt: the text is empty after clean-up");
+            return wrap(" " + prompt);
+        }
+    }
+    throw std::logic_error("unknown task");
+}
+
+torch::Tensor Engine::Impl::pixels(const std::vector<RunRequest>& requests) const {
+    const auto size = config().image.size;
+    auto batch = torch::empty({static_cast<std::int64_t>(requests.size()), 3, size, size});
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        const auto& r = requests[i];
+        const RgbImage decoded = r.image.rgb.empty() ? decode_image_file(r.image_path) : RgbImage{};
+        const RgbImage& image = r.image.rgb.empty() ? decoded : r.image;
+        auto values = preprocess_image(image, config().image);
+        batch[static_cast<std::int64_t>(i)].copy_(torch::from_blob(values.data(), {3, size, size}, torch::kFloat32));
+    }
+    return batch;
+}
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+Engine::~Engine() = default;
+
+Engine Engine::load(const std::filesystem::path& model_folder) {
+    if (!std::filesystem::is_directory(model_folder)) {
+        throw InputError(model_folder.string() + ": not a model folder (expected config.json, model.safetensors and tokenizer files)");
+    }
+    ModelConfig config = ModelConfig::load(model_folder / kConfigFile);
+    Tokenizer tokenizer = Tokenizer::load(model_folder);
+    const std::string config_name = (model_folder / kConfigFile).string();
+    if (tokenizer.vocab_size() > config.arch.vocab_size) {
+        throw InputError(config_name + ": field 'architecture.vocab_size' (" + std::to_string(config.arch.vocab_size) +
+                         ") is smaller than the tokenizer's " + std::to_string(tokenizer.vocab_size()) + " ids");
+    }
+    const auto& ts = tokenizer.special();
+    const auto& cs = config.special;
+    if (ts.bos != cs.bos || ts.pad != cs.pad || ts.eos != cs.eos || ts.unk != cs.unk) {
+        throw InputError(config_name + ": field 'special_tokens' disagrees with the tokenizer's <s> <pad> </s> <unk> ids (" +
+                         std::to_string(ts.bos) + " " + std::to_string(ts.pad) + " " + std::to_string(ts.eos) + " " +
+                         std::to_string(ts.unk) + ")");
+    }
+    std::vector<int> answer_ids;
+    for (const auto& answer : config.entailment.answers) {
+        try {
+            answer_ids.push_back(tokenizer.token_id(answer));
+        } catch (const InputError& e) {
+            throw InputError(config_name + ": field 'tasks.entailment.answers': \"" + answer + "\" is not one token (" + e.what() + ")");
+        }
+    }
+
+    const SafetensorsFile file = SafetensorsFile::open(model_folder / kWeightsFile);
+    detail::Weights weights = detail::Weights::load(file, config);
+
+    ModelInfo info;
+    info.model_id = config.model_id;
+    info.description = config.description;
+    info.trained = config.trained;
+    info.folder = std::filesystem::absolute(model_folder).lexically_normal();
+    info.arch = config.arch;
+    info.image_size = config.image.size;
+    info.image_tokens = config.image_tokens();
+    info.encoder_mode = config.encoder_mode;
+    info.parameters = weights.parameter_count();
+    info.tokenizer_format = tokenizer.format() == VocabularyFormat::Ofa ? "ofa" : "huggingface";
+
+    auto impl = std::make_unique<Impl>(std::move(info), std::move(tokenizer),
+                                       detail::OfaModel(std::move(config), std::move(weights)));
+    impl->answer_ids = std::move(answer_ids);
+    return Engine(std::move(impl));
+}
+
+const ModelInfo& Engine::info() const { return impl_->info; }
+const ModelConfig& Engine::config() const { return impl_->config(); }
+
+RunResult Engine::run(const RunRequest& request, const CancellationToken* cancel) const {
+    return run_batch({request}, cancel).front();
+}
+
+std::vector<RunResult> Engine::run_batch(const std::vector<RunRequest>& requests, const CancellationToken* cancel) const {
+    if (requests.empty()) return {};
+    const Impl& m = *impl_;
+    const ModelConfig& c = m.config();
+    const Task task = requests.front().task;
+    const EncoderMode mode = requests.front().encoder_mode.value_or(c.encoder_mode);
+    for (const auto& r : requests) {
+        if (r.task != task || r.encoder_mode.value_or(c.encoder_mode) != mode || r.beam_size != requests.front().beam_size ||
+            r.max_length != requests.front().max_length) {
+            throw InputError("a batch must share task, encoder mode and decoding options");
+        }
+    }
+    const auto start = Clock::now();
+    c10::InferenceMode inference_guard;
+    detail::RunContext context(cancel);
+
+    std::vector<std::vector<int>> sources;
+    for (const auto& r : requests) sources.push_back(m.source_ids(r));
+    const torch::Tensor pixels = m.pixels(requests);
+    const double preprocess_ms = ms_since(start);
+
+    const auto rows = static_cast<std::int64_t>(requests.size());
+    std::size_t longest = 0;
+    for (const auto& s : sources) longest = std::max(longest, s.size());
+    auto tokens = torch::full({rows, static_cast<std::int64_t>(longest)}, c.special.pad, torch::kLong);
+    auto padding = torch::ones({rows, static_cast<std::int64_t>(longest)}, torch::kBool);
+    for (std::int64_t r = 0; r < rows; ++r) {
+        const auto& s = sources[static_cast<std::size_t>(r)];
+        const auto n = static_cast<std::int64_t>(s.size());
+        tokens[r].narrow(0, 0, n).copy_(torch::tensor(std::vector<std::int64_t>(s.begin(), s.end()), torch::kLong));
+        padding[r].narrow(0, 0, n).fill_(false);
+    }
+
+    torch::Tensor image_embed, text_embed;
+    context.layer("image_stem", 0, [&] { image_embed = m.model.embed_image(pixels); });
+    context.layer("text_embed", 0, [&] { text_embed = m.model.embed_text(tokens); });
+
+    detail::EncoderOutput encoder;
+    if (mode == EncoderMode::Decomposed) {
+        auto image = m.model.image_stream(image_embed);
+        auto text = m.model.text_stream(text_embed, padding);
+        while (!image.finished()) context.layer("encoder.image", image.layers_done() + 1, [&] { image.step(); });
+        while (!text.finished()) context.layer("encoder.text", text.layers_done() + 1, [&] { text.step(); });
+        encoder = m.model.encoder_output(image, text);
+    } else {
+        auto joint = m.model.joint_stream(image_embed, text_embed, padding);
+        while (!joint.finished()) context.layer("encoder.joint", joint.layers_done() + 1, [&] { joint.step(); });
+        encoder = m.model.encoder_output(joint);
+    }
+
+    std::vector<RunResult> results(requests.size());
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        results[i].source_ids = sources[i];
+        results[i].encoder_mode = mode;
+        results[i].image_tokens = static_cast<int>(image_embed.size(1));
+        results[i].text_tokens = static_cast<int>(sources[i].size());
+    }
+
+    if (task == Task::Entailment) {
+        std::vector<std::vector<int>> prompts;
+        for (const auto& s : sources) prompts.emplace_back(s.begin(), s.end() - 1);  // [bos, prompt] without eos
+        const auto logits = detail::last_position_logits(m.model, encoder, prompts, c.special.pad, context);
+        const auto candidate_logits =
+            logits.index_select(1, torch::tensor(std::vector<std::int64_t>(m.answer_ids.begin(), m.answer_ids.end()), torch::kLong));
+        const auto probabilities = torch::softmax(candidate_logits, 1);
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            auto& result = results[i];
+            const auto row = static_cast<std::int64_t>(i);
+            for (std::size_t a = 0; a < m.answer_ids.size(); ++a) {
+                const auto col = static_cast<std::int64_t>(a);
+                result.answers.push_back({c.entailment.answers[a], probabilities[row][col].item<float>(),
+                                          candidate_logits[row][col].item<float>()});
+            }
+            const auto best = std::max_element(result.answers.begin(), result.answers.end(),
+                                               [](const AnswerScore& x, const AnswerScore& y) { return x.logit < y.logit; });
+            result.prediction = trim(best->answer);
+            result.decoder_steps = 1;
+        }
+    } else {
+        detail::SearchOptions options;
+        options.beam_size = requests.front().beam_size.value_or(c.caption.beam_size);
+        options.max_length = requests.front().max_length.value_or(c.caption.max_length);
+        if (options.beam_size < 1) throw InputError("beam size must be at least 1");
+        if (options.max_length < 1 || options.max_length > c.arch.text_positions - 2) {
+            throw InputError("max length must be in [1, " + std::to_string(c.arch.text_positions - 2) + "]");
+        }
+        options.no_repeat_ngram_size = c.caption.no_repeat_ngram_size;
+        options.length_penalty = c.caption.length_penalty;
+        options.bos = c.special.bos;
+        options.pad = c.special.pad;
+        options.eos = c.special.eos;
+        const auto hypotheses = options.beam_size == 1 ? detail::greedy_search(m.model, encoder, options, context)
+                                                       : detail::beam_search(m.model, encoder, options, context);
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            auto& result = results[i];
+            result.output_ids = hypotheses[i].tokens;
+            result.output_score = hypotheses[i].score;
+            for (const int id : result.output_ids) result.output_tokens.push_back(m.tokenizer.token_text(id));
+            std::string text = m.tokenizer.decode(result.output_ids);
+            if (c.caption.strip_punctuation) text = strip_ascii_punctuation(text);
+            result.prediction = trim(text);
+            result.decoder_steps = static_cast<int>(result.output_ids.size()) + 1;
+        }
+    }
+
+    const double total_ms = ms_since(start);
+    for (auto& result : results) {
+        result.timings = context.timings();
+        result.preprocess_ms = preprocess_ms;
+        result.total_ms = total_ms;
+    }
+    return results;
+}
+
+}  // namespace mue

@@ -1,0 +1,386 @@
+#include "ofa_model.hpp"
+
+#include "mue/errors.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace mue::detail {
+namespace {
+
+constexpr double kLayerNormEps = 1e-5;  // every OFA layer norm
+constexpr std::int64_t kTextType = 0;
+constexpr std::int64_t kImageType = 1;
+
+Norm norm_or_identity(const Weights& w, const std::string& prefix, bool present) {
+    if (!present) return {};
+    return {w.get(prefix + ".weight"), w.get(prefix + ".bias")};
+}
+
+Linear linear(const Weights& w, const std::string& prefix) {
+    return {w.get(prefix + ".weight"), w.get(prefix + ".bias")};
+}
+
+Attention attention(const Weights& w, const std::string& prefix, bool scale_heads) {
+    Attention a{linear(w, prefix + ".q_proj"), linear(w, prefix + ".k_proj"), linear(w, prefix + ".v_proj"),
+                linear(w, prefix + ".out_proj"), {}};
+    if (scale_heads) a.c_attn = w.get(prefix + ".c_attn");
+    return a;
+}
+
+FeedForward feed_forward_weights(const Weights& w, const std::string& prefix, bool scale_fc) {
+    return {norm_or_identity(w, prefix + ".final_layer_norm", true), linear(w, prefix + ".fc1"),
+            linear(w, prefix + ".fc2"), norm_or_identity(w, prefix + ".ffn_layernorm", scale_fc)};
+}
+
+}  // namespace
+
+torch::Tensor token_rel_index(const torch::Tensor& relative, int bucket_size, int text_positions) {
+    const std::int64_t buckets = bucket_size;
+    const std::int64_t mid = buckets / 2;
+    const double max_position = text_positions - 2;
+    const auto abs_rel = relative.abs();
+    // OFA computes the log buckets in fp32; so do we, to land on the same rows.
+    const double log_span = std::log(std::max(max_position - 1.0, static_cast<double>(mid) + 1.0) / mid);
+    const auto log_pos =
+        (torch::ceil(torch::log(abs_rel.clamp_min(mid).to(torch::kFloat32) / static_cast<float>(mid)) /
+                     static_cast<float>(log_span) * static_cast<float>(mid - 1)) +
+         static_cast<float>(mid))
+            .to(torch::kLong);
+    const auto bucket = torch::where(abs_rel <= mid, relative, log_pos * relative.sign());
+    return (bucket + buckets - 1).clamp(0, 2 * buckets - 2);
+}
+
+torch::Tensor image_rel_index(int grid, int bucket_size) {
+    const std::int64_t b = bucket_size;
+    const auto k = torch::arange(static_cast<std::int64_t>(grid) * grid, torch::kLong);
+    const auto r = k.div(grid, "floor");
+    const auto c = k.remainder(grid);
+    const auto dr = r.unsqueeze(1) - r.unsqueeze(0);
+    const auto dc = c.unsqueeze(1) - c.unsqueeze(0);
+    return (dr + b - 1) * (2 * b - 1) + (dc + b - 1);
+}
+
+torch::Tensor Norm::operator()(const torch::Tensor& x) const {
+    if (!weight.defined()) return x;
+    return torch::layer_norm(x, {x.size(-1)}, weight, bias, kLayerNormEps);
+}
+
+// ---------------------------------------------------------------------------------------------
+// OfaModel
+
+OfaModel::OfaModel(ModelConfig config, Weights weights) : config_(std::move(config)), weights_(std::move(weights)) {
+    const auto& a = config_.arch;
+    const auto& w = weights_;
+    scaling_ = std::pow(static_cast<double>(a.head_dim()) * a.attn_scale_factor, -0.5);
+    embed_tokens_ = w.get("encoder.embed_tokens.weight");
+    type_embedding_ = w.get("encoder.type_embedding.weight");
+    layernorm_embedding_ = norm_or_identity(w, "encoder.layernorm_embedding", a.layernorm_embedding);
+    patch_layernorm_embedding_ = norm_or_identity(w, "encoder.patch_layernorm_embedding", a.patch_layernorm_embedding);
+    for (std::size_t i = 0; i < a.conv_stem.channels.size(); ++i) {
+        stem_convs_.push_back(linear(w, "encoder.embed_images.convs." + std::to_string(i)));
+    }
+    image_proj_ = linear(w, "encoder.image_proj");
+    embed_positions_ = w.get("encoder.embed_positions.weight");
+    embed_image_positions_ = w.get("encoder.embed_image_positions.weight");
+    pos_ln_ = norm_or_identity(w, "encoder.pos_ln", true);
+    image_pos_ln_ = norm_or_identity(w, "encoder.image_pos_ln", true);
+    pos_q_ = linear(w, "encoder.pos_q_linear");
+    pos_k_ = linear(w, "encoder.pos_k_linear");
+    for (int l = 0; l < a.encoder_layers; ++l) {
+        const std::string p = "encoder.layers." + std::to_string(l);
+        encoder_layers_.push_back(EncoderLayer{
+            norm_or_identity(w, p + ".self_attn_layer_norm", true), norm_or_identity(w, p + ".attn_ln", a.scale_attn),
+            attention(w, p + ".self_attn", a.scale_heads), feed_forward_weights(w, p, a.scale_fc),
+            w.get("encoder.token_rel_pos_table_list." + std::to_string(l) + ".weight"),
+            w.get("encoder.image_rel_pos_table_list." + std::to_string(l) + ".weight")});
+    }
+    encoder_norm_ = norm_or_identity(w, "encoder.layer_norm", a.normalize_before);
+
+    decoder_layernorm_embedding_ = norm_or_identity(w, "decoder.layernorm_embedding", a.layernorm_embedding);
+    decoder_embed_positions_ = w.get("decoder.embed_positions.weight");
+    decoder_pos_ln_ = norm_or_identity(w, "decoder.pos_ln", true);
+    self_pos_q_ = linear(w, "decoder.self_pos_q_linear");
+    self_pos_k_ = linear(w, "decoder.self_pos_k_linear");
+    cross_pos_q_ = linear(w, "decoder.cross_pos_q_linear");
+    cross_pos_k_ = linear(w, "decoder.cross_pos_k_linear");
+    for (int l = 0; l < a.decoder_layers; ++l) {
+        const std::string p = "decoder.layers." + std::to_string(l);
+        decoder_layers_.push_back(DecoderLayer{
+            norm_or_identity(w, p + ".self_attn_layer_norm", true), norm_or_identity(w, p + ".self_attn_ln", a.scale_attn),
+            norm_or_identity(w, p + ".encoder_attn_layer_norm", true),
+            norm_or_identity(w, p + ".cross_attn_ln", a.scale_attn), attention(w, p + ".self_attn", a.scale_heads),
+            attention(w, p + ".encoder_attn", a.scale_heads), feed_forward_weights(w, p, a.scale_fc),
+            w.get("decoder.token_rel_pos_table_list." + std::to_string(l) + ".weight")});
+    }
+    decoder_norm_ = norm_or_identity(w, "decoder.layer_norm", a.normalize_before);
+}
+
+torch::Tensor OfaModel::embed_image(const torch::Tensor& pixels) const {
+    const int ks = config_.arch.conv_stem.kernel_size;
+    torch::Tensor x = pixels;
+    for (const auto& conv : stem_convs_) {
+        x = torch::gelu(torch::conv2d(x, conv.weight, conv.bias, /*stride=*/2, /*padding=*/ks / 2));
+    }
+    // [B, C, g, g] -> [B, g*g, C], token k = row * g + col.
+    x = x.flatten(2).transpose(1, 2);
+    x = image_proj_(x) + type_embedding_[kImageType];
+    return patch_layernorm_embedding_(x);
+}
+
+torch::Tensor OfaModel::embed_text(const torch::Tensor& tokens) const {
+    torch::Tensor x = embed_tokens_.index_select(0, tokens.flatten()).view({tokens.size(0), tokens.size(1), -1});
+    return layernorm_embedding_(x + type_embedding_[kTextType]);
+}
+
+torch::Tensor OfaModel::text_positions(std::int64_t length) const {
+    if (length > config_.arch.text_positions) {
+        throw InputError("text of " + std::to_string(length) + " tokens exceeds the model's " +
+                         std::to_string(config_.arch.text_positions) + " positions");
+    }
+    return pos_ln_(embed_positions_.narrow(0, 0, length));
+}
+
+torch::Tensor OfaModel::image_positions() const {
+    const std::int64_t g = config_.image_grid();
+    const auto rows = torch::arange(g, torch::kLong).unsqueeze(1);
+    const auto cols = torch::arange(g, torch::kLong).unsqueeze(0);
+    // OFA indexes a fixed bucket-wide grid, whatever the real grid width.
+    const auto ids = (rows * config_.arch.image_bucket_size + cols + 1).flatten();
+    return image_pos_ln_(embed_image_positions_.index_select(0, ids));
+}
+
+torch::Tensor OfaModel::split_heads(const torch::Tensor& x) const {
+    const auto& a = config_.arch;
+    return x.view({x.size(0), x.size(1), a.attention_heads, a.head_dim()}).transpose(1, 2);
+}
+
+std::pair<torch::Tensor, torch::Tensor> OfaModel::project_kv(const Attention& attn, const torch::Tensor& x) const {
+    return {split_heads(attn.k(x)), split_heads(attn.v(x))};
+}
+
+torch::Tensor OfaModel::attend(const Attention& attn, const torch::Tensor& query_input, const torch::Tensor& k,
+                               const torch::Tensor& v, const torch::Tensor& bias,
+                               const torch::Tensor& key_padding) const {
+    const auto batch = query_input.size(0);
+    const auto length = query_input.size(1);
+    const auto q = split_heads(attn.q(query_input) * scaling_);
+    auto logits = torch::matmul(q, k.transpose(-1, -2));
+    if (bias.defined()) logits = logits + bias;
+    if (key_padding.defined()) {
+        logits = logits.masked_fill(key_padding.view({batch, 1, 1, key_padding.size(1)}),
+                                    -std::numeric_limits<float>::infinity());
+    }
+    auto out = torch::matmul(torch::softmax(logits, -1), v);
+    if (attn.c_attn.defined()) out = out * attn.c_attn.view({1, -1, 1, 1});
+    return attn.out(out.transpose(1, 2).reshape({batch, length, config_.arch.d_model}));
+}
+
+torch::Tensor OfaModel::feed_forward(const FeedForward& ffn, const torch::Tensor& x) const {
+    const bool pre = config_.arch.normalize_before;
+    auto h = pre ? ffn.pre(x) : x;
+    h = ffn.fc2(ffn.mid(torch::gelu(ffn.fc1(h))));
+    h = x + h;
+    return pre ? h : ffn.pre(h);
+}
+
+torch::Tensor OfaModel::encoder_layer(const EncoderLayer& layer, const torch::Tensor& x, const torch::Tensor& bias,
+                                      const torch::Tensor& padding) const {
+    const bool pre = config_.arch.normalize_before;
+    auto h = pre ? layer.pre_attn(x) : x;
+    const auto [k, v] = project_kv(layer.attn, h);
+    h = layer.post_attn(attend(layer.attn, h, k, v, bias.unsqueeze(0), padding));
+    h = x + h;
+    if (!pre) h = layer.pre_attn(h);
+    return feed_forward(layer.ffn, h);
+}
+
+EncoderStream OfaModel::make_stream(StreamKind kind, const torch::Tensor& image_embed, const torch::Tensor& text_embed,
+                                    const torch::Tensor& text_padding) const {
+    EncoderStream s;
+    s.model_ = this;
+    s.kind_ = kind;
+    std::vector<torch::Tensor> hidden, padding, positions;
+    if (image_embed.defined()) {
+        s.image_tokens_ = static_cast<int>(image_embed.size(1));
+        hidden.push_back(image_embed);
+        padding.push_back(torch::zeros({image_embed.size(0), image_embed.size(1)}, torch::kBool));
+        positions.push_back(image_positions());
+        if (kind == StreamKind::Joint || config_.arch.image_relative_bias_in_decomposed_encoder) {
+            s.image_rel_index_ = image_rel_index(config_.image_grid(), config_.arch.image_bucket_size);
+        }
+    }
+    if (text_embed.defined()) {
+        const auto length = text_embed.size(1);
+        hidden.push_back(text_embed);
+        padding.push_back(text_padding);
+        positions.push_back(text_positions(length));
+        const auto pos = torch::arange(length, torch::kLong);
+        s.text_rel_index_ = token_rel_index(pos.unsqueeze(1) - pos.unsqueeze(0), config_.arch.token_bucket_size,
+                                            config_.arch.text_positions);
+    }
+    if (hidden.empty()) throw std::logic_error("an encoder stream needs image or text tokens");
+    s.padding_ = torch::cat(padding, 1);
+    s.keep_ = s.padding_.logical_not().unsqueeze(-1).to(torch::kFloat32);
+    s.hidden_ = torch::cat(hidden, 1) * s.keep_;
+    s.positions_ = torch::cat(positions, 0);
+    const auto pq = (pos_q_(s.positions_) * scaling_).view({-1, config_.arch.attention_heads, config_.arch.head_dim()});
+    const auto pk = pos_k_(s.positions_).view({-1, config_.arch.attention_heads, config_.arch.head_dim()});
+    s.abs_bias_ = torch::matmul(pq.transpose(0, 1), pk.permute({1, 2, 0}));  // [H, N, N]
+    return s;
+}
+
+EncoderStream OfaModel::image_stream(const torch::Tensor& image_embed) const {
+    return make_stream(StreamKind::Image, image_embed, {}, {});
+}
+
+EncoderStream OfaModel::text_stream(const torch::Tensor& text_embed, const torch::Tensor& padding) const {
+    return make_stream(StreamKind::Text, {}, text_embed, padding);
+}
+
+EncoderStream OfaModel::joint_stream(const torch::Tensor& image_embed, const torch::Tensor& text_embed,
+                                     const torch::Tensor& text_padding) const {
+    return make_stream(StreamKind::Joint, image_embed, text_embed, text_padding);
+}
+
+EncoderOutput OfaModel::encoder_output(const EncoderStream& image, const EncoderStream& text) const {
+    return {encoder_norm_(torch::cat({image.hidden(), text.hidden()}, 1)),
+            torch::cat({image.padding(), text.padding()}, 1), torch::cat({image.positions(), text.positions()}, 0)};
+}
+
+EncoderOutput OfaModel::encoder_output(const EncoderStream& joint) const {
+    return {encoder_norm_(joint.hidden()), joint.padding(), joint.positions()};
+}
+
+DecoderRun OfaModel::decoder(EncoderOutput encoder) const {
+    const auto& a = config_.arch;
+    DecoderRun run;
+    run.model_ = this;
+    run.cross_pos_k_ = cross_pos_k_(encoder.positions).view({-1, a.attention_heads, a.head_dim()}).transpose(0, 1);
+    run.self_pos_k_ = torch::zeros({a.attention_heads, 0, a.head_dim()});
+    run.encoder_ = std::move(encoder);
+    run.cache_.resize(decoder_layers_.size());
+    run.layers_done_ = static_cast<int>(decoder_layers_.size());  // no step open yet
+    return run;
+}
+
+torch::Tensor OfaModel::logits(const torch::Tensor& decoder_hidden) const {
+    return torch::linear(decoder_norm_(decoder_hidden), embed_tokens_);
+}
+
+// ---------------------------------------------------------------------------------------------
+// EncoderStream
+
+int EncoderStream::num_layers() const { return model_->config().arch.encoder_layers; }
+
+torch::Tensor EncoderStream::layer_bias(const EncoderLayer& layer) const {
+    if (!text_rel_index_.defined() && !image_rel_index_.defined()) return abs_bias_;
+    auto bias = abs_bias_.clone();
+    if (text_rel_index_.defined()) {
+        const auto length = text_rel_index_.size(0);
+        bias.narrow(1, image_tokens_, length)
+            .narrow(2, image_tokens_, length)
+            .add_(layer.token_rel_table.index_select(0, text_rel_index_.flatten())
+                      .view({length, length, -1})
+                      .permute({2, 0, 1}));
+    }
+    if (image_rel_index_.defined()) {
+        bias.narrow(1, 0, image_tokens_)
+            .narrow(2, 0, image_tokens_)
+            .add_(layer.image_rel_table.index_select(0, image_rel_index_.flatten())
+                      .view({image_tokens_, image_tokens_, -1})
+                      .permute({2, 0, 1}));
+    }
+    return bias;
+}
+
+void EncoderStream::step() {
+    if (finished()) throw std::logic_error("encoder stream has no layer left to run");
+    const auto& layer = model_->encoder_layers_[static_cast<std::size_t>(layers_done_)];
+    hidden_ = model_->encoder_layer(layer, hidden_, layer_bias(layer), padding_) * keep_;
+    ++layers_done_;
+}
+
+// ---------------------------------------------------------------------------------------------
+// DecoderRun
+
+int DecoderRun::num_layers() const { return model_->config().arch.decoder_layers; }
+
+void DecoderRun::begin_step(const torch::Tensor& tokens, const torch::Tensor& padding) {
+    if (!step_finished()) throw std::logic_error("begin_step before the previous step ran all layers");
+    const auto& a = model_->config().arch;
+    const auto length = tokens.size(1);
+    if (cached_length_ + length > a.text_positions) {
+        throw InputError("decoder input of " + std::to_string(cached_length_ + length) + " tokens exceeds the model's " +
+                         std::to_string(a.text_positions) + " positions");
+    }
+    const auto positions = torch::arange(cached_length_, cached_length_ + length, torch::kLong);
+    const auto pos = model_->decoder_pos_ln_(model_->decoder_embed_positions_.index_select(0, positions));
+    const auto heads = [&](const torch::Tensor& x) { return x.view({length, a.attention_heads, a.head_dim()}).transpose(0, 1); };
+
+    self_pos_k_ = torch::cat({self_pos_k_, heads(model_->self_pos_k_(pos))}, 1);
+    const auto total = self_pos_k_.size(1);
+    const auto key_positions = torch::arange(total, torch::kLong);
+    step_self_bias_ = torch::matmul(heads(model_->self_pos_q_(pos) * model_->scaling_), self_pos_k_.transpose(1, 2))
+                          .masked_fill(key_positions.unsqueeze(0) > positions.unsqueeze(1),
+                                       -std::numeric_limits<float>::infinity());
+    step_rel_index_ = token_rel_index(positions.unsqueeze(1) - key_positions.unsqueeze(0), a.token_bucket_size,
+                                      a.text_positions);
+    step_cross_bias_ =
+        torch::matmul(heads(model_->cross_pos_q_(pos) * model_->scaling_), cross_pos_k_.transpose(1, 2));
+
+    const auto step_padding = padding.defined() ? padding : torch::zeros({tokens.size(0), length}, torch::kBool);
+    key_padding_ = key_padding_.defined() ? torch::cat({key_padding_, step_padding}, 1) : step_padding;
+    const auto embedded =
+        model_->embed_tokens_.index_select(0, tokens.flatten()).view({tokens.size(0), length, a.d_model});
+    hidden_ = model_->decoder_layernorm_embedding_(embedded);
+    cached_length_ += static_cast<int>(length);
+    step_length_ = static_cast<int>(length);
+    layers_done_ = 0;
+}
+
+void DecoderRun::step_layer() {
+    if (step_finished()) throw std::logic_error("decoder step has no layer left to run");
+    const auto& layer = model_->decoder_layers_[static_cast<std::size_t>(layers_done_)];
+    auto& cache = cache_[static_cast<std::size_t>(layers_done_)];
+    const bool pre = model_->config().arch.normalize_before;
+
+    auto x = hidden_;
+    auto h = pre ? layer.pre_self(x) : x;
+    auto [k, v] = model_->project_kv(layer.self_attn, h);
+    cache.k = cache.k.defined() ? torch::cat({cache.k, k}, 2) : k;
+    cache.v = cache.v.defined() ? torch::cat({cache.v, v}, 2) : v;
+    const auto rel = layer.token_rel_table.index_select(0, step_rel_index_.flatten())
+                         .view({step_rel_index_.size(0), step_rel_index_.size(1), -1})
+                         .permute({2, 0, 1});
+    h = layer.post_self(model_->attend(layer.self_attn, h, cache.k, cache.v, (step_self_bias_ + rel).unsqueeze(0),
+                                       key_padding_));
+    x = x + h;
+    if (!pre) x = layer.pre_self(x);
+
+    h = pre ? layer.pre_cross(x) : x;
+    if (!cache.cross_k.defined()) {
+        std::tie(cache.cross_k, cache.cross_v) = model_->project_kv(layer.cross_attn, encoder_.states);
+    }
+    h = layer.post_cross(model_->attend(layer.cross_attn, h, cache.cross_k, cache.cross_v,
+                                        step_cross_bias_.unsqueeze(0), encoder_.padding));
+    x = x + h;
+    if (!pre) x = layer.pre_cross(x);
+
+    hidden_ = model_->feed_forward(layer.ffn, x);
+    ++layers_done_;
+}
+
+void DecoderRun::select_rows(const torch::Tensor& index) {
+    encoder_.states = encoder_.states.index_select(0, index);
+    encoder_.padding = encoder_.padding.index_select(0, index);
+    if (key_padding_.defined()) key_padding_ = key_padding_.index_select(0, index);
+    if (hidden_.defined()) hidden_ = hidden_.index_select(0, index);
+    for (auto& cache : cache_) {
+        for (auto* t : {&cache.k, &cache.v, &cache.cross_k, &cache.cross_v}) {
+            if (t->defined()) *t = t->index_select(0, index);
+        }
+    }
+}
+
+}  // namespace mue::detail

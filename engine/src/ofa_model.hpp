@@ -1,0 +1,202 @@
+#pragma once
+// OFA's unified encoder-decoder transformer (docs: ../shared/docs/ofa-architecture.md), driven one
+// layer at a time so that exit policies can decide between layers without touching layer code.
+// An OfaModel is immutable after construction; EncoderStream and DecoderRun hold one request's
+// state and belong to the thread that runs it.
+
+#include "mue/model_config.hpp"
+#include "weights.hpp"
+
+#include <torch/torch.h>
+
+#include <vector>
+
+namespace mue::detail {
+
+struct Linear {
+    torch::Tensor weight, bias;
+    [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x) const { return torch::linear(x, weight, bias); }
+};
+
+// A layer norm that is the identity when the config leaves it out.
+struct Norm {
+    torch::Tensor weight, bias;
+    [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x) const;
+};
+
+struct Attention {
+    Linear q, k, v, out;
+    torch::Tensor c_attn;  // per-head output scale (NormFormer); undefined when absent
+};
+
+struct FeedForward {
+    Norm pre;  // final_layer_norm
+    Linear fc1, fc2;
+    Norm mid;  // ffn_layernorm
+};
+
+struct EncoderLayer {
+    Norm pre_attn, post_attn;  // self_attn_layer_norm, attn_ln
+    Attention attn;
+    FeedForward ffn;
+    torch::Tensor token_rel_table, image_rel_table;  // [rows, H]
+};
+
+struct DecoderLayer {
+    Norm pre_self, post_self, pre_cross, post_cross;
+    Attention self_attn, cross_attn;
+    FeedForward ffn;
+    torch::Tensor token_rel_table;
+};
+
+enum class StreamKind { Image, Text, Joint };
+
+// Row of a token_rel table for each (query position - key position): offsets up to half the bucket
+// count keep their own row, farther ones share log-spaced rows up to text_positions - 2 (OFA).
+[[nodiscard]] torch::Tensor token_rel_index(const torch::Tensor& relative, int bucket_size, int text_positions);
+// Row of an image_rel table for every pair of cells of a grid x grid image, in a bucket-wide grid.
+[[nodiscard]] torch::Tensor image_rel_index(int grid, int bucket_size);
+
+class OfaModel;
+
+// The encoder state of one stream (image, text, or both jointly) for a batch.
+class EncoderStream {
+public:
+    [[nodiscard]] StreamKind kind() const { return kind_; }
+    [[nodiscard]] int layers_done() const { return layers_done_; }
+    [[nodiscard]] int num_layers() const;
+    [[nodiscard]] bool finished() const { return layers_done_ == num_layers(); }
+    // Runs layer layers_done()+1 (1-based) on the whole batch.
+    void step();
+    // Raw residual stream [B, N, D]; padded rows are kept at zero.
+    [[nodiscard]] const torch::Tensor& hidden() const { return hidden_; }
+    [[nodiscard]] const torch::Tensor& padding() const { return padding_; }  // [B, N] bool, true = pad
+    [[nodiscard]] const torch::Tensor& positions() const { return positions_; }  // [N, D] normed
+    [[nodiscard]] int image_tokens() const { return image_tokens_; }
+
+private:
+    friend class OfaModel;
+    [[nodiscard]] torch::Tensor layer_bias(const EncoderLayer& layer) const;
+
+    const OfaModel* model_ = nullptr;
+    StreamKind kind_ = StreamKind::Joint;
+    torch::Tensor hidden_, padding_, keep_, positions_, abs_bias_;
+    torch::Tensor text_rel_index_, image_rel_index_;  // undefined when the stream has no such block
+    int image_tokens_ = 0;
+    int layers_done_ = 0;
+};
+
+// What the decoder reads: encoder states after the final layer norm, their padding, and the
+// position vectors for the cross-attention bias.
+struct EncoderOutput {
+    torch::Tensor states;     // [B, S, D]
+    torch::Tensor padding;    // [B, S] bool
+    torch::Tensor positions;  // [S, D]
+};
+
+// Incremental decoding over a batch of rows with per-layer self-attention key/value caches.
+class DecoderRun {
+public:
+    [[nodiscard]] int rows() const { return static_cast<int>(encoder_.states.size(0)); }
+    [[nodiscard]] int num_layers() const;
+    [[nodiscard]] int cached_length() const { return cached_length_; }
+    [[nodiscard]] int layers_done() const { return layers_done_; }
+    [[nodiscard]] bool step_finished() const { return layers_done_ == num_layers(); }
+
+    // Starts a step on tokens [R, T] at positions cached_length() .. +T-1. `padding` ([R, T] bool,
+    // true = pad; right padding only) is for teacher-forced blocks of unequal length.
+    void begin_step(const torch::Tensor& tokens, const torch::Tensor& padding = {});
+    // Runs the next decoder layer, appending its keys/values to that layer's cache.
+    void step_layer();
+    // Raw residual stream of the current step [R, T, D].
+    [[nodiscard]] const torch::Tensor& hidden() const { return hidden_; }
+    // Keeps only rows `index` (and duplicates, for beams); encoder rows follow.
+    void select_rows(const torch::Tensor& index);
+
+private:
+    friend class OfaModel;
+    struct LayerCache {
+        torch::Tensor k, v;  // [R, H, S, hd]
+        torch::Tensor cross_k, cross_v;
+    };
+
+    const OfaModel* model_ = nullptr;
+    EncoderOutput encoder_;
+    torch::Tensor cross_pos_k_;     // [H, S_enc, hd]
+    torch::Tensor self_pos_k_;      // [H, S, hd] for every cached position
+    torch::Tensor key_padding_;     // [R, S] bool over cached positions
+    torch::Tensor step_self_bias_;  // [H, T, S] abs bias + causal mask for the current step
+    torch::Tensor step_cross_bias_; // [H, T, S_enc]
+    torch::Tensor step_rel_index_;  // [T, S] into token_rel tables
+    std::vector<LayerCache> cache_;
+    torch::Tensor hidden_;
+    int cached_length_ = 0;
+    int step_length_ = 0;
+    int layers_done_ = 0;
+};
+
+class OfaModel {
+public:
+    OfaModel(ModelConfig config, Weights weights);
+
+    [[nodiscard]] const ModelConfig& config() const { return config_; }
+    [[nodiscard]] const Weights& weights() const { return weights_; }
+
+    // Pixels [B, 3, S, S] (normalised) -> image token embeddings [B, P, D].
+    [[nodiscard]] torch::Tensor embed_image(const torch::Tensor& pixels) const;
+    // Token ids [B, L] -> text embeddings [B, L, D].
+    [[nodiscard]] torch::Tensor embed_text(const torch::Tensor& tokens) const;
+
+    // Decomposed streams (MuE) and the joint stream (OFA). A joint stream may lack either part.
+    [[nodiscard]] EncoderStream image_stream(const torch::Tensor& image_embed) const;
+    [[nodiscard]] EncoderStream text_stream(const torch::Tensor& text_embed, const torch::Tensor& padding) const;
+    [[nodiscard]] EncoderStream joint_stream(const torch::Tensor& image_embed, const torch::Tensor& text_embed,
+                                             const torch::Tensor& text_padding) const;
+
+    // The decoder's memory from decomposed streams, at whatever layer each stopped: layer_norm([I; T]).
+    [[nodiscard]] EncoderOutput encoder_output(const EncoderStream& image, const EncoderStream& text) const;
+    [[nodiscard]] EncoderOutput encoder_output(const EncoderStream& joint) const;
+
+    [[nodiscard]] DecoderRun decoder(EncoderOutput encoder) const;
+    // Decoder hidden states -> vocabulary logits through the final norm and the tied projection.
+    [[nodiscard]] torch::Tensor logits(const torch::Tensor& decoder_hidden) const;
+
+private:
+    friend class EncoderStream;
+    friend class DecoderRun;
+
+    [[nodiscard]] EncoderStream make_stream(StreamKind kind, const torch::Tensor& image_embed,
+                                            const torch::Tensor& text_embed, const torch::Tensor& text_padding) const;
+    [[nodiscard]] torch::Tensor image_positions() const;               // [P, D] normed
+    [[nodiscard]] torch::Tensor text_positions(std::int64_t length) const;  // [L, D] normed
+    [[nodiscard]] torch::Tensor attend(const Attention& attn, const torch::Tensor& query_input,
+                                       const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& bias,
+                                       const torch::Tensor& key_padding) const;
+    [[nodiscard]] std::pair<torch::Tensor, torch::Tensor> project_kv(const Attention& attn,
+                                                                     const torch::Tensor& x) const;
+    [[nodiscard]] torch::Tensor split_heads(const torch::Tensor& x) const;  // [B, N, D] -> [B, H, N, hd]
+    [[nodiscard]] torch::Tensor feed_forward(const FeedForward& ffn, const torch::Tensor& x) const;
+    [[nodiscard]] torch::Tensor encoder_layer(const EncoderLayer& layer, const torch::Tensor& x,
+                                              const torch::Tensor& bias, const torch::Tensor& padding) const;
+
+    ModelConfig config_;
+    Weights weights_;
+    double scaling_ = 1.0;
+    torch::Tensor embed_tokens_, type_embedding_;
+    Norm layernorm_embedding_, patch_layernorm_embedding_;
+    std::vector<Linear> stem_convs_;
+    Linear image_proj_;
+    torch::Tensor embed_positions_, embed_image_positions_;
+    Norm pos_ln_, image_pos_ln_;
+    Linear pos_q_, pos_k_;
+    std::vector<EncoderLayer> encoder_layers_;
+    Norm encoder_norm_;
+    Norm decoder_layernorm_embedding_;
+    torch::Tensor decoder_embed_positions_;
+    Norm decoder_pos_ln_;
+    Linear self_pos_q_, self_pos_k_, cross_pos_q_, cross_pos_k_;
+    std::vector<DecoderLayer> decoder_layers_;
+    Norm decoder_norm_;
+};
+
+}  // namespace mue::detail

@@ -1,0 +1,123 @@
+// The seeded random model: the embedded default until a trained model ships. It exercises the
+// whole engine (every tensor, the tokenizer, both tasks) but its outputs carry no meaning, and
+// its config says so (trained = false).
+
+#include "mue/engine.hpp"
+#include "mue/errors.hpp"
+#include "mue/tokenizer.hpp"
+#include "weights.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace mue {
+namespace {
+
+constexpr int kFirstByteTokenId = 4;  // after <s> <pad> </s> <unk>
+constexpr int kByteValues = 256;
+
+// Words that become single tokens: the task prompts plus the vocabulary of simple scene
+// descriptions, so captions and hypotheses tokenize compactly.
+const char* const kWordList[] = {
+    "a", "an", "the", "is", "are", "there", "of", "on", "in", "to", "and", "with", "at", "left", "right",
+    "above", "below", "next", "near", "top", "bottom", "middle", "red", "green", "blue", "yellow", "purple",
+    "orange", "white", "black", "grey", "gray", "circle", "circles", "square", "squares", "triangle",
+    "triangles", "star", "stars", "small", "large", "big", "one", "two", "three", "four", "five", "no",
+    "yes", "maybe", "object", "objects", "shape", "shapes", "image", "picture", "describe", "does", "what",
+    "can", "imply", "text", "background", "than", "more", "fewer", "same", "colour", "color",
+};
+
+std::vector<std::string> words_of(const ModelConfig& config) {
+    std::vector<std::string> words(std::begin(kWordList), std::end(kWordList));
+    std::istringstream prompts(config.caption.prompt + " " + config.entailment.prompt);
+    for (std::string w; prompts >> w;) {
+        std::string letters;
+        for (const char ch : w) {
+            if (std::isalpha(static_cast<unsigned char>(ch)) != 0) letters += ch;
+        }
+        if (!letters.empty()) words.push_back(letters);
+    }
+    return words;
+}
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) throw InputError(path.string() + ": cannot write");
+}
+
+}  // namespace
+
+ModelConfig default_random_model_config() {
+    ModelConfig c;
+    c.model_id = "mue-random-tiny";
+    c.description =
+        "Seeded RANDOM weights in the MuE Studio model format (not trained): exercises the engine end to end; "
+        "its predictions are meaningless.";
+    c.trained = false;
+    c.encoder_mode = EncoderMode::Decomposed;
+    auto& a = c.arch;
+    a.d_model = 128;
+    a.ffn_dim = 512;
+    a.attention_heads = 4;
+    a.encoder_layers = 6;
+    a.decoder_layers = 6;
+    a.text_positions = 130;
+    a.token_bucket_size = 64;
+    a.image_bucket_size = 8;
+    a.type_vocab_size = 2;
+    a.conv_stem.channels = {32, 64, 128, 128};
+    a.conv_stem.kernel_size = 3;
+    c.image.size = 128;
+    c.image.mean = {0.5F, 0.5F, 0.5F};
+    c.image.std = {0.5F, 0.5F, 0.5F};
+    c.max_source_tokens = 64;
+    c.caption.prompt = " what does the image describe?";
+    c.entailment.prompt = " does the image describe \" {hypothesis} \"?";
+    c.entailment.answers = {" yes", " no", " maybe"};
+    return c;
+}
+
+void write_random_model(const std::filesystem::path& folder, ModelConfig config, std::uint64_t seed) {
+    std::filesystem::create_directories(folder);
+
+    // Byte-level vocabulary plus whole-word merges: each word w (and " w") is built left to right,
+    // so BPE turns it into one token.
+    nlohmann::ordered_json vocab;
+    vocab["<s>"] = 0;
+    vocab["<pad>"] = 1;
+    vocab["</s>"] = 2;
+    vocab["<unk>"] = 3;
+    for (int b = 0; b < kByteValues; ++b) vocab[byte_level_symbol(static_cast<unsigned char>(b))] = kFirstByteTokenId + b;
+    std::string merges = "#version: 0.2\n";
+    std::set<std::string> merged;
+    for (const auto& word : words_of(config)) {
+        for (const std::string& form : {word, " " + word}) {
+            std::string left = byte_level_symbol(static_cast<unsigned char>(form[0]));
+            for (std::size_t i = 1; i < form.size(); ++i) {
+                const std::string right = byte_level_symbol(static_cast<unsigned char>(form[i]));
+                const std::string joined = left + right;
+                if (merged.insert(joined).second) {
+                    merges += left + " " + right + "\n";
+                    vocab[joined] = static_cast<int>(vocab.size());
+                }
+                left = joined;
+            }
+        }
+    }
+    config.arch.vocab_size = static_cast<int>(vocab.size());
+    config.special = SpecialTokenIds{};
+
+    write_text(folder / "vocab.json", vocab.dump(1) + "\n");
+    write_text(folder / "merges.txt", merges);
+    write_text(folder / "config.json", config.to_json());
+    // Round trip through the strict parser so a generator bug cannot ship an unreadable model.
+    const ModelConfig checked = ModelConfig::load(folder / "config.json");
+    detail::Weights::random(checked, seed)
+        .save(folder / "model.safetensors", {{"format", "pt"}, {"mue.seed", std::to_string(seed)}, {"mue.trained", "false"}});
+}
+
+}  // namespace mue

@@ -1,0 +1,42 @@
+#pragma once
+// The model's named parameters. Names follow OFA's fairseq state dict so converted checkpoints
+// load unchanged; the tied embedding is stored once, as encoder.embed_tokens.weight.
+
+#include "mue/model_config.hpp"
+#include "mue/safetensors.hpp"
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mue::detail {
+
+struct ParameterSpec {
+    std::string name;
+    std::vector<std::int64_t> shape;
+};
+
+// Every tensor a model with this config has, in a stable order.
+[[nodiscard]] std::vector<ParameterSpec> parameter_specs(const ModelConfig& config);
+
+class Weights {
+public:
+    // fp32 tensors read from the file; every expected tensor must be present with its exact shape,
+    // no unexpected tensor may be present, and no value may be NaN or infinite.
+    [[nodiscard]] static Weights load(const SafetensorsFile& file, const ModelConfig& config);
+    // Seeded random initialisation (normal(0, 0.02) matrices, unit norms, zero biases).
+    [[nodiscard]] static Weights random(const ModelConfig& config, std::uint64_t seed);
+
+    [[nodiscard]] const torch::Tensor& get(const std::string& name) const;
+    [[nodiscard]] const std::map<std::string, torch::Tensor>& all() const { return tensors_; }
+    [[nodiscard]] std::int64_t parameter_count() const;
+    void save(const std::filesystem::path& path, const std::map<std::string, std::string>& metadata) const;
+
+private:
+    std::map<std::string, torch::Tensor> tensors_;
+};
+
+}  // namespace mue::detail

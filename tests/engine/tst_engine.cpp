@@ -1,0 +1,266 @@
+// The public engine on the built default model: both tasks, both encoder modes, batching,
+// cancellation, and clear errors for broken model folders and inputs.
+
+#include "mue/engine.hpp"
+#include "mue/errors.hpp"
+#include "mue/safetensors.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kModelDir = MUE_TEST_MODEL_DIR;
+
+// A deterministic test picture: coloured gradient with a bright square at (x0, y0).
+mue::RgbImage scene(int x0, int y0, int w = 96, int h = 80) {
+    mue::RgbImage img{w, h, std::vector<std::uint8_t>(static_cast<std::size_t>(w * h * 3))};
+    for (int y = 0; y < h; ++y) {
+        for (int x = 0; x < w; ++x) {
+            const bool inside = x >= x0 && x < x0 + 24 && y >= y0 && y < y0 + 24;
+            auto* p = &img.rgb[static_cast<std::size_t>((y * w + x) * 3)];
+            p[0] = static_cast<std::uint8_t>(inside ? 250 : x * 2);
+            p[1] = static_cast<std::uint8_t>(inside ? 30 : y * 3);
+            p[2] = static_cast<std::uint8_t>(inside ? 40 : 128);
+        }
+    }
+    return img;
+}
+
+mue::RunRequest request(mue::Task task, const std::string& text, mue::RgbImage image) {
+    mue::RunRequest r;
+    r.task = task;
+    r.text = text;
+    r.image = std::move(image);
+    return r;
+}
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write_file(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary | std::ios::trunc) << text; }
+
+// Copies the default model to `dir` and returns the copy's path.
+fs::path copy_model(const QTemporaryDir& dir) {
+    const fs::path out = fs::path(dir.path().toStdString()) / "model";
+    fs::copy(kModelDir, out, fs::copy_options::recursive);
+    return out;
+}
+
+QString load_error(const fs::path& folder) {
+    try {
+        (void)mue::Engine::load(folder);
+    } catch (const mue::InputError& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
+}
+
+}  // namespace
+
+class TestEngine : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<mue::Engine> engine_;
+
+private Q_SLOTS:
+    void initTestCase() {
+        mue::set_intra_op_threads(1);
+        engine_ = std::make_unique<mue::Engine>(mue::Engine::load(kModelDir));
+    }
+
+    void reportsModelInfo() {
+        const auto& info = engine_->info();
+        QCOMPARE(info.model_id, std::string("mue-random-tiny"));
+        QVERIFY(!info.trained);
+        QCOMPARE(info.arch.encoder_layers, 6);
+        QCOMPARE(info.image_tokens, 64);
+        QVERIFY(info.parameters > 1'000'000);
+        QCOMPARE(info.tokenizer_format, std::string("huggingface"));
+    }
+
+    void captionsWithPerLayerTimings() {
+        const auto r = engine_->run(request(mue::Task::Caption, "", scene(10, 10)));
+        QVERIFY(!r.output_ids.empty());
+        QVERIFY(static_cast<int>(r.output_ids.size()) <= engine_->config().caption.max_length);
+        QCOMPARE(r.output_tokens.size(), r.output_ids.size());
+        QCOMPARE(r.image_tokens, 64);
+        QCOMPARE(r.source_ids.front(), 0);
+        QCOMPARE(r.source_ids.back(), 2);
+        int image_layers = 0, text_layers = 0, decoder_layers = 0;
+        for (const auto& t : r.timings) {
+            QVERIFY(t.ms >= 0);
+            image_layers += t.stage == "encoder.image";
+            text_layers += t.stage == "encoder.text";
+            decoder_layers += t.stage == "decoder";
+        }
+        QCOMPARE(image_layers, 6);
+        QCOMPARE(text_layers, 6);
+        QCOMPARE(decoder_layers, 6);
+        QVERIFY(r.total_ms > 0);
+    }
+
+    void scoresEntailmentAnswers() {
+        const auto r = engine_->run(request(mue::Task::Entailment, "There is a RED square.", scene(30, 20)));
+        QCOMPARE(r.answers.size(), std::size_t{3});
+        float sum = 0;
+        for (const auto& a : r.answers) sum += a.probability;
+        QVERIFY(std::abs(sum - 1.0F) < 1e-5F);
+        QVERIFY(r.prediction == "yes" || r.prediction == "no" || r.prediction == "maybe");
+        QVERIFY(r.output_ids.empty());
+        QCOMPARE(r.decoder_steps, 1);
+    }
+
+    void isDeterministic() {
+        const auto a = engine_->run(request(mue::Task::Caption, "", scene(5, 40)));
+        const auto b = engine_->run(request(mue::Task::Caption, "", scene(5, 40)));
+        QCOMPARE(a.output_ids, b.output_ids);
+        QCOMPARE(a.output_score, b.output_score);
+    }
+
+    void jointModeRunsAndDiffers() {
+        auto r = request(mue::Task::Entailment, "a red square", scene(30, 20));
+        const auto decomposed = engine_->run(r);
+        r.encoder_mode = mue::EncoderMode::Joint;
+        const auto joint = engine_->run(r);
+        QVERIFY(joint.encoder_mode == mue::EncoderMode::Joint);
+        bool joint_timed = false;
+        for (const auto& t : joint.timings) joint_timed |= t.stage == "encoder.joint";
+        QVERIFY(joint_timed);
+        QVERIFY(std::abs(joint.answers[0].logit - decomposed.answers[0].logit) > 1e-6F);
+    }
+
+    void batchEqualsOneByOne_data() {
+        QTest::addColumn<int>("task");
+        QTest::addColumn<int>("mode");
+        QTest::newRow("caption decomposed") << int(mue::Task::Caption) << int(mue::EncoderMode::Decomposed);
+        QTest::newRow("entailment decomposed") << int(mue::Task::Entailment) << int(mue::EncoderMode::Decomposed);
+        QTest::newRow("entailment joint") << int(mue::Task::Entailment) << int(mue::EncoderMode::Joint);
+        QTest::newRow("prompt joint") << int(mue::Task::Prompt) << int(mue::EncoderMode::Joint);
+    }
+
+    void batchEqualsOneByOne() {
+        QFETCH(int, task);
+        QFETCH(int, mode);
+        const std::vector<std::string> texts{"a red square", "there are two blue circles left of a star", "what is it?"};
+        std::vector<mue::RunRequest> batch;
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+            auto r = request(static_cast<mue::Task>(task), texts[i], scene(static_cast<int>(8 + 20 * i), 12));
+            r.encoder_mode = static_cast<mue::EncoderMode>(mode);
+            batch.push_back(r);
+        }
+        const auto together = engine_->run_batch(batch);
+        QCOMPARE(together.size(), batch.size());
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            const auto alone = engine_->run(batch[i]);
+            QCOMPARE(together[i].prediction, alone.prediction);
+            QCOMPARE(together[i].output_ids, alone.output_ids);
+            QCOMPARE(together[i].source_ids, alone.source_ids);
+            QVERIFY(std::abs(together[i].output_score - alone.output_score) < 1e-4);
+            for (std::size_t a = 0; a < alone.answers.size(); ++a) {
+                QVERIFY(std::abs(together[i].answers[a].logit - alone.answers[a].logit) < 1e-4F);
+            }
+        }
+    }
+
+    void cancelledRunThrows() {
+        mue::CancellationToken token;
+        token.cancel();
+        QVERIFY_THROWS_EXCEPTION(mue::Cancelled, (void)engine_->run(request(mue::Task::Caption, "", scene(1, 1)), &token));
+    }
+
+    void rejectsBadRequests() {
+        QVERIFY_THROWS_EXCEPTION(mue::InputError, (void)engine_->run(request(mue::Task::Entailment, "?!..", scene(1, 1))));
+        mue::RunRequest missing;
+        missing.image_path = "/nonexistent/picture.png";
+        try {
+            (void)engine_->run(missing);
+            QFAIL("expected an error");
+        } catch (const mue::InputError& e) {
+            QVERIFY(QString(e.what()).contains("/nonexistent/picture.png"));
+        }
+        auto r = request(mue::Task::Caption, "", scene(1, 1));
+        r.max_length = 100000;
+        QVERIFY_THROWS_EXCEPTION(mue::InputError, (void)engine_->run(r));
+    }
+
+    void longPromptsAreTruncated() {
+        std::string text;
+        for (int i = 0; i < 200; ++i) text += "red ";
+        const auto r = engine_->run(request(mue::Task::Entailment, text, scene(1, 1)));
+        QCOMPARE(static_cast<int>(r.source_ids.size()), engine_->config().max_source_tokens);
+        QCOMPARE(r.source_ids.back(), 2);
+    }
+
+    void brokenModelFoldersAreNamed() {
+        QTemporaryDir dir;
+        QVERIFY(load_error("/nonexistent/model").contains("/nonexistent/model: not a model folder"));
+
+        const fs::path model = copy_model(dir);
+        const std::string config_text = read_file(model / "config.json");
+        auto config = nlohmann::json::parse(config_text);
+        config["architecture"]["d_model"] = 64;  // disagrees with the weights
+        write_file(model / "config.json", config.dump());
+        QVERIFY2(load_error(model).contains("tensor 'encoder.embed_tokens.weight': shape [") &&
+                     load_error(model).contains("does not match the expected"),
+                 qPrintable(load_error(model)));
+        QVERIFY(load_error(model).contains("model.safetensors"));
+
+        config = nlohmann::json::parse(config_text);
+        config["architecture"]["vocab_size"] = 10;
+        write_file(model / "config.json", config.dump());
+        QVERIFY(load_error(model).contains("is smaller than the tokenizer's"));
+
+        config = nlohmann::json::parse(config_text);
+        config["tasks"]["entailment"]["answers"] = {" yes", " no", " perhaps so"};
+        write_file(model / "config.json", config.dump());
+        QVERIFY(load_error(model).contains("\" perhaps so\" is not one token"));
+
+        write_file(model / "config.json", config_text);
+        fs::remove(model / "merges.txt");
+        QVERIFY(!load_error(model).isEmpty());
+    }
+
+    void badWeightsAreNamed() {
+        QTemporaryDir dir;
+        const fs::path model = copy_model(dir);
+        const auto file = mue::SafetensorsFile::open(model / "model.safetensors");
+        std::vector<std::vector<float>> values;
+        std::vector<mue::TensorToWrite> tensors;
+        for (const auto& info : file.tensors()) values.push_back(file.to_float(info));
+        for (std::size_t i = 0; i < file.tensors().size(); ++i) {
+            const auto& info = file.tensors()[i];
+            tensors.push_back({info.name, mue::DType::F32, info.shape, values[i].data()});
+        }
+        values[3][0] = std::numeric_limits<float>::quiet_NaN();
+        const std::string poisoned = file.tensors()[3].name;
+        mue::write_safetensors(model / "model.safetensors", tensors);
+        QVERIFY2(load_error(model).contains("tensor '" + QString::fromStdString(poisoned) + "' contains NaN"),
+                 qPrintable(load_error(model)));
+
+        values[3][0] = 0.0F;
+        std::vector<float> extra(4, 1.0F);
+        tensors.push_back({"encoder.unused_head.weight", mue::DType::F32, {4}, extra.data()});
+        mue::write_safetensors(model / "model.safetensors", tensors);
+        QVERIFY(load_error(model).contains("unexpected tensor 'encoder.unused_head.weight'"));
+
+        tensors.pop_back();
+        tensors.erase(tensors.begin());
+        mue::write_safetensors(model / "model.safetensors", tensors);
+        QVERIFY(load_error(model).contains("tensor '" + QString::fromStdString(file.tensors()[0].name) + "' is missing"));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestEngine)
+#include "tst_engine.moc"

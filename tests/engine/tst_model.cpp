@@ -1,0 +1,277 @@
+// The OFA model's internals against independent reference computations: attention with all its
+// biases, KV-cached decoding, beam search, and the decomposed vs joint encoder.
+
+#include "decoding.hpp"
+#include "mue/engine.hpp"
+#include "ofa_model.hpp"
+
+#include <QtTest/QtTest>
+
+#include <cmath>
+
+using mue::detail::OfaModel;
+using mue::detail::Weights;
+
+namespace {
+
+constexpr int kSeed = 11;
+
+mue::ModelConfig tiny_config() {
+    mue::ModelConfig c = mue::default_random_model_config();
+    auto& a = c.arch;
+    a.d_model = 16;
+    a.ffn_dim = 24;
+    a.attention_heads = 2;
+    a.encoder_layers = 2;
+    a.decoder_layers = 3;
+    a.vocab_size = 50;
+    a.text_positions = 40;
+    a.token_bucket_size = 8;  // small, so that texts of 12 tokens reach the log-spaced buckets
+    a.image_bucket_size = 4;
+    a.conv_stem.channels = {8, 16};
+    c.image.size = 16;
+    c.max_source_tokens = 30;
+    return c;
+}
+
+// Random weights with non-trivial norms, per-head scales and biases, so that every term matters.
+OfaModel tiny_model(const mue::ModelConfig& config = tiny_config()) {
+    Weights w = Weights::random(config, kSeed);
+    torch::manual_seed(kSeed + 1);
+    for (const auto& [name, tensor] : w.all()) {  // in-place ops on shared tensor handles
+        if (name.find(".bias") != std::string::npos || name.find("c_attn") != std::string::npos) {
+            tensor.add_(torch::randn(tensor.sizes()) * 0.1);
+        }
+        if (name.find("rel_pos_table") != std::string::npos) tensor.mul_(20.0);
+    }
+    return OfaModel(config, std::move(w));
+}
+
+torch::Tensor tokens_of(std::vector<std::int64_t> ids) { return torch::tensor(ids, torch::kLong).unsqueeze(0); }
+
+double max_diff(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); }
+
+torch::Tensor layer_norm(const torch::Tensor& x, const Weights& w, const std::string& prefix) {
+    return torch::layer_norm(x, {x.size(-1)}, w.get(prefix + ".weight"), w.get(prefix + ".bias"), 1e-5);
+}
+
+torch::Tensor linear(const torch::Tensor& x, const Weights& w, const std::string& prefix) {
+    return torch::linear(x, w.get(prefix + ".weight"), w.get(prefix + ".bias"));
+}
+
+// OFA's text-stream encoder layer 1 written out element by element from the architecture notes,
+// independently of OfaModel's batched implementation.
+torch::Tensor reference_text_layer(const mue::ModelConfig& c, const Weights& w, const std::vector<std::int64_t>& ids) {
+    const auto& a = c.arch;
+    const int n = static_cast<int>(ids.size());
+    const int heads = a.attention_heads;
+    const int hd = a.head_dim();
+    const double s = 1.0 / std::sqrt(2.0 * hd);
+    auto x = w.get("encoder.embed_tokens.weight").index_select(0, torch::tensor(ids)) + w.get("encoder.type_embedding.weight")[0];
+    x = layer_norm(x, w, "encoder.layernorm_embedding");
+    const auto pos = layer_norm(w.get("encoder.embed_positions.weight").narrow(0, 0, n), w, "encoder.pos_ln");
+    const auto pq = linear(pos, w, "encoder.pos_q_linear") * s;
+    const auto pk = linear(pos, w, "encoder.pos_k_linear");
+    const auto table = w.get("encoder.token_rel_pos_table_list.0.weight");
+    const std::string p = "encoder.layers.0";
+    const auto h = layer_norm(x, w, p + ".self_attn_layer_norm");
+    const auto q = linear(h, w, p + ".self_attn.q_proj") * s;
+    const auto k = linear(h, w, p + ".self_attn.k_proj");
+    const auto v = linear(h, w, p + ".self_attn.v_proj");
+    const auto c_attn = w.get(p + ".self_attn.c_attn");
+    const int mid = a.token_bucket_size / 2;
+    auto attn_out = torch::zeros({n, a.d_model});
+    for (int head = 0; head < heads; ++head) {
+        for (int i = 0; i < n; ++i) {
+            std::vector<double> logit(static_cast<std::size_t>(n));
+            double top = -1e30;
+            for (int j = 0; j < n; ++j) {
+                double dot = 0, pos_dot = 0;
+                for (int d = 0; d < hd; ++d) {
+                    dot += q[i][head * hd + d].item<double>() * k[j][head * hd + d].item<double>();
+                    pos_dot += pq[i][head * hd + d].item<double>() * pk[j][head * hd + d].item<double>();
+                }
+                const int rel = i - j;
+                int bucket = rel;
+                if (std::abs(rel) > mid) {
+                    const double max_pos = a.text_positions - 2;
+                    const int lp = static_cast<int>(std::ceil(std::log(std::abs(rel) / double(mid)) /
+                                                              std::log((max_pos - 1) / mid) * (mid - 1))) + mid;
+                    bucket = rel > 0 ? lp : -lp;
+                }
+                logit[static_cast<std::size_t>(j)] = dot + pos_dot + table[bucket + a.token_bucket_size - 1][head].item<double>();
+                top = std::max(top, logit[static_cast<std::size_t>(j)]);
+            }
+            double sum = 0;
+            for (auto& l : logit) sum += (l = std::exp(l - top));
+            for (int d = 0; d < hd; ++d) {
+                double acc = 0;
+                for (int j = 0; j < n; ++j) acc += logit[static_cast<std::size_t>(j)] / sum * v[j][head * hd + d].item<double>();
+                attn_out[i][head * hd + d] = acc * c_attn[head].item<double>();
+            }
+        }
+    }
+    x = x + layer_norm(linear(attn_out, w, p + ".self_attn.out_proj"), w, p + ".attn_ln");
+    auto f = torch::gelu(linear(layer_norm(x, w, p + ".final_layer_norm"), w, p + ".fc1"));
+    return x + linear(layer_norm(f, w, p + ".ffn_layernorm"), w, p + ".fc2");
+}
+
+}  // namespace
+
+class TestModel : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { torch::set_num_threads(1); }
+
+    void tokenBucketsFollowOfa() {
+        // OFA sizes: 256 buckets, 1024 positions. Near offsets map to themselves (+255).
+        const auto idx = mue::detail::token_rel_index(torch::tensor({0L, 1L, -1L, 127L, -128L, 128L, 200L, -200L, 1023L}),
+                                                      /*bucket_size=*/256, /*text_positions=*/1026);
+        QCOMPARE(idx[0].item<std::int64_t>(), 255);
+        QCOMPARE(idx[1].item<std::int64_t>(), 256);
+        QCOMPARE(idx[2].item<std::int64_t>(), 254);
+        QCOMPARE(idx[3].item<std::int64_t>(), 382);
+        QCOMPARE(idx[4].item<std::int64_t>(), 127);
+        QCOMPARE(idx[5].item<std::int64_t>(), 383);
+        // 200: ceil(ln(200/128) / ln(1023/128) * 127) + 128 = ceil(27.27) + 128 = 156 -> 411.
+        QCOMPARE(idx[6].item<std::int64_t>(), 411);
+        QCOMPARE(idx[7].item<std::int64_t>(), 255 - 156);
+        QCOMPARE(idx[8].item<std::int64_t>(), 510);  // the farthest offset takes the last row
+    }
+
+    void imageBucketsFollowOfa() {
+        // 3x3 grid in OFA's 42-wide bucket grid: cell (r, c) vs (r', c') -> (dr + 41) * 83 + (dc + 41).
+        const auto idx = mue::detail::image_rel_index(/*grid=*/3, /*bucket_size=*/42);
+        QCOMPARE(idx.size(0), 9);
+        QCOMPARE(idx[0][0].item<std::int64_t>(), 41 * 83 + 41);
+        QCOMPARE(idx[8][0].item<std::int64_t>(), (2 + 41) * 83 + (2 + 41));  // (2,2) vs (0,0)
+        QCOMPARE(idx[1][3].item<std::int64_t>(), (-1 + 41) * 83 + (1 + 41));  // (0,1) vs (1,0)
+    }
+
+    void encoderLayerMatchesReference() {
+        const auto config = tiny_config();
+        const OfaModel model = tiny_model(config);
+        // 12 tokens: offsets up to 11 > bucket mid 4, so the log-spaced buckets are exercised too.
+        const std::vector<std::int64_t> ids{0, 5, 9, 13, 17, 21, 25, 29, 33, 37, 41, 2};
+        auto text = model.text_stream(model.embed_text(tokens_of(ids)), torch::zeros({1, 12}, torch::kBool));
+        text.step();
+        const auto expected = reference_text_layer(config, model.weights(), ids);
+        QVERIFY2(max_diff(text.hidden()[0], expected) < 1e-5, qPrintable(QString::number(max_diff(text.hidden()[0], expected))));
+    }
+
+    void paddingDoesNotChangeRealTokens() {
+        const OfaModel model = tiny_model();
+        const auto ids = tokens_of({0, 7, 8, 9, 2});
+        auto alone = model.text_stream(model.embed_text(ids), torch::zeros({1, 5}, torch::kBool));
+        const auto padded_ids = torch::cat({ids, torch::ones({1, 3}, torch::kLong)}, 1);
+        auto padding = torch::zeros({1, 8}, torch::kBool);
+        padding.narrow(1, 5, 3).fill_(true);
+        auto padded = model.text_stream(model.embed_text(padded_ids), padding);
+        alone.step();
+        alone.step();
+        padded.step();
+        padded.step();
+        QVERIFY(max_diff(alone.hidden(), padded.hidden().narrow(1, 0, 5)) < 1e-5);
+        QCOMPARE(padded.hidden().narrow(1, 5, 3).abs().max().item<float>(), 0.0F);
+    }
+
+    void decomposedMatchesJointForOneModality() {
+        const OfaModel model = tiny_model();
+        const auto pixels = torch::randn({2, 3, 16, 16});
+        const auto image_embed = model.embed_image(pixels);
+        const auto text_ids = torch::tensor({0L, 11L, 12L, 13L, 2L, 0L, 14L, 15L, 16L, 2L}, torch::kLong).view({2, 5});
+        const auto text_embed = model.embed_text(text_ids);
+        const auto no_pad = torch::zeros({2, 5}, torch::kBool);
+
+        auto image_only = model.image_stream(image_embed);
+        auto joint_image = model.joint_stream(image_embed, {}, {});
+        auto text_only = model.text_stream(text_embed, no_pad);
+        auto joint_text = model.joint_stream({}, text_embed, no_pad);
+        auto image = model.image_stream(image_embed);
+        auto text = model.text_stream(text_embed, no_pad);
+        auto joint = model.joint_stream(image_embed, text_embed, no_pad);
+        // Before any layer the two modes hold the same embeddings.
+        QCOMPARE(max_diff(joint.hidden(), torch::cat({image.hidden(), text.hidden()}, 1)), 0.0);
+        for (int l = 0; l < 2; ++l) {
+            for (auto* s : {&image_only, &joint_image, &text_only, &joint_text, &image, &text, &joint}) s->step();
+        }
+        QVERIFY(max_diff(image_only.hidden(), joint_image.hidden()) < 1e-5);
+        QVERIFY(max_diff(text_only.hidden(), joint_text.hidden()) < 1e-5);
+        // With both modalities present, joint attention mixes them; the decomposed streams do not.
+        QVERIFY(max_diff(joint.hidden().narrow(1, 0, 16), image.hidden()) > 1e-3);
+        QVERIFY(max_diff(joint.hidden().narrow(1, 16, 5), text.hidden()) > 1e-3);
+    }
+
+    void cachedDecodingEqualsFullRecomputation() {
+        const OfaModel model = tiny_model();
+        auto image = model.image_stream(model.embed_image(torch::randn({1, 3, 16, 16})));
+        auto text = model.text_stream(model.embed_text(tokens_of({0, 20, 21, 2})), torch::zeros({1, 4}, torch::kBool));
+        while (!image.finished()) image.step();
+        while (!text.finished()) text.step();
+        const auto encoder = model.encoder_output(image, text);
+        const std::vector<std::int64_t> sequence{0, 30, 31, 32, 33, 34, 35};
+
+        auto full = model.decoder(encoder);
+        full.begin_step(tokens_of(sequence));
+        while (!full.step_finished()) full.step_layer();
+        const auto full_logits = model.logits(full.hidden());
+
+        auto incremental = model.decoder(encoder);
+        double worst = 0;
+        for (std::size_t t = 0; t < sequence.size(); ++t) {
+            incremental.begin_step(tokens_of({sequence[t]}));
+            while (!incremental.step_finished()) incremental.step_layer();
+            worst = std::max(worst, max_diff(model.logits(incremental.hidden())[0][0], full_logits[0][static_cast<std::int64_t>(t)]));
+        }
+        QCOMPARE(incremental.cached_length(), static_cast<int>(sequence.size()));
+        QVERIFY2(worst < 1e-5, qPrintable(QString::number(worst)));
+    }
+
+    void beamOfOneEqualsGreedy() {
+        const OfaModel model = tiny_model();
+        auto image = model.image_stream(model.embed_image(torch::randn({3, 3, 16, 16})));
+        auto text = model.text_stream(model.embed_text(tokens_of({0, 20, 21, 2}).repeat({3, 1})), torch::zeros({3, 4}, torch::kBool));
+        while (!image.finished()) image.step();
+        while (!text.finished()) text.step();
+        const auto encoder = model.encoder_output(image, text);
+        mue::detail::SearchOptions options;
+        options.beam_size = 1;
+        options.max_length = 8;
+        options.no_repeat_ngram_size = 2;
+        mue::detail::RunContext context(nullptr);
+        const auto greedy = mue::detail::greedy_search(model, encoder, options, context);
+        const auto beam = mue::detail::beam_search(model, encoder, options, context);
+        QCOMPARE(greedy.size(), std::size_t{3});
+        for (std::size_t i = 0; i < greedy.size(); ++i) {
+            QCOMPARE(beam[i].tokens, greedy[i].tokens);
+            QVERIFY(std::abs(beam[i].score - greedy[i].score) < 1e-4);
+            QVERIFY(!greedy[i].tokens.empty());
+            QVERIFY(greedy[i].tokens.size() <= 8);
+        }
+    }
+
+    void beamSearchRespectsNoRepeatNgram() {
+        const OfaModel model = tiny_model();
+        auto image = model.image_stream(model.embed_image(torch::randn({2, 3, 16, 16})));
+        auto text = model.text_stream(model.embed_text(tokens_of({0, 20, 2}).repeat({2, 1})), torch::zeros({2, 3}, torch::kBool));
+        while (!image.finished()) image.step();
+        while (!text.finished()) text.step();
+        mue::detail::SearchOptions options;
+        options.beam_size = 4;
+        options.max_length = 20;
+        options.no_repeat_ngram_size = 2;
+        mue::detail::RunContext context(nullptr);
+        const auto best = mue::detail::beam_search(model, model.encoder_output(image, text), options, context);
+        for (const auto& h : best) {
+            std::vector<int> seq{0};
+            seq.insert(seq.end(), h.tokens.begin(), h.tokens.end());
+            std::set<std::pair<int, int>> bigrams;
+            for (std::size_t i = 0; i + 1 < seq.size(); ++i) QVERIFY(bigrams.insert({seq[i], seq[i + 1]}).second);
+            QVERIFY(std::find(h.tokens.begin(), h.tokens.end(), 1) == h.tokens.end());  // pad never generated
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestModel)
+#include "tst_model.moc"
