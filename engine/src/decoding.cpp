@@ -1,5 +1,7 @@
 #include "decoding.hpp"
 
+#include "flops.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -24,15 +26,22 @@ std::vector<int> banned_by_ngram(const std::vector<int>& history, int n) {
     return banned;
 }
 
-// Log-probabilities for the next token of every row, with fairseq's constraints applied.
+// Log-probabilities for the next token of every row, with fairseq's constraints applied; the
+// step's exit traces go to `traces`.
 torch::Tensor next_token_lprobs(const OfaModel& model, DecoderRun& run, const std::vector<std::vector<int>>& history,
-                                int step, const SearchOptions& options, RunContext& context) {
+                                int step, const SearchOptions& options, const DecoderExitPolicy& policy,
+                                RunContext& context, std::vector<DecoderTokenTrace>& traces) {
     std::vector<std::int64_t> last;
     last.reserve(history.size());
     for (const auto& h : history) last.push_back(h.back());
+    const auto rows = static_cast<std::int64_t>(history.size());
     run.begin_step(torch::tensor(last, torch::kLong).unsqueeze(1));
-    run_decoder_layers(run, context);
-    auto lprobs = torch::log_softmax(model.logits(run.hidden()).squeeze(1), -1).contiguous();
+    traces = run_decoder_step(model, run, policy, step + 1, torch::ones({rows, 1}, torch::kBool),
+                              torch::zeros({rows}, torch::kLong), context);
+    torch::Tensor logits;
+    context.layer("output_head", 0, static_cast<double>(rows) * flops::output_head(1, model.config().arch),
+                  [&] { logits = model.logits(run.hidden()).squeeze(1); });
+    auto lprobs = torch::log_softmax(logits, -1).contiguous();
     lprobs.select(1, options.pad).fill_(kNegInf);
     if (step < options.min_length) lprobs.select(1, options.eos).fill_(kNegInf);
     if (step >= options.max_length) {
@@ -55,22 +64,18 @@ double normalised(double score, std::size_t tokens_with_eos, double length_penal
 
 }  // namespace
 
-void run_decoder_layers(DecoderRun& run, RunContext& context) {
-    while (!run.step_finished()) {
-        context.layer("decoder", run.layers_done() + 1, [&] { run.step_layer(); });
-    }
-}
-
 std::vector<Hypothesis> greedy_search(const OfaModel& model, const EncoderOutput& encoder,
-                                      const SearchOptions& options, RunContext& context) {
+                                      const SearchOptions& options, const DecoderExitPolicy& policy,
+                                      RunContext& context) {
     const auto rows = static_cast<std::size_t>(encoder.states.size(0));
-    DecoderRun run = model.decoder(encoder);
+    DecoderRun run = model.decoder(encoder, policy.settings().kv_policy);
     std::vector<std::vector<int>> history(rows, std::vector<int>{options.bos});
     std::vector<double> score(rows, 0.0);
     std::vector<Hypothesis> result(rows);
     std::vector<bool> done(rows, false);
+    std::vector<DecoderTokenTrace> traces;
     for (int step = 0; step <= options.max_length; ++step) {
-        const auto lprobs = next_token_lprobs(model, run, history, step, options, context);
+        const auto lprobs = next_token_lprobs(model, run, history, step, options, policy, context, traces);
         const auto best = std::get<1>(lprobs.max(1));
         bool all_done = true;
         for (std::size_t r = 0; r < rows; ++r) {
@@ -78,6 +83,7 @@ std::vector<Hypothesis> greedy_search(const OfaModel& model, const EncoderOutput
             const int token = static_cast<int>(best[static_cast<std::int64_t>(r)].item<std::int64_t>());
             score[r] += lprobs[static_cast<std::int64_t>(r)][token].item<float>();
             history[r].push_back(token);
+            result[r].steps.push_back(traces[r]);
             if (token == options.eos) {
                 done[r] = true;
                 result[r].tokens.assign(history[r].begin() + 1, history[r].end() - 1);
@@ -92,23 +98,27 @@ std::vector<Hypothesis> greedy_search(const OfaModel& model, const EncoderOutput
 }
 
 std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& encoder,
-                                    const SearchOptions& options, RunContext& context) {
+                                    const SearchOptions& options, const DecoderExitPolicy& policy,
+                                    RunContext& context) {
     const std::int64_t examples = encoder.states.size(0);
     const std::int64_t beams = options.beam_size;
     const auto vocab = model.config().arch.vocab_size;
 
     // Every example starts with `beams` identical rows; only the first is expanded at step 0.
-    DecoderRun run = model.decoder(encoder);
+    DecoderRun run = model.decoder(encoder, policy.settings().kv_policy);
     run.select_rows(torch::arange(examples, torch::kLong).repeat_interleave(beams));
     std::vector<std::vector<int>> history(static_cast<std::size_t>(examples * beams), std::vector<int>{options.bos});
+    std::vector<std::vector<DecoderTokenTrace>> steps(history.size());
+    std::vector<DecoderTokenTrace> traces;
     std::vector<double> beam_score(history.size(), 0.0);
     std::vector<std::vector<Hypothesis>> finished(static_cast<std::size_t>(examples));
     std::vector<bool> done(static_cast<std::size_t>(examples), false);
 
     for (int step = 0; step <= options.max_length; ++step) {
-        const auto lprobs = next_token_lprobs(model, run, history, step, options, context);
+        const auto lprobs = next_token_lprobs(model, run, history, step, options, policy, context, traces);
         std::vector<std::int64_t> next_rows;
         std::vector<std::vector<int>> next_history;
+        std::vector<std::vector<DecoderTokenTrace>> next_steps;
         std::vector<double> next_score;
         for (std::int64_t b = 0; b < examples; ++b) {
             const auto ub = static_cast<std::size_t>(b);
@@ -118,6 +128,7 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
                 for (std::int64_t k = 0; k < beams; ++k) {
                     next_rows.push_back(first_row + k);
                     next_history.push_back(history[static_cast<std::size_t>(first_row + k)]);
+                    next_steps.push_back(steps[static_cast<std::size_t>(first_row + k)]);
                     next_score.push_back(beam_score[static_cast<std::size_t>(first_row + k)]);
                 }
                 continue;
@@ -138,10 +149,12 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
                 const std::int64_t row = first_row + flat / vocab;
                 const int token = static_cast<int>(flat % vocab);
                 const auto& h = history[static_cast<std::size_t>(row)];
+                auto row_steps = steps[static_cast<std::size_t>(row)];
+                row_steps.push_back(traces[static_cast<std::size_t>(row)]);
                 if (token == options.eos) {
                     // fairseq finalises eos only among the first `beams` candidates.
                     if (c < beams && finished[ub].size() < static_cast<std::size_t>(beams)) {
-                        finished[ub].push_back({std::vector<int>(h.begin() + 1, h.end()),
+                        finished[ub].push_back({std::vector<int>(h.begin() + 1, h.end()), std::move(row_steps),
                                                 normalised(s, h.size(), options.length_penalty)});
                     }
                     continue;
@@ -150,6 +163,7 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
                 auto extended = h;
                 extended.push_back(token);
                 next_history.push_back(std::move(extended));
+                next_steps.push_back(std::move(row_steps));
                 next_score.push_back(s);
                 ++kept;
             }
@@ -159,17 +173,20 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
                 while (kept < beams) {
                     next_rows.push_back(first_row);
                     next_history.push_back(history[static_cast<std::size_t>(first_row)]);
+                    next_steps.push_back(steps[static_cast<std::size_t>(first_row)]);
                     next_score.push_back(beam_score[static_cast<std::size_t>(first_row)]);
                     ++kept;
                 }
                 next_rows.resize(static_cast<std::size_t>((b + 1) * beams));
                 next_history.resize(static_cast<std::size_t>((b + 1) * beams));
+                next_steps.resize(static_cast<std::size_t>((b + 1) * beams));
                 next_score.resize(static_cast<std::size_t>((b + 1) * beams));
             }
         }
         if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) break;
         run.select_rows(torch::tensor(next_rows, torch::kLong));
         history = std::move(next_history);
+        steps = std::move(next_steps);
         beam_score = std::move(next_score);
     }
 
@@ -182,8 +199,9 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
     return best;
 }
 
-torch::Tensor last_position_logits(const OfaModel& model, const EncoderOutput& encoder,
-                                   const std::vector<std::vector<int>>& prompts, int pad, RunContext& context) {
+ScoringPass last_position_logits(const OfaModel& model, const EncoderOutput& encoder,
+                                 const std::vector<std::vector<int>>& prompts, int pad, const DecoderExitPolicy& policy,
+                                 RunContext& context) {
     const auto rows = static_cast<std::int64_t>(prompts.size());
     std::size_t longest = 0;
     for (const auto& p : prompts) longest = std::max(longest, p.size());
@@ -197,12 +215,15 @@ torch::Tensor last_position_logits(const OfaModel& model, const EncoderOutput& e
         padding[r].narrow(0, 0, n).fill_(false);
         last[static_cast<std::size_t>(r)] = n - 1;
     }
-    DecoderRun run = model.decoder(encoder);
+    const auto readout = torch::tensor(last, torch::kLong);
+    DecoderRun run = model.decoder(encoder, policy.settings().kv_policy);
     run.begin_step(tokens, padding);
-    run_decoder_layers(run, context);
-    const auto index = torch::tensor(last, torch::kLong);
-    const auto hidden = run.hidden().index({torch::arange(rows), index});  // [B, D]
-    return model.logits(hidden);
+    ScoringPass pass;
+    pass.traces = run_decoder_step(model, run, policy, /*step=*/1, padding.logical_not(), readout, context);
+    context.layer("output_head", 0, static_cast<double>(rows) * flops::output_head(1, model.config().arch), [&] {
+        pass.logits = model.logits(run.hidden().index({torch::arange(rows), readout}));
+    });
+    return pass;
 }
 
 }  // namespace mue::detail

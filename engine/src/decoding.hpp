@@ -2,6 +2,7 @@
 // Decoding on top of OfaModel: greedy and beam search with fairseq / OFA semantics, and scoring of
 // fixed single-token answers at the last prompt position.
 
+#include "exits.hpp"
 #include "ofa_model.hpp"
 #include "run_context.hpp"
 
@@ -19,23 +20,27 @@ struct SearchOptions {
 };
 
 struct Hypothesis {
-    std::vector<int> tokens;  // generated tokens without bos and eos
-    double score = 0;         // length-normalised log-probability
+    std::vector<int> tokens;               // generated tokens without bos and eos
+    std::vector<DecoderTokenTrace> steps;  // one per decoding step, the eos step included
+    double score = 0;                      // length-normalised log-probability
 };
 
-// Runs every decoder layer of the open step, timing each under "decoder".
-void run_decoder_layers(DecoderRun& run, RunContext& context);
-
-// One best hypothesis per encoder row.
+// One best hypothesis per encoder row; every step runs under the decoder exit policy.
 [[nodiscard]] std::vector<Hypothesis> greedy_search(const OfaModel& model, const EncoderOutput& encoder,
-                                                    const SearchOptions& options, RunContext& context);
+                                                    const SearchOptions& options, const DecoderExitPolicy& policy,
+                                                    RunContext& context);
 [[nodiscard]] std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& encoder,
-                                                  const SearchOptions& options, RunContext& context);
+                                                  const SearchOptions& options, const DecoderExitPolicy& policy,
+                                                  RunContext& context);
 
-// Teacher-forces `prompts` (rows of [bos, prompt...], unequal lengths allowed) and returns the
-// vocabulary logits at each row's last token: [B, V].
-[[nodiscard]] torch::Tensor last_position_logits(const OfaModel& model, const EncoderOutput& encoder,
-                                                 const std::vector<std::vector<int>>& prompts, int pad,
-                                                 RunContext& context);
+struct ScoringPass {
+    torch::Tensor logits;                   // [B, V] at each row's last prompt token
+    std::vector<DecoderTokenTrace> traces;  // one per row: the single teacher-forced step
+};
+
+// Teacher-forces `prompts` (rows of [bos, prompt...], unequal lengths allowed) in one step.
+[[nodiscard]] ScoringPass last_position_logits(const OfaModel& model, const EncoderOutput& encoder,
+                                               const std::vector<std::vector<int>>& prompts, int pad,
+                                               const DecoderExitPolicy& policy, RunContext& context);
 
 }  // namespace mue::detail

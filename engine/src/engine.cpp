@@ -1,6 +1,8 @@
 #include "mue/engine.hpp"
 
 #include "decoding.hpp"
+#include "exits.hpp"
+#include "flops.hpp"
 #include "mue/errors.hpp"
 #include "mue/safetensors.hpp"
 #include "mue/tokenizer.hpp"
@@ -169,25 +171,115 @@ Engine Engine::load(const std::filesystem::path& model_folder) {
 const ModelInfo& Engine::info() const { return impl_->info; }
 const ModelConfig& Engine::config() const { return impl_->config(); }
 
-RunResult Engine::run(const RunRequest& request, const CancellationToken* cancel) const {
-    return run_batch({request}, cancel).front();
+RunResult Engine::run(const RunRequest& request, const CancellationToken* cancel, const LayerObserver& observer) const {
+    return run_batch({request}, cancel, observer).front();
 }
 
-std::vector<RunResult> Engine::run_batch(const std::vector<RunRequest>& requests, const CancellationToken* cancel) const {
+namespace {
+
+// The encoder mode a policy runs in: MuE's exits need the decomposed streams, the Joint ablation
+// the joint encoder; the other policies honour the request.
+EncoderMode encoder_mode_for(const ExitSettings& exits, std::optional<EncoderMode> requested, EncoderMode model_default) {
+    switch (exits.policy) {
+        case ExitPolicy::Mue:
+        case ExitPolicy::Static: return EncoderMode::Decomposed;
+        case ExitPolicy::Joint: return EncoderMode::Joint;
+        default: return requested.value_or(model_default);
+    }
+}
+
+detail::StreamExitRule stream_rule(const ExitSettings& exits, double threshold, int static_layers) {
+    detail::StreamExitRule rule;
+    if (exits.policy == ExitPolicy::Mue || exits.policy == ExitPolicy::Joint) rule.threshold = threshold;
+    if (exits.policy == ExitPolicy::Static) rule.fixed_layers = static_layers;
+    return rule;
+}
+
+// The joint stream's trace seen from one modality: same similarity and exit, its own tokens.
+StreamTrace modality_view(const StreamTrace& joint, int first_token, int tokens) {
+    StreamTrace view = joint;
+    view.tokens = tokens;
+    for (auto& layer : view.token_similarity) {
+        layer = std::vector<float>(layer.begin() + first_token, layer.begin() + first_token + tokens);
+    }
+    return view;
+}
+
+// Expected (layer-count) and FLOP-based savings of one example, from its trace. Decoder costs
+// follow the returned hypothesis (beam search spends them once per beam, in both the run and the
+// full reference alike).
+Savings savings_of(const RunTrace& trace, const ModelConfig& c, int decoder_block, bool head_per_layer) {
+    const auto& a = c.arch;
+    const double ne = a.encoder_layers;
+    const double nd = a.decoder_layers;
+    const double p = trace.image.exit_layer;
+    const double q = trace.text.exit_layer;
+    const double image_tokens = trace.image.tokens;
+    const double text_tokens = trace.text.tokens;
+    double decoder_layers_used = 0;
+    for (const auto& t : trace.decoder_tokens) decoder_layers_used += t.exit_layer;
+    const double mean_nd = trace.decoder_tokens.empty() ? nd : decoder_layers_used / trace.decoder_tokens.size();
+
+    Savings s;
+    s.expected_reduction_mean = 1.0 - ((p + q) / 2.0 + mean_nd) / (ne + nd);
+    s.expected_reduction_token_weighted =
+        1.0 - ((p * image_tokens + q * text_tokens) / (image_tokens + text_tokens) + mean_nd) / (ne + nd);
+
+    const double source = image_tokens + text_tokens;
+    const double stem = detail::flops::image_stem(c);
+    if (trace.joint_encoder) {
+        s.flops = stem + p * detail::flops::encoder_layer(source, a);
+        s.full_flops = stem + ne * detail::flops::encoder_layer(source, a);
+    } else {
+        s.flops = stem + p * detail::flops::encoder_layer(image_tokens, a) + q * detail::flops::encoder_layer(text_tokens, a);
+        s.full_flops = stem + ne * (detail::flops::encoder_layer(image_tokens, a) + detail::flops::encoder_layer(text_tokens, a));
+    }
+    int deepest = 0;
+    double keys = 0;
+    for (const auto& t : trace.decoder_tokens) {
+        const double block = decoder_block;
+        keys += block;
+        const double layer = detail::flops::decoder_layer(block, keys, source, a);
+        const double head = detail::flops::output_head(1, a);
+        s.flops += t.exit_layer * layer + head + (head_per_layer ? t.exit_layer * head : 0.0);
+        if (trace.settings.kv_policy == KvPolicy::Propagate) {
+            s.flops += (nd - t.exit_layer) * detail::flops::self_kv(block, a);
+        }
+        s.full_flops += nd * layer + head;
+        deepest = std::max(deepest, t.exit_layer);
+    }
+    s.flops += deepest * detail::flops::cross_kv(source, a);
+    s.full_flops += nd * detail::flops::cross_kv(source, a);
+    s.flop_reduction = 1.0 - s.flops / s.full_flops;
+    return s;
+}
+
+bool same_decoding(const RunRequest& a, const RunRequest& b, EncoderMode model_mode) {
+    return a.task == b.task && a.encoder_mode.value_or(model_mode) == b.encoder_mode.value_or(model_mode) &&
+           a.beam_size == b.beam_size && a.max_length == b.max_length && a.exits == b.exits;
+}
+
+}  // namespace
+
+std::vector<RunResult> Engine::run_batch(const std::vector<RunRequest>& requests, const CancellationToken* cancel,
+                                         const LayerObserver& observer) const {
     if (requests.empty()) return {};
     const Impl& m = *impl_;
     const ModelConfig& c = m.config();
-    const Task task = requests.front().task;
-    const EncoderMode mode = requests.front().encoder_mode.value_or(c.encoder_mode);
+    const RunRequest& first = requests.front();
     for (const auto& r : requests) {
-        if (r.task != task || r.encoder_mode.value_or(c.encoder_mode) != mode || r.beam_size != requests.front().beam_size ||
-            r.max_length != requests.front().max_length) {
-            throw InputError("a batch must share task, encoder mode and decoding options");
+        if (!same_decoding(r, first, c.encoder_mode)) {
+            throw InputError("a batch must share task, encoder mode, decoding options and exit settings");
         }
     }
+    const Task task = first.task;
+    const ExitSettings& exits = first.exits;
+    exits.validate();
+    const EncoderMode mode = encoder_mode_for(exits, first.encoder_mode, c.encoder_mode);
+
     const auto start = Clock::now();
     c10::InferenceMode inference_guard;
-    detail::RunContext context(cancel);
+    detail::RunContext context(cancel, observer);
 
     std::vector<std::vector<int>> sources;
     for (const auto& r : requests) sources.push_back(m.source_ids(r));
@@ -207,36 +299,56 @@ std::vector<RunResult> Engine::run_batch(const std::vector<RunRequest>& requests
     }
 
     torch::Tensor image_embed, text_embed;
-    context.layer("image_stem", 0, [&] { image_embed = m.model.embed_image(pixels); });
-    context.layer("text_embed", 0, [&] { text_embed = m.model.embed_text(tokens); });
+    context.layer("image_stem", 0, static_cast<double>(rows) * detail::flops::image_stem(c),
+                  [&] { image_embed = m.model.embed_image(pixels); });
+    context.layer("text_embed", 0, 0.0, [&] { text_embed = m.model.embed_text(tokens); });
+    const int image_tokens = static_cast<int>(image_embed.size(1));
 
+    std::vector<RunResult> results(requests.size());
     detail::EncoderOutput encoder;
     if (mode == EncoderMode::Decomposed) {
         auto image = m.model.image_stream(image_embed);
         auto text = m.model.text_stream(text_embed, padding);
-        while (!image.finished()) context.layer("encoder.image", image.layers_done() + 1, [&] { image.step(); });
-        while (!text.finished()) context.layer("encoder.text", text.layers_done() + 1, [&] { text.step(); });
+        const auto image_traces = detail::run_encoder_stream(
+            image, stream_rule(exits, exits.image_threshold, exits.static_image_layers), exits.what_if, "encoder.image", context);
+        const auto text_traces = detail::run_encoder_stream(
+            text, stream_rule(exits, exits.text_threshold, exits.static_text_layers), exits.what_if, "encoder.text", context);
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            results[i].trace.image = image_traces[i];
+            results[i].trace.text = text_traces[i];
+        }
         encoder = m.model.encoder_output(image, text);
     } else {
         auto joint = m.model.joint_stream(image_embed, text_embed, padding);
-        while (!joint.finished()) context.layer("encoder.joint", joint.layers_done() + 1, [&] { joint.step(); });
+        const auto traces = detail::run_encoder_stream(joint, stream_rule(exits, exits.joint_threshold, 0), exits.what_if,
+                                                       "encoder.joint", context);
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            results[i].trace.joint_encoder = true;
+            results[i].trace.image = modality_view(traces[i], 0, image_tokens);
+            results[i].trace.text = modality_view(traces[i], image_tokens, traces[i].tokens - image_tokens);
+        }
         encoder = m.model.encoder_output(joint);
     }
 
-    std::vector<RunResult> results(requests.size());
     for (std::size_t i = 0; i < results.size(); ++i) {
-        results[i].source_ids = sources[i];
-        results[i].encoder_mode = mode;
-        results[i].image_tokens = static_cast<int>(image_embed.size(1));
-        results[i].text_tokens = static_cast<int>(sources[i].size());
+        auto& r = results[i];
+        r.source_ids = sources[i];
+        r.encoder_mode = mode;
+        r.image_tokens = image_tokens;
+        r.text_tokens = static_cast<int>(sources[i].size());
+        r.trace.model_id = c.model_id;
+        r.trace.settings = exits;
+        r.trace.decoder_layers = c.arch.decoder_layers;
     }
 
+    std::vector<int> decoder_block(results.size(), 1);  // tokens per decoder step of each example
     if (task == Task::Entailment) {
         std::vector<std::vector<int>> prompts;
         for (const auto& s : sources) prompts.emplace_back(s.begin(), s.end() - 1);  // [bos, prompt] without eos
-        const auto logits = detail::last_position_logits(m.model, encoder, prompts, c.special.pad, context);
-        const auto candidate_logits =
-            logits.index_select(1, torch::tensor(std::vector<std::int64_t>(m.answer_ids.begin(), m.answer_ids.end()), torch::kLong));
+        const detail::DecoderExitPolicy policy(exits, c.arch.decoder_layers, /*max_steps=*/1, /*scoring=*/true);
+        const auto pass = detail::last_position_logits(m.model, encoder, prompts, c.special.pad, policy, context);
+        const auto candidate_logits = pass.logits.index_select(
+            1, torch::tensor(std::vector<std::int64_t>(m.answer_ids.begin(), m.answer_ids.end()), torch::kLong));
         const auto probabilities = torch::softmax(candidate_logits, 1);
         for (std::size_t i = 0; i < results.size(); ++i) {
             auto& result = results[i];
@@ -250,11 +362,16 @@ std::vector<RunResult> Engine::run_batch(const std::vector<RunRequest>& requests
                                                [](const AnswerScore& x, const AnswerScore& y) { return x.logit < y.logit; });
             result.prediction = trim(best->answer);
             result.decoder_steps = 1;
+            DecoderTokenTrace t = pass.traces[i];
+            t.id = m.answer_ids[static_cast<std::size_t>(best - result.answers.begin())];
+            t.text = best->answer;
+            result.trace.decoder_tokens.push_back(std::move(t));
+            decoder_block[i] = static_cast<int>(prompts[i].size());
         }
     } else {
         detail::SearchOptions options;
-        options.beam_size = requests.front().beam_size.value_or(c.caption.beam_size);
-        options.max_length = requests.front().max_length.value_or(c.caption.max_length);
+        options.beam_size = first.beam_size.value_or(c.caption.beam_size);
+        options.max_length = first.max_length.value_or(c.caption.max_length);
         if (options.beam_size < 1) throw InputError("beam size must be at least 1");
         if (options.max_length < 1 || options.max_length > c.arch.text_positions - 2) {
             throw InputError("max length must be in [1, " + std::to_string(c.arch.text_positions - 2) + "]");
@@ -264,25 +381,56 @@ std::vector<RunResult> Engine::run_batch(const std::vector<RunRequest>& requests
         options.bos = c.special.bos;
         options.pad = c.special.pad;
         options.eos = c.special.eos;
-        const auto hypotheses = options.beam_size == 1 ? detail::greedy_search(m.model, encoder, options, context)
-                                                       : detail::beam_search(m.model, encoder, options, context);
+        const detail::DecoderExitPolicy policy(exits, c.arch.decoder_layers, options.max_length, /*scoring=*/false);
+        const auto hypotheses = options.beam_size == 1 ? detail::greedy_search(m.model, encoder, options, policy, context)
+                                                       : detail::beam_search(m.model, encoder, options, policy, context);
         for (std::size_t i = 0; i < results.size(); ++i) {
             auto& result = results[i];
-            result.output_ids = hypotheses[i].tokens;
-            result.output_score = hypotheses[i].score;
+            const auto& h = hypotheses[i];
+            result.output_ids = h.tokens;
+            result.output_score = h.score;
             for (const int id : result.output_ids) result.output_tokens.push_back(m.tokenizer.token_text(id));
             std::string text = m.tokenizer.decode(result.output_ids);
             if (c.caption.strip_punctuation) text = strip_ascii_punctuation(text);
             result.prediction = trim(text);
-            result.decoder_steps = static_cast<int>(result.output_ids.size()) + 1;
+            result.decoder_steps = static_cast<int>(h.steps.size());
+            for (std::size_t k = 0; k < h.steps.size(); ++k) {
+                DecoderTokenTrace t = h.steps[k];
+                t.id = k < h.tokens.size() ? h.tokens[k] : c.special.eos;
+                t.text = m.tokenizer.token_text(t.id);
+                result.trace.decoder_tokens.push_back(std::move(t));
+            }
         }
     }
 
+    const detail::DecoderExitPolicy head_check(exits, c.arch.decoder_layers, 1, false);
     const double total_ms = ms_since(start);
-    for (auto& result : results) {
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        auto& result = results[i];
+        for (auto& t : result.trace.decoder_tokens) {
+            for (auto& layer : t.lens) {
+                for (auto& entry : layer) entry.text = m.tokenizer.token_text(entry.id);
+            }
+        }
+        result.trace.savings = savings_of(result.trace, c, decoder_block[i], head_check.needs_head());
+        result.trace.savings.compute_ms = total_ms - preprocess_ms;
         result.timings = context.timings();
         result.preprocess_ms = preprocess_ms;
         result.total_ms = total_ms;
+    }
+
+    if (exits.compare_full) {
+        std::vector<RunRequest> reference = requests;
+        for (auto& r : reference) {
+            r.exits = ExitSettings{};
+            r.encoder_mode = mode;
+        }
+        const auto full = run_batch(reference, cancel);
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            auto& s = results[i].trace.savings;
+            s.full_compute_ms = full[i].trace.savings.compute_ms;
+            s.measured_reduction = 1.0 - s.compute_ms / *s.full_compute_ms;
+        }
     }
     return results;
 }

@@ -252,10 +252,11 @@ EncoderOutput OfaModel::encoder_output(const EncoderStream& joint) const {
     return {encoder_norm_(joint.hidden()), joint.padding(), joint.positions()};
 }
 
-DecoderRun OfaModel::decoder(EncoderOutput encoder) const {
+DecoderRun OfaModel::decoder(EncoderOutput encoder, KvPolicy kv_policy) const {
     const auto& a = config_.arch;
     DecoderRun run;
     run.model_ = this;
+    run.kv_policy_ = kv_policy;
     run.cross_pos_k_ = cross_pos_k_(encoder.positions).view({-1, a.attention_heads, a.head_dim()}).transpose(0, 1);
     run.self_pos_k_ = torch::zeros({a.attention_heads, 0, a.head_dim()});
     run.encoder_ = std::move(encoder);
@@ -272,6 +273,8 @@ torch::Tensor OfaModel::logits(const torch::Tensor& decoder_hidden) const {
 // EncoderStream
 
 int EncoderStream::num_layers() const { return model_->config().arch.encoder_layers; }
+
+const ArchitectureConfig& EncoderStream::arch() const { return model_->config().arch; }
 
 torch::Tensor EncoderStream::layer_bias(const EncoderLayer& layer) const {
     if (!text_rel_index_.defined() && !image_rel_index_.defined()) return abs_bias_;
@@ -294,10 +297,11 @@ torch::Tensor EncoderStream::layer_bias(const EncoderLayer& layer) const {
     return bias;
 }
 
-void EncoderStream::step() {
+void EncoderStream::step(const torch::Tensor& active) {
     if (finished()) throw std::logic_error("encoder stream has no layer left to run");
     const auto& layer = model_->encoder_layers_[static_cast<std::size_t>(layers_done_)];
-    hidden_ = model_->encoder_layer(layer, hidden_, layer_bias(layer), padding_) * keep_;
+    auto next = model_->encoder_layer(layer, hidden_, layer_bias(layer), padding_) * keep_;
+    hidden_ = active.defined() ? torch::where(active.view({-1, 1, 1}), next, hidden_) : next;
     ++layers_done_;
 }
 
@@ -329,8 +333,7 @@ void DecoderRun::begin_step(const torch::Tensor& tokens, const torch::Tensor& pa
     step_cross_bias_ =
         torch::matmul(heads(model_->cross_pos_q_(pos) * model_->scaling_), cross_pos_k_.transpose(1, 2));
 
-    const auto step_padding = padding.defined() ? padding : torch::zeros({tokens.size(0), length}, torch::kBool);
-    key_padding_ = key_padding_.defined() ? torch::cat({key_padding_, step_padding}, 1) : step_padding;
+    step_padding_ = padding.defined() ? padding : torch::zeros({tokens.size(0), length}, torch::kBool);
     const auto embedded =
         model_->embed_tokens_.index_select(0, tokens.flatten()).view({tokens.size(0), length, a.d_model});
     hidden_ = model_->decoder_layernorm_embedding_(embedded);
@@ -339,7 +342,14 @@ void DecoderRun::begin_step(const torch::Tensor& tokens, const torch::Tensor& pa
     layers_done_ = 0;
 }
 
-void DecoderRun::step_layer() {
+void DecoderRun::append(LayerCache& cache, const torch::Tensor& k, const torch::Tensor& v,
+                        const torch::Tensor& padding) {
+    cache.k = cache.k.defined() ? torch::cat({cache.k, k}, 2) : k;
+    cache.v = cache.v.defined() ? torch::cat({cache.v, v}, 2) : v;
+    cache.padding = cache.padding.defined() ? torch::cat({cache.padding, padding}, 1) : padding;
+}
+
+void DecoderRun::step_layer(const torch::Tensor& active) {
     if (step_finished()) throw std::logic_error("decoder step has no layer left to run");
     const auto& layer = model_->decoder_layers_[static_cast<std::size_t>(layers_done_)];
     auto& cache = cache_[static_cast<std::size_t>(layers_done_)];
@@ -347,14 +357,34 @@ void DecoderRun::step_layer() {
 
     auto x = hidden_;
     auto h = pre ? layer.pre_self(x) : x;
-    auto [k, v] = model_->project_kv(layer.self_attn, h);
-    cache.k = cache.k.defined() ? torch::cat({cache.k, k}, 2) : k;
-    cache.v = cache.v.defined() ? torch::cat({cache.v, v}, 2) : v;
+    const auto [k, v] = model_->project_kv(layer.self_attn, h);
+    if (!active.defined()) {
+        append(cache, k, v, step_padding_);
+        exit_k_ = k;
+        exit_v_ = v;
+    } else {
+        // Exited rows: Propagate's keys come from their frozen exit state, as computed above.
+        const auto act = active.view({-1, 1, 1, 1});
+        switch (kv_policy_) {
+            case KvPolicy::None:
+                append(cache, torch::where(act, k, missing_entry_value_), torch::where(act, v, missing_entry_value_),
+                       step_padding_.logical_or(active.logical_not().unsqueeze(1)));
+                break;
+            case KvPolicy::Copy:
+                append(cache, torch::where(act, k, exit_k_), torch::where(act, v, exit_v_), step_padding_);
+                break;
+            case KvPolicy::Propagate:
+                append(cache, k, v, step_padding_);
+                break;
+        }
+        exit_k_ = torch::where(act, k, exit_k_);
+        exit_v_ = torch::where(act, v, exit_v_);
+    }
     const auto rel = layer.token_rel_table.index_select(0, step_rel_index_.flatten())
                          .view({step_rel_index_.size(0), step_rel_index_.size(1), -1})
                          .permute({2, 0, 1});
     h = layer.post_self(model_->attend(layer.self_attn, h, cache.k, cache.v, (step_self_bias_ + rel).unsqueeze(0),
-                                       key_padding_));
+                                       cache.padding));
     x = x + h;
     if (!pre) x = layer.pre_self(x);
 
@@ -367,17 +397,39 @@ void DecoderRun::step_layer() {
     x = x + h;
     if (!pre) x = layer.pre_cross(x);
 
-    hidden_ = model_->feed_forward(layer.ffn, x);
+    auto next = model_->feed_forward(layer.ffn, x);
+    hidden_ = active.defined() ? torch::where(active.view({-1, 1, 1}), next, hidden_) : next;
     ++layers_done_;
+}
+
+void DecoderRun::finish_step() {
+    const bool pre = model_->config().arch.normalize_before;
+    for (; layers_done_ < num_layers(); ++layers_done_) {
+        const auto& layer = model_->decoder_layers_[static_cast<std::size_t>(layers_done_)];
+        auto& cache = cache_[static_cast<std::size_t>(layers_done_)];
+        switch (kv_policy_) {
+            case KvPolicy::None:
+                append(cache, torch::full_like(exit_k_, missing_entry_value_), torch::full_like(exit_v_, missing_entry_value_),
+                       torch::ones_like(step_padding_));
+                break;
+            case KvPolicy::Copy:
+                append(cache, exit_k_, exit_v_, step_padding_);
+                break;
+            case KvPolicy::Propagate: {
+                const auto [k, v] = model_->project_kv(layer.self_attn, pre ? layer.pre_self(hidden_) : hidden_);
+                append(cache, k, v, step_padding_);
+                break;
+            }
+        }
+    }
 }
 
 void DecoderRun::select_rows(const torch::Tensor& index) {
     encoder_.states = encoder_.states.index_select(0, index);
     encoder_.padding = encoder_.padding.index_select(0, index);
-    if (key_padding_.defined()) key_padding_ = key_padding_.index_select(0, index);
     if (hidden_.defined()) hidden_ = hidden_.index_select(0, index);
     for (auto& cache : cache_) {
-        for (auto* t : {&cache.k, &cache.v, &cache.cross_k, &cache.cross_v}) {
+        for (auto* t : {&cache.k, &cache.v, &cache.padding, &cache.cross_k, &cache.cross_v}) {
             if (t->defined()) *t = t->index_select(0, index);
         }
     }

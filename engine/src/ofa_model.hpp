@@ -5,6 +5,7 @@
 // state and belong to the thread that runs it.
 
 #include "mue/model_config.hpp"
+#include "mue/trace.hpp"
 #include "weights.hpp"
 
 #include <torch/torch.h>
@@ -66,13 +67,15 @@ public:
     [[nodiscard]] int layers_done() const { return layers_done_; }
     [[nodiscard]] int num_layers() const;
     [[nodiscard]] bool finished() const { return layers_done_ == num_layers(); }
-    // Runs layer layers_done()+1 (1-based) on the whole batch.
-    void step();
+    // Runs layer layers_done()+1 (1-based). Rows whose `active` entry ([B] bool) is false have
+    // exited and keep their state; an undefined `active` means every row.
+    void step(const torch::Tensor& active = {});
     // Raw residual stream [B, N, D]; padded rows are kept at zero.
     [[nodiscard]] const torch::Tensor& hidden() const { return hidden_; }
     [[nodiscard]] const torch::Tensor& padding() const { return padding_; }  // [B, N] bool, true = pad
     [[nodiscard]] const torch::Tensor& positions() const { return positions_; }  // [N, D] normed
     [[nodiscard]] int image_tokens() const { return image_tokens_; }
+    [[nodiscard]] const ArchitectureConfig& arch() const;
 
 private:
     friend class OfaModel;
@@ -94,40 +97,59 @@ struct EncoderOutput {
     torch::Tensor positions;  // [S, D]
 };
 
-// Incremental decoding over a batch of rows with per-layer self-attention key/value caches.
+// Incremental decoding over a batch of rows with per-layer self-attention key/value caches. Within
+// a step, rows may exit at different layers; what skipped layers cache follows the KvPolicy.
 class DecoderRun {
 public:
     [[nodiscard]] int rows() const { return static_cast<int>(encoder_.states.size(0)); }
     [[nodiscard]] int num_layers() const;
     [[nodiscard]] int cached_length() const { return cached_length_; }
+    [[nodiscard]] int encoder_length() const { return static_cast<int>(encoder_.states.size(1)); }
     [[nodiscard]] int layers_done() const { return layers_done_; }
     [[nodiscard]] bool step_finished() const { return layers_done_ == num_layers(); }
+    [[nodiscard]] KvPolicy kv_policy() const { return kv_policy_; }
 
     // Starts a step on tokens [R, T] at positions cached_length() .. +T-1. `padding` ([R, T] bool,
     // true = pad; right padding only) is for teacher-forced blocks of unequal length.
     void begin_step(const torch::Tensor& tokens, const torch::Tensor& padding = {});
-    // Runs the next decoder layer, appending its keys/values to that layer's cache.
-    void step_layer();
-    // Raw residual stream of the current step [R, T, D].
+    // Runs the next decoder layer. Rows whose `active` entry ([R] bool) is false exited earlier in
+    // this step: they keep their state and cache what the KvPolicy says for this layer.
+    void step_layer(const torch::Tensor& active = {});
+    // Fills the caches of the layers no row ran in this step, per the KvPolicy, and closes the step.
+    void finish_step();
+    // Raw residual stream of the current step [R, T, D]; exited rows hold their exit state.
     [[nodiscard]] const torch::Tensor& hidden() const { return hidden_; }
     // Keeps only rows `index` (and duplicates, for beams); encoder rows follow.
     void select_rows(const torch::Tensor& index);
 
+    // Inspection, for tests: a layer's cache ([R, H, S, hd] and [R, S] bool, true = no key).
+    [[nodiscard]] const torch::Tensor& cached_keys(int layer) const { return cache_.at(static_cast<std::size_t>(layer)).k; }
+    [[nodiscard]] const torch::Tensor& cached_values(int layer) const { return cache_.at(static_cast<std::size_t>(layer)).v; }
+    [[nodiscard]] const torch::Tensor& cached_padding(int layer) const { return cache_.at(static_cast<std::size_t>(layer)).padding; }
+    // The value stored in place of a missing (KvPolicy::None) entry; tests change it to prove that
+    // masked entries are never read.
+    void set_missing_entry_value(float value) { missing_entry_value_ = value; }
+
 private:
     friend class OfaModel;
     struct LayerCache {
-        torch::Tensor k, v;  // [R, H, S, hd]
+        torch::Tensor k, v;     // [R, H, S, hd]
+        torch::Tensor padding;  // [R, S] bool
         torch::Tensor cross_k, cross_v;
     };
+    void append(LayerCache& cache, const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& padding);
 
     const OfaModel* model_ = nullptr;
+    KvPolicy kv_policy_ = KvPolicy::None;
+    float missing_entry_value_ = 0.0F;
     EncoderOutput encoder_;
     torch::Tensor cross_pos_k_;     // [H, S_enc, hd]
     torch::Tensor self_pos_k_;      // [H, S, hd] for every cached position
-    torch::Tensor key_padding_;     // [R, S] bool over cached positions
+    torch::Tensor step_padding_;    // [R, T] bool
     torch::Tensor step_self_bias_;  // [H, T, S] abs bias + causal mask for the current step
     torch::Tensor step_cross_bias_; // [H, T, S_enc]
     torch::Tensor step_rel_index_;  // [T, S] into token_rel tables
+    torch::Tensor exit_k_, exit_v_; // this step's keys/values at each row's last run layer (Copy)
     std::vector<LayerCache> cache_;
     torch::Tensor hidden_;
     int cached_length_ = 0;
@@ -157,7 +179,7 @@ public:
     [[nodiscard]] EncoderOutput encoder_output(const EncoderStream& image, const EncoderStream& text) const;
     [[nodiscard]] EncoderOutput encoder_output(const EncoderStream& joint) const;
 
-    [[nodiscard]] DecoderRun decoder(EncoderOutput encoder) const;
+    [[nodiscard]] DecoderRun decoder(EncoderOutput encoder, KvPolicy kv_policy = KvPolicy::None) const;
     // Decoder hidden states -> vocabulary logits through the final norm and the tied projection.
     [[nodiscard]] torch::Tensor logits(const torch::Tensor& decoder_hidden) const;
 

@@ -228,6 +228,77 @@ private Q_SLOTS:
         QVERIFY2(worst < 1e-5, qPrintable(QString::number(worst)));
     }
 
+    // Step 1 runs every layer; in step 2 row 0 exits after layer 1 and row 1 runs on; step 3 runs
+    // every layer again. Returns the run after step 2 (finish_step done) for inspection.
+    static mue::detail::DecoderRun two_steps(const OfaModel& model, mue::KvPolicy kv, float missing_value,
+                                             torch::Tensor* step3_hidden = nullptr) {
+        auto image = model.image_stream(model.embed_image(torch::randn({2, 3, 16, 16})));
+        while (!image.finished()) image.step();
+        auto text = model.text_stream(model.embed_text(tokens_of({0, 20, 2}).repeat({2, 1})), torch::zeros({2, 3}, torch::kBool));
+        while (!text.finished()) text.step();
+        auto run = model.decoder(model.encoder_output(image, text), kv);
+        run.set_missing_entry_value(missing_value);
+        run.begin_step(torch::tensor({0L, 0L}).view({2, 1}));
+        while (!run.step_finished()) run.step_layer();
+        run.begin_step(torch::tensor({5L, 6L}).view({2, 1}));
+        run.step_layer();
+        run.step_layer(torch::tensor({false, true}));
+        run.finish_step();
+        if (step3_hidden != nullptr) {
+            auto copy = run;
+            copy.begin_step(torch::tensor({7L, 8L}).view({2, 1}));
+            while (!copy.step_finished()) copy.step_layer();
+            *step3_hidden = copy.hidden();
+        }
+        return run;
+    }
+
+    void kvPolicyNoneLeavesMaskedGaps() {
+        torch::manual_seed(3);
+        const OfaModel model = tiny_model();
+        torch::Tensor hidden_zero, hidden_huge;
+        torch::manual_seed(4);
+        const auto run = two_steps(model, mue::KvPolicy::None, 0.0F, &hidden_zero);
+        torch::manual_seed(4);
+        (void)two_steps(model, mue::KvPolicy::None, 1e4F, &hidden_huge);
+        // Layer 1 cached both rows at both steps; row 0 has no entry at step 2 in layers 2 and 3.
+        QCOMPARE(run.cached_padding(0).logical_not().sum(1)[0].item<std::int64_t>(), 2);
+        for (int layer = 1; layer < 3; ++layer) {
+            QCOMPARE(run.cached_keys(layer).size(2), 2);  // equal physical length, masked gap
+            QCOMPARE(run.cached_padding(layer)[0][1].item<bool>(), true);
+            QCOMPARE(run.cached_padding(layer)[1][1].item<bool>(), layer == 1 ? false : true);
+        }
+        // Whatever the gaps hold, later steps never read them.
+        QCOMPARE(max_diff(hidden_zero, hidden_huge), 0.0);
+    }
+
+    void kvPolicyCopyRepeatsTheExitLayer() {
+        const OfaModel model = tiny_model();
+        torch::manual_seed(4);
+        const auto run = two_steps(model, mue::KvPolicy::Copy, 0.0F);
+        for (int layer = 1; layer < 3; ++layer) {
+            QCOMPARE(run.cached_padding(layer).logical_not().sum().item<std::int64_t>(), 4);  // no gaps
+            // Row 0 exited after layer 1 at step 2: its entry in every deeper layer is layer 1's.
+            QCOMPARE(max_diff(run.cached_keys(layer)[0].select(1, 1), run.cached_keys(0)[0].select(1, 1)), 0.0);
+            QCOMPARE(max_diff(run.cached_values(layer)[0].select(1, 1), run.cached_values(0)[0].select(1, 1)), 0.0);
+        }
+    }
+
+    void kvPolicyPropagateProjectsTheExitState() {
+        const OfaModel model = tiny_model();
+        torch::manual_seed(4);
+        const auto run = two_steps(model, mue::KvPolicy::Propagate, 0.0F);
+        const auto& w = model.weights();
+        const auto exit_state = run.hidden()[0];  // row 0 froze after layer 1 in step 2
+        for (int layer = 1; layer < 3; ++layer) {
+            const std::string p = "decoder.layers." + std::to_string(layer);
+            const auto normed = layer_norm(exit_state, w, p + ".self_attn_layer_norm");
+            const auto k = linear(normed, w, p + ".self_attn.k_proj").view({2, 8});  // [heads, head_dim]
+            QVERIFY(max_diff(run.cached_keys(layer)[0].select(1, 1), k) < 1e-6);
+            QCOMPARE(run.cached_padding(layer).logical_not().sum().item<std::int64_t>(), 4);
+        }
+    }
+
     void beamOfOneEqualsGreedy() {
         const OfaModel model = tiny_model();
         auto image = model.image_stream(model.embed_image(torch::randn({3, 3, 16, 16})));
@@ -240,8 +311,9 @@ private Q_SLOTS:
         options.max_length = 8;
         options.no_repeat_ngram_size = 2;
         mue::detail::RunContext context(nullptr);
-        const auto greedy = mue::detail::greedy_search(model, encoder, options, context);
-        const auto beam = mue::detail::beam_search(model, encoder, options, context);
+        const mue::detail::DecoderExitPolicy full(mue::ExitSettings{}, /*layers=*/3, options.max_length, /*scoring=*/false);
+        const auto greedy = mue::detail::greedy_search(model, encoder, options, full, context);
+        const auto beam = mue::detail::beam_search(model, encoder, options, full, context);
         QCOMPARE(greedy.size(), std::size_t{3});
         for (std::size_t i = 0; i < greedy.size(); ++i) {
             QCOMPARE(beam[i].tokens, greedy[i].tokens);
@@ -262,7 +334,8 @@ private Q_SLOTS:
         options.max_length = 20;
         options.no_repeat_ngram_size = 2;
         mue::detail::RunContext context(nullptr);
-        const auto best = mue::detail::beam_search(model, model.encoder_output(image, text), options, context);
+        const mue::detail::DecoderExitPolicy full(mue::ExitSettings{}, /*layers=*/3, options.max_length, /*scoring=*/false);
+        const auto best = mue::detail::beam_search(model, model.encoder_output(image, text), options, full, context);
         for (const auto& h : best) {
             std::vector<int> seq{0};
             seq.insert(seq.end(), h.tokens.begin(), h.tokens.end());

@@ -7,10 +7,12 @@
 
 #include "mue/image.hpp"
 #include "mue/model_config.hpp"
+#include "mue/trace.hpp"
 
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,6 +53,9 @@ struct RunRequest {
     std::optional<EncoderMode> encoder_mode;  // default: the model's
     std::optional<int> beam_size;             // default: the model's caption settings
     std::optional<int> max_length;
+    // Early exits. The Mue and Static policies run the decomposed encoder and Joint the joint
+    // one, whatever encoder_mode says; the other policies honour it.
+    ExitSettings exits;
 };
 
 struct AnswerScore {
@@ -59,12 +64,17 @@ struct AnswerScore {
     float logit = 0;
 };
 
-// Wall time of one layer (summed over decoding steps for the decoder).
+// Wall time and analytic FLOPs of one layer over the whole batch (summed over decoding steps for
+// the decoder; "decoder.kv" is the key/value work the Propagate policy adds for skipped layers).
 struct LayerTiming {
-    std::string stage;  // "image_stem", "encoder.image", "encoder.text", "encoder.joint", "decoder"
-    int layer = 0;      // 1-based; 0 for the stem and other single stages
+    std::string stage;  // "image_stem", "text_embed", "encoder.image", "encoder.text", "encoder.joint", "decoder", "output_head"
+    int layer = 0;      // 1-based; 0 for single stages
     double ms = 0;
+    double flops = 0;
 };
+
+// Reported after each layer finishes, on the thread that runs the request.
+using LayerObserver = std::function<void(const LayerTiming& layer)>;
 
 struct RunResult {
     std::string prediction;             // caption / generated text, or the best answer (trimmed)
@@ -80,6 +90,7 @@ struct RunResult {
     std::vector<LayerTiming> timings;
     double preprocess_ms = 0;
     double total_ms = 0;
+    RunTrace trace;
 };
 
 class Engine {
@@ -96,11 +107,14 @@ public:
     [[nodiscard]] const ModelConfig& config() const;
 
     // One request. Throws InputError for bad input, Cancelled when `cancel` is set (checked
-    // between layers).
-    [[nodiscard]] RunResult run(const RunRequest& request, const CancellationToken* cancel = nullptr) const;
-    // Several requests of the same task as one batch; results equal one-by-one runs.
+    // before every layer). `observer` hears of each finished layer.
+    [[nodiscard]] RunResult run(const RunRequest& request, const CancellationToken* cancel = nullptr,
+                                const LayerObserver& observer = {}) const;
+    // Several requests with the same task, encoder mode, decoding and exit settings as one batch;
+    // every exit decision is per example, so results equal one-by-one runs.
     [[nodiscard]] std::vector<RunResult> run_batch(const std::vector<RunRequest>& requests,
-                                                   const CancellationToken* cancel = nullptr) const;
+                                                   const CancellationToken* cancel = nullptr,
+                                                   const LayerObserver& observer = {}) const;
 
 private:
     struct Impl;

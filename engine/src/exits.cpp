@@ -1,0 +1,230 @@
+#include "exits.hpp"
+
+#include "flops.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mue::detail {
+namespace {
+
+constexpr double kNormFloor = 1e-12;  // cosine of an all-zero state is 0, not NaN
+constexpr std::int64_t kLensSize = 5;
+
+std::vector<float> to_vector(const torch::Tensor& t) {
+    const auto c = t.to(torch::kFloat32).contiguous();
+    return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+}
+
+// The similarity of the unpadded tokens, in stream order.
+std::vector<float> real_tokens(const torch::Tensor& per_token_row, const torch::Tensor& padding_row) {
+    return to_vector(per_token_row.masked_select(padding_row.logical_not()));
+}
+
+}  // namespace
+
+torch::Tensor row_cosine(const torch::Tensor& a, const torch::Tensor& b) {
+    const auto fa = a.flatten(1).to(torch::kFloat32);
+    const auto fb = b.flatten(1).to(torch::kFloat32);
+    const auto dot = (fa * fb).sum(1);
+    const auto norms = (fa.norm(2, 1) * fb.norm(2, 1)).clamp_min(kNormFloor);
+    return (dot / norms).clamp(-1.0, 1.0);
+}
+
+torch::Tensor token_cosine(const torch::Tensor& a, const torch::Tensor& b) {
+    const auto dot = (a * b).sum(-1);
+    const auto norms = (a.norm(2, -1) * b.norm(2, -1)).clamp_min(kNormFloor);
+    return (dot / norms).clamp(-1.0, 1.0);
+}
+
+std::vector<StreamTrace> run_encoder_stream(EncoderStream& stream, const StreamExitRule& rule, bool what_if,
+                                            const std::string& stage, RunContext& context) {
+    const auto rows = stream.hidden().size(0);
+    const auto real_counts = stream.padding().logical_not().sum(1);
+    std::vector<StreamTrace> traces(static_cast<std::size_t>(rows));
+    for (std::int64_t r = 0; r < rows; ++r) {
+        auto& t = traces[static_cast<std::size_t>(r)];
+        t.tokens = static_cast<int>(real_counts[r].item<std::int64_t>());
+        t.layers = stream.num_layers();
+        t.exit_layer = stream.num_layers();
+    }
+    const auto& arch_flops = [&](std::int64_t row) {
+        return flops::encoder_layer(traces[static_cast<std::size_t>(row)].tokens, stream.arch());
+    };
+    auto active = torch::ones({rows}, torch::kBool);
+    std::int64_t active_rows = rows;
+    while (!stream.finished() && (what_if || active_rows > 0)) {
+        const int layer = stream.layers_done() + 1;
+        double layer_flops = 0;
+        for (std::int64_t r = 0; r < rows; ++r) {
+            if (what_if || active[r].item<bool>()) layer_flops += arch_flops(r);
+        }
+        const auto before = stream.hidden();
+        const bool all_active = what_if || active_rows == rows;
+        context.layer(stage, layer, layer_flops, [&] { stream.step(all_active ? torch::Tensor() : active); });
+        const auto similarity = to_vector(row_cosine(before, stream.hidden()));
+        const auto per_token = token_cosine(before, stream.hidden());
+        for (std::int64_t r = 0; r < rows; ++r) {
+            auto& t = traces[static_cast<std::size_t>(r)];
+            if (!what_if && !active[r].item<bool>()) continue;
+            const float sim = similarity[static_cast<std::size_t>(r)];
+            t.similarity.push_back(sim);
+            t.token_similarity.push_back(real_tokens(per_token[r], stream.padding()[r]));
+            const bool fires = (rule.threshold && sim > *rule.threshold) || layer == rule.fixed_layers;
+            if (!t.exited && fires) {
+                t.exited = true;
+                t.exit_layer = layer;
+                if (!what_if) {
+                    active[r] = false;
+                    --active_rows;
+                }
+            }
+        }
+    }
+    return traces;
+}
+
+DecoderExitPolicy::DecoderExitPolicy(const ExitSettings& settings, int layers, int max_steps, bool scoring)
+    : settings_(settings), layers_(layers), max_steps_(std::max(max_steps, 1)), scoring_(scoring) {}
+
+double DecoderExitPolicy::threshold(int step) const {
+    switch (settings_.policy) {
+        case ExitPolicy::Mue:
+        case ExitPolicy::Joint: {
+            // theta >= 1 switches decoder exits off whatever beta is, so that all thresholds at 1
+            // reproduce the full model.
+            if (settings_.decoder_threshold >= 1.0) return 1.0;
+            if (scoring_) return settings_.decoder_threshold;
+            const int warmup_steps = static_cast<int>(std::floor(settings_.warmup_fraction * max_steps_));
+            if (step <= warmup_steps) return 1.0;  // similarity never exceeds 1: no exit
+            const double n = max_steps_;
+            return settings_.beta * settings_.decoder_threshold +
+                   (1.0 - settings_.beta) * std::exp(-settings_.tau * step / n);
+        }
+        case ExitPolicy::Static:
+            return settings_.static_decoder_layers > 0 ? settings_.static_decoder_layers : layers_;
+        case ExitPolicy::DeeBert: return settings_.entropy_threshold;
+        case ExitPolicy::Pabee: return settings_.patience;
+        case ExitPolicy::Confidence: return settings_.confidence_threshold;
+        case ExitPolicy::Full: return 1.0;
+    }
+    return 1.0;
+}
+
+bool DecoderExitPolicy::needs_head() const {
+    const auto p = settings_.policy;
+    return settings_.lens || p == ExitPolicy::DeeBert || p == ExitPolicy::Pabee || p == ExitPolicy::Confidence;
+}
+
+std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRun& run, const DecoderExitPolicy& policy,
+                                                int step, const torch::Tensor& keep, const torch::Tensor& readout,
+                                                RunContext& context) {
+    const auto& s = policy.settings();
+    const auto& arch = model.config().arch;
+    const auto rows = run.rows();
+    const bool what_if = s.what_if;
+    const double threshold = policy.threshold(step);
+    const auto keep_mask = keep.unsqueeze(-1).to(torch::kFloat32);
+    const auto row_index = torch::arange(rows, torch::kLong);
+    const auto real_tokens = keep.sum(1);
+
+    std::vector<DecoderTokenTrace> traces(static_cast<std::size_t>(rows));
+    std::vector<std::int64_t> previous_prediction(static_cast<std::size_t>(rows), -1);
+    std::vector<int> streak(static_cast<std::size_t>(rows), 0);
+    for (auto& t : traces) {
+        t.step = step;
+        t.threshold = static_cast<float>(threshold);
+        t.exit_layer = run.num_layers();
+    }
+    auto active = torch::ones({rows}, torch::kBool);
+    std::int64_t active_rows = rows;
+    while (!run.step_finished() && (what_if || active_rows > 0)) {
+        const int layer = run.layers_done() + 1;
+        double layer_flops = 0;
+        for (std::int64_t r = 0; r < rows; ++r) {
+            if (what_if || active[r].item<bool>()) {
+                layer_flops += flops::decoder_layer(real_tokens[r].item<double>(), run.cached_length(),
+                                                    run.encoder_length(), arch);
+            }
+        }
+        const auto before = run.hidden();
+        const bool all_active = what_if || active_rows == rows;
+        context.layer("decoder", layer, layer_flops, [&] { run.step_layer(all_active ? torch::Tensor() : active); });
+        const auto similarity = to_vector(row_cosine(before * keep_mask, run.hidden() * keep_mask));
+
+        torch::Tensor probabilities;
+        if (policy.needs_head()) {
+            probabilities = torch::softmax(model.logits(run.hidden().index({row_index, readout})), -1);
+        }
+        for (std::int64_t r = 0; r < rows; ++r) {
+            auto& t = traces[static_cast<std::size_t>(r)];
+            if (!what_if && !active[r].item<bool>()) continue;
+            const float sim = similarity[static_cast<std::size_t>(r)];
+            t.similarity.push_back(sim);
+            bool fires = false;
+            switch (s.policy) {
+                case ExitPolicy::Mue:
+                case ExitPolicy::Joint:
+                    fires = sim > threshold;
+                    t.measure.push_back(sim);
+                    break;
+                case ExitPolicy::Static:
+                    fires = layer == static_cast<int>(threshold);
+                    t.measure.push_back(static_cast<float>(layer));
+                    break;
+                case ExitPolicy::DeeBert: {
+                    const auto p = probabilities[r];
+                    const float entropy = -(p * p.clamp_min(1e-30).log()).sum().item<float>();
+                    fires = entropy < threshold;
+                    t.measure.push_back(entropy);
+                    break;
+                }
+                case ExitPolicy::Confidence: {
+                    const float top = probabilities[r].max().item<float>();
+                    fires = top > threshold;
+                    t.measure.push_back(top);
+                    break;
+                }
+                case ExitPolicy::Pabee: {
+                    const auto prediction = probabilities[r].argmax().item<std::int64_t>();
+                    auto& run_length = streak[static_cast<std::size_t>(r)];
+                    run_length = prediction == previous_prediction[static_cast<std::size_t>(r)] ? run_length + 1 : 0;
+                    previous_prediction[static_cast<std::size_t>(r)] = prediction;
+                    fires = run_length >= s.patience;
+                    t.measure.push_back(static_cast<float>(run_length));
+                    break;
+                }
+                case ExitPolicy::Full:
+                    t.measure.push_back(sim);
+                    break;
+            }
+            if (s.lens) {
+                const auto top = probabilities[r].topk(kLensSize);
+                std::vector<LensEntry> entries;
+                for (std::int64_t k = 0; k < kLensSize; ++k) {
+                    entries.push_back({static_cast<int>(std::get<1>(top)[k].item<std::int64_t>()), {},
+                                       std::get<0>(top)[k].item<float>()});
+                }
+                t.lens.push_back(std::move(entries));
+            }
+            if (!t.exited && fires) {
+                t.exited = true;
+                t.exit_layer = layer;
+                if (!what_if) {
+                    active[r] = false;
+                    --active_rows;
+                }
+            }
+        }
+    }
+    const int skipped = run.num_layers() - run.layers_done();
+    if (skipped > 0 && run.kv_policy() == KvPolicy::Propagate) {
+        const double kv_flops = skipped * flops::self_kv(keep.sum().item<double>(), arch);
+        context.layer("decoder.kv", 0, kv_flops, [&] { run.finish_step(); });
+    } else {
+        run.finish_step();
+    }
+    return traces;
+}
+
+}  // namespace mue::detail

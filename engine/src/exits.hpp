@@ -1,0 +1,60 @@
+#pragma once
+// Exit policies between layers: the encoder streams' similarity exits and the per-token decoder
+// exits, with everything the run trace records. Decisions are per row, so a batch decides exactly
+// as one-by-one runs would.
+
+#include "mue/trace.hpp"
+#include "ofa_model.hpp"
+#include "run_context.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mue::detail {
+
+// cos(vec a_r, vec b_r) per row r of [R, ...] tensors, in fp32, clamped to [-1, 1] so that a
+// threshold of 1 can never be exceeded by rounding.
+[[nodiscard]] torch::Tensor row_cosine(const torch::Tensor& a, const torch::Tensor& b);
+// Per-token cosine over the last dimension: [R, N, D] x [R, N, D] -> [R, N].
+[[nodiscard]] torch::Tensor token_cosine(const torch::Tensor& a, const torch::Tensor& b);
+
+// When an encoder stream stops: after layer i if similarity(i) > threshold, or at a fixed depth.
+struct StreamExitRule {
+    std::optional<double> threshold;  // none: no similarity exit
+    int fixed_layers = 0;             // > 0: stop after this many layers (Static policy)
+};
+
+// Runs `stream` until each row exits (or, with what_if, every layer while recording where each row
+// would have exited). Returns one trace per row; per-token similarity covers unpadded tokens.
+[[nodiscard]] std::vector<StreamTrace> run_encoder_stream(EncoderStream& stream, const StreamExitRule& rule,
+                                                          bool what_if, const std::string& stage,
+                                                          RunContext& context);
+
+// The decoder side of a policy: the active threshold of each step and the exit test per layer.
+class DecoderExitPolicy {
+public:
+    // max_steps is N in the CALM schedule; scoring (one teacher-forced pass) uses theta itself.
+    DecoderExitPolicy(const ExitSettings& settings, int layers, int max_steps, bool scoring);
+
+    [[nodiscard]] double threshold(int step) const;  // Theta(t), or the policy's own threshold
+    [[nodiscard]] bool needs_head() const;           // the test reads the shared head's output
+    [[nodiscard]] const ExitSettings& settings() const { return settings_; }
+
+private:
+    ExitSettings settings_;
+    int layers_;
+    int max_steps_;
+    bool scoring_;
+};
+
+// Runs the open step of `run` layer by layer with per-row exits. `keep` ([R, T] bool) marks real
+// positions; `readout` ([R] long) the position whose distribution the head tests. Returns one
+// trace per row (id/text and lens texts left for the caller); run.hidden() then holds each row's
+// exit state (every layer's with what_if).
+[[nodiscard]] std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRun& run,
+                                                              const DecoderExitPolicy& policy, int step,
+                                                              const torch::Tensor& keep, const torch::Tensor& readout,
+                                                              RunContext& context);
+
+}  // namespace mue::detail

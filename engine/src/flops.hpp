@@ -1,0 +1,47 @@
+#pragma once
+// Analytic FLOP counts (one multiply-add = 2 FLOPs) of the transformer's parts, for the trace's
+// per-layer costs and FLOP-based savings. Softmax, norms and activations are left out: they are
+// small next to the matrix products at every size the engine runs.
+
+#include "mue/model_config.hpp"
+
+namespace mue::detail::flops {
+
+// Self-attention (q, k, v, out projections; scores; weighted sum) and FFN over n tokens.
+[[nodiscard]] inline double encoder_layer(double n, const ArchitectureConfig& a) {
+    const double d = a.d_model;
+    return 2.0 * (4.0 * n * d * d + 2.0 * n * n * d + 2.0 * n * d * a.ffn_dim);
+}
+
+// One decoder layer for t new tokens over s_self cached keys and s_enc encoder states (the cross
+// keys/values are counted separately, once per layer).
+[[nodiscard]] inline double decoder_layer(double t, double s_self, double s_enc, const ArchitectureConfig& a) {
+    const double d = a.d_model;
+    return 2.0 * (4.0 * t * d * d + 2.0 * t * s_self * d + 2.0 * t * d * d + 2.0 * t * s_enc * d + 2.0 * t * d * a.ffn_dim);
+}
+
+[[nodiscard]] inline double cross_kv(double s_enc, const ArchitectureConfig& a) {
+    return 2.0 * 2.0 * s_enc * a.d_model * a.d_model;
+}
+
+// Keys and values alone for t tokens: what Propagate adds for each skipped layer.
+[[nodiscard]] inline double self_kv(double t, const ArchitectureConfig& a) { return 2.0 * 2.0 * t * a.d_model * a.d_model; }
+
+[[nodiscard]] inline double output_head(double t, const ArchitectureConfig& a) {
+    return 2.0 * t * a.d_model * a.vocab_size;
+}
+
+[[nodiscard]] inline double image_stem(const ModelConfig& c) {
+    double total = 0;
+    double side = c.image.size;
+    double in_channels = 3;
+    const double k = c.arch.conv_stem.kernel_size;
+    for (const int out_channels : c.arch.conv_stem.channels) {
+        side /= 2;
+        total += 2.0 * side * side * out_channels * in_channels * k * k;
+        in_channels = out_channels;
+    }
+    return total + 2.0 * side * side * in_channels * c.arch.d_model;  // image_proj
+}
+
+}  // namespace mue::detail::flops
