@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <tuple>
 
 namespace mue {
 namespace {
@@ -48,6 +49,19 @@ std::string_view task_name(Task task) {
         case Task::Prompt: return "prompt";
     }
     return "unknown";
+}
+
+std::optional<EncoderMode> policy_encoder_mode(ExitPolicy policy) {
+    switch (policy) {
+        case ExitPolicy::Mue:
+        case ExitPolicy::Static: return EncoderMode::Decomposed;
+        case ExitPolicy::Joint: return EncoderMode::Joint;
+        case ExitPolicy::Full:
+        case ExitPolicy::DeeBert:
+        case ExitPolicy::Pabee:
+        case ExitPolicy::Confidence: break;
+    }
+    return std::nullopt;
 }
 
 void set_intra_op_threads(int threads) {
@@ -177,17 +191,6 @@ RunResult Engine::run(const RunRequest& request, const CancellationToken* cancel
 
 namespace {
 
-// The encoder mode a policy runs in: MuE's exits need the decomposed streams, the Joint ablation
-// the joint encoder; the other policies honour the request.
-EncoderMode encoder_mode_for(const ExitSettings& exits, std::optional<EncoderMode> requested, EncoderMode model_default) {
-    switch (exits.policy) {
-        case ExitPolicy::Mue:
-        case ExitPolicy::Static: return EncoderMode::Decomposed;
-        case ExitPolicy::Joint: return EncoderMode::Joint;
-        default: return requested.value_or(model_default);
-    }
-}
-
 detail::StreamExitRule stream_rule(const ExitSettings& exits, double threshold, int static_layers) {
     detail::StreamExitRule rule;
     if (exits.policy == ExitPolicy::Mue || exits.policy == ExitPolicy::Joint) rule.threshold = threshold;
@@ -275,7 +278,16 @@ std::vector<RunResult> Engine::run_batch(const std::vector<RunRequest>& requests
     const Task task = first.task;
     const ExitSettings& exits = first.exits;
     exits.validate();
-    const EncoderMode mode = encoder_mode_for(exits, first.encoder_mode, c.encoder_mode);
+    for (const auto& [field, layers, available] :
+         {std::tuple<const char*, int, int>{"static_image_layers", exits.static_image_layers, c.arch.encoder_layers},
+          {"static_text_layers", exits.static_text_layers, c.arch.encoder_layers},
+          {"static_decoder_layers", exits.static_decoder_layers, c.arch.decoder_layers}}) {
+        if (exits.policy == ExitPolicy::Static && layers > available) {
+            throw InputError("exit setting '" + std::string(field) + "' is " + std::to_string(layers) + ", but the model has " +
+                             std::to_string(available) + " layers there");
+        }
+    }
+    const EncoderMode mode = policy_encoder_mode(exits.policy).value_or(first.encoder_mode.value_or(c.encoder_mode));
 
     const auto start = Clock::now();
     c10::InferenceMode inference_guard;

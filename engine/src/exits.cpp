@@ -11,24 +11,49 @@ namespace {
 constexpr double kNormFloor = 1e-12;  // cosine of an all-zero state is 0, not NaN
 constexpr std::int64_t kLensSize = 5;
 
-std::vector<float> to_vector(const torch::Tensor& t) {
-    const auto c = t.to(torch::kFloat32).contiguous();
+// The similarity of the unpadded tokens, in stream order.
+std::vector<float> real_tokens(const torch::Tensor& per_token_row, const torch::Tensor& padding_row) {
+    const auto c = per_token_row.masked_select(padding_row.logical_not()).to(torch::kFloat32).contiguous();
     return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
-// The similarity of the unpadded tokens, in stream order.
-std::vector<float> real_tokens(const torch::Tensor& per_token_row, const torch::Tensor& padding_row) {
-    return to_vector(per_token_row.masked_select(padding_row.logical_not()));
+// The [R] bool mask a layer step takes, or an undefined tensor when every row runs.
+torch::Tensor active_mask(const std::vector<char>& active, std::int64_t active_rows) {
+    if (active_rows == static_cast<std::int64_t>(active.size())) return {};
+    auto mask = torch::empty({static_cast<std::int64_t>(active.size())}, torch::kBool);
+    std::copy(active.begin(), active.end(), mask.data_ptr<bool>());
+    return mask;
 }
 
 }  // namespace
 
-torch::Tensor row_cosine(const torch::Tensor& a, const torch::Tensor& b) {
-    const auto fa = a.flatten(1).to(torch::kFloat32);
-    const auto fb = b.flatten(1).to(torch::kFloat32);
-    const auto dot = (fa * fb).sum(1);
-    const auto norms = (fa.norm(2, 1) * fb.norm(2, 1)).clamp_min(kNormFloor);
-    return (dot / norms).clamp(-1.0, 1.0);
+std::vector<float> row_cosine(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& keep) {
+    const auto fa = a.to(torch::kFloat32).contiguous();
+    const auto fb = b.to(torch::kFloat32).contiguous();
+    const auto rows = fa.size(0);
+    const auto positions = fa.dim() > 1 ? fa.size(1) : 1;
+    const auto width = rows == 0 ? 0 : fa.numel() / (rows * positions);
+    const auto kept = keep.defined() ? keep.to(torch::kBool).contiguous() : torch::Tensor();
+    const float* pa = fa.data_ptr<float>();
+    const float* pb = fb.data_ptr<float>();
+    const bool* pk = kept.defined() ? kept.data_ptr<bool>() : nullptr;
+    std::vector<float> out(static_cast<std::size_t>(rows));
+    for (std::int64_t r = 0; r < rows; ++r) {
+        double dot = 0, na = 0, nb = 0;
+        for (std::int64_t t = 0; t < positions; ++t) {
+            if (pk != nullptr && !pk[r * positions + t]) continue;
+            const float* x = pa + (r * positions + t) * width;
+            const float* y = pb + (r * positions + t) * width;
+            for (std::int64_t i = 0; i < width; ++i) {
+                dot += static_cast<double>(x[i]) * y[i];
+                na += static_cast<double>(x[i]) * x[i];
+                nb += static_cast<double>(y[i]) * y[i];
+            }
+        }
+        const double cosine = dot / std::max(std::sqrt(na * nb), kNormFloor);
+        out[static_cast<std::size_t>(r)] = static_cast<float>(std::clamp(cosine, -1.0, 1.0));
+    }
+    return out;
 }
 
 torch::Tensor token_cosine(const torch::Tensor& a, const torch::Tensor& b) {
@@ -51,22 +76,21 @@ std::vector<StreamTrace> run_encoder_stream(EncoderStream& stream, const StreamE
     const auto& arch_flops = [&](std::int64_t row) {
         return flops::encoder_layer(traces[static_cast<std::size_t>(row)].tokens, stream.arch());
     };
-    auto active = torch::ones({rows}, torch::kBool);
+    std::vector<char> active(static_cast<std::size_t>(rows), 1);
     std::int64_t active_rows = rows;
     while (!stream.finished() && (what_if || active_rows > 0)) {
         const int layer = stream.layers_done() + 1;
         double layer_flops = 0;
         for (std::int64_t r = 0; r < rows; ++r) {
-            if (what_if || active[r].item<bool>()) layer_flops += arch_flops(r);
+            if (what_if || active[static_cast<std::size_t>(r)] != 0) layer_flops += arch_flops(r);
         }
         const auto before = stream.hidden();
-        const bool all_active = what_if || active_rows == rows;
-        context.layer(stage, layer, layer_flops, [&] { stream.step(all_active ? torch::Tensor() : active); });
-        const auto similarity = to_vector(row_cosine(before, stream.hidden()));
+        context.layer(stage, layer, layer_flops, [&] { stream.step(active_mask(active, active_rows)); });
+        const auto similarity = row_cosine(before, stream.hidden());
         const auto per_token = token_cosine(before, stream.hidden());
         for (std::int64_t r = 0; r < rows; ++r) {
             auto& t = traces[static_cast<std::size_t>(r)];
-            if (!what_if && !active[r].item<bool>()) continue;
+            if (!what_if && active[static_cast<std::size_t>(r)] == 0) continue;
             const float sim = similarity[static_cast<std::size_t>(r)];
             t.similarity.push_back(sim);
             t.token_similarity.push_back(real_tokens(per_token[r], stream.padding()[r]));
@@ -75,7 +99,7 @@ std::vector<StreamTrace> run_encoder_stream(EncoderStream& stream, const StreamE
                 t.exited = true;
                 t.exit_layer = layer;
                 if (!what_if) {
-                    active[r] = false;
+                    active[static_cast<std::size_t>(r)] = 0;
                     --active_rows;
                 }
             }
@@ -124,9 +148,9 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
     const auto rows = run.rows();
     const bool what_if = s.what_if;
     const double threshold = policy.threshold(step);
-    const auto keep_mask = keep.unsqueeze(-1).to(torch::kFloat32);
     const auto row_index = torch::arange(rows, torch::kLong);
-    const auto real_tokens = keep.sum(1);
+    const auto real_counts = keep.sum(1).to(torch::kFloat64).contiguous();
+    const double* real_tokens = real_counts.data_ptr<double>();
 
     std::vector<DecoderTokenTrace> traces(static_cast<std::size_t>(rows));
     std::vector<std::int64_t> previous_prediction(static_cast<std::size_t>(rows), -1);
@@ -136,21 +160,19 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
         t.threshold = static_cast<float>(threshold);
         t.exit_layer = run.num_layers();
     }
-    auto active = torch::ones({rows}, torch::kBool);
+    std::vector<char> active(static_cast<std::size_t>(rows), 1);
     std::int64_t active_rows = rows;
     while (!run.step_finished() && (what_if || active_rows > 0)) {
         const int layer = run.layers_done() + 1;
         double layer_flops = 0;
         for (std::int64_t r = 0; r < rows; ++r) {
-            if (what_if || active[r].item<bool>()) {
-                layer_flops += flops::decoder_layer(real_tokens[r].item<double>(), run.cached_length(),
-                                                    run.encoder_length(), arch);
+            if (what_if || active[static_cast<std::size_t>(r)] != 0) {
+                layer_flops += flops::decoder_layer(real_tokens[r], run.cached_length(), run.encoder_length(), arch);
             }
         }
         const auto before = run.hidden();
-        const bool all_active = what_if || active_rows == rows;
-        context.layer("decoder", layer, layer_flops, [&] { run.step_layer(all_active ? torch::Tensor() : active); });
-        const auto similarity = to_vector(row_cosine(before * keep_mask, run.hidden() * keep_mask));
+        context.layer("decoder", layer, layer_flops, [&] { run.step_layer(active_mask(active, active_rows)); });
+        const auto similarity = row_cosine(before, run.hidden(), keep);
 
         torch::Tensor probabilities;
         if (policy.needs_head()) {
@@ -158,7 +180,7 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
         }
         for (std::int64_t r = 0; r < rows; ++r) {
             auto& t = traces[static_cast<std::size_t>(r)];
-            if (!what_if && !active[r].item<bool>()) continue;
+            if (!what_if && active[static_cast<std::size_t>(r)] == 0) continue;
             const float sim = similarity[static_cast<std::size_t>(r)];
             t.similarity.push_back(sim);
             bool fires = false;
@@ -211,7 +233,7 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
                 t.exited = true;
                 t.exit_layer = layer;
                 if (!what_if) {
-                    active[r] = false;
+                    active[static_cast<std::size_t>(r)] = 0;
                     --active_rows;
                 }
             }

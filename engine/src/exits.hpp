@@ -13,9 +13,12 @@
 
 namespace mue::detail {
 
-// cos(vec a_r, vec b_r) per row r of [R, ...] tensors, in fp32, clamped to [-1, 1] so that a
-// threshold of 1 can never be exceeded by rounding.
-[[nodiscard]] torch::Tensor row_cosine(const torch::Tensor& a, const torch::Tensor& b);
+// cos(vec a_r, vec b_r) per row r of [R, T, ...] tensors over the positions where `keep` ([R, T]
+// bool; undefined = all) is true; clamped to [-1, 1] so that a threshold of 1 can never be
+// exceeded by rounding. A plain loop: this is the exit check, and a chain of small tensor ops
+// would cost more than the arithmetic.
+[[nodiscard]] std::vector<float> row_cosine(const torch::Tensor& a, const torch::Tensor& b,
+                                            const torch::Tensor& keep = {});
 // Per-token cosine over the last dimension: [R, N, D] x [R, N, D] -> [R, N].
 [[nodiscard]] torch::Tensor token_cosine(const torch::Tensor& a, const torch::Tensor& b);
 

@@ -31,7 +31,8 @@ constexpr int kMaxLayers = 256;
 constexpr double kReleasedBeta = 0.9;
 constexpr double kReleasedWarmup = 1.0 / 3.0;
 
-void require(bool ok, const std::string& field, const std::string& rule, double value) {
+template <typename Number>
+void require(bool ok, const std::string& field, const std::string& rule, Number value) {
     if (!ok) {
         throw InputError("exit setting '" + field + "' must be " + rule + " (got " + std::to_string(value) + ")");
     }

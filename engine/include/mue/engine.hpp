@@ -122,6 +122,10 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// The encoder a policy needs whatever RunRequest::encoder_mode says: Mue and Static the decomposed
+// streams, Joint the joint encoder; none for the others.
+[[nodiscard]] std::optional<EncoderMode> policy_encoder_mode(ExitPolicy policy);
+
 // LibTorch's intra-op thread count for this process (all engines share it).
 void set_intra_op_threads(int threads);
 [[nodiscard]] int intra_op_threads();
