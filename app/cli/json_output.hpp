@@ -1,5 +1,6 @@
 #pragma once
-// JSON documents printed by `mue ... --json`. Key names are a public interface: tools rely on them.
+// JSON documents printed by `mue ... --json`. Key names are a public interface: tools rely on them
+// (README.md lists the ones documented as stable).
 
 #include "mue/engine.hpp"
 

@@ -1,6 +1,7 @@
 // `mue`: the command-line face of the engine. Exit codes: 0 ok, 1 internal error, 2 usage error,
 // 3 bad input (the message on stderr names the file or field).
 
+#include "exit_options.hpp"
 #include "json_output.hpp"
 #include "options.hpp"
 
@@ -9,9 +10,12 @@
 #include "mue/tokenizer.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <iomanip>
 #include <iostream>
+#include <sstream>
 #include <unistd.h>
 
 namespace {
@@ -26,6 +30,8 @@ constexpr int kExitUsage = 2;
 constexpr int kExitBadInput = 3;
 constexpr int kMaxThreads = 256;
 constexpr const char* kDefaultModelEnv = "MUE_DEFAULT_MODEL";
+constexpr std::size_t kLabelWidth = 9;  // the run summary's left column
+constexpr double kPercent = 100.0;
 
 const CommandSpec kInfo{"info", "", "Print the model's identity and architecture.",
                         {{"model", "DIR", "model folder (default: the embedded default model)"},
@@ -36,19 +42,29 @@ const CommandSpec kTokenize{
     "and OFA's source rules apply (clean-up, leading space, bos/eos); with --tokenizer DIR holding OFA's\n"
     "encoder.json + vocab.bpe + dict.txt the same rules apply; with HF files (vocab.json + merges.txt) plain BPE.",
     {{"model", "DIR", "model folder whose tokenizer to use"}, {"tokenizer", "DIR", "tokenizer folder"}}};
-const CommandSpec kRun{
-    "run", "",
-    "Run the model on one image: caption it, decide whether a hypothesis holds, or answer a prompt.",
-    {{"image", "PATH", "input image (PNG, JPEG, BMP, TIFF, WebP, ...)"},
-     {"caption", "", "task: caption the image"},
-     {"hypothesis", "TEXT", "task: visual entailment of TEXT (yes / no / maybe)"},
-     {"prompt", "TEXT", "task: generate a response to a free prompt"},
-     {"model", "DIR", "model folder (default: the embedded default model)"},
-     {"mode", "decomposed|joint", "encoder mode (default: the model's)"},
-     {"beam", "N", "beam size for generation (1 = greedy; default: the model's)"},
-     {"max-length", "N", "most tokens to generate (default: the model's)"},
-     {"threads", "N", "LibTorch intra-op threads (default 1: fastest on small models here)"},
-     {"json", "", "print the whole result as JSON"}}};
+// The task and decoding options, then the early-exit ones.
+CommandSpec run_spec() {
+    CommandSpec spec{
+        "run", "",
+        "Run the model on one image with early exits: caption, entailment or a free prompt.\n"
+        "Without --json, stderr summarises where each stream and token exited and what that saved.",
+        {{"image", "PATH", "input image (PNG, JPEG, BMP, TIFF, WebP, ...)"},
+         {"caption", "", "task: caption the image"},
+         {"hypothesis", "TEXT", "task: visual entailment of TEXT (yes / no / maybe)"},
+         {"prompt", "TEXT", "task: generate a response to a free prompt"},
+         {"model", "DIR", "model folder (default: the embedded default model)"},
+         {"mode", "decomposed|joint",
+          "encoder mode of policies full, deebert, pabee, confidence (default: the model's)"},
+         {"beam", "N", "beam size for generation (1 = greedy; default: the model's)"},
+         {"max-length", "N", "most tokens to generate (default: the model's)"},
+         {"threads", "N", "LibTorch intra-op threads (default 1: fastest on small models here)"},
+         {"json", "", "print the whole result and exit trace as JSON"}}};
+    const auto exits = mue::cli::exit_option_specs();
+    spec.options.insert(spec.options.end(), exits.begin(), exits.end());
+    return spec;
+}
+
+const CommandSpec kRun = run_spec();
 const CommandSpec kInitRandom{"init-random-model", "",
                               "Write a model folder with seeded RANDOM (untrained) weights in the engine's format.",
                               {{"out", "DIR", "folder to write (created)"}, {"seed", "N", "random seed (default 2023)"}}};
@@ -89,7 +105,10 @@ void no_positionals(const CommandSpec& spec, const ParsedArgs& args) {
     }
 }
 
-void print_json(const nlohmann::ordered_json& j) { std::cout << j.dump(2) << "\n"; }
+// Token texts are byte-level BPE pieces: a broken UTF-8 sequence must not abort the output.
+void print_json(const nlohmann::ordered_json& j) {
+    std::cout << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+}
 
 int cmd_info(const ParsedArgs& args) {
     no_positionals(kInfo, args);
@@ -126,6 +145,62 @@ int cmd_tokenize(const ParsedArgs& args) {
     return kExitOk;
 }
 
+std::string trimmed(const std::string& text) {
+    const auto first = text.find_first_not_of(' ');
+    if (first == std::string::npos) return {};
+    return text.substr(first, text.find_last_not_of(' ') - first + 1);
+}
+
+// A decoded token as the summary shows it: without BPE's leading space, and as "#id" when blank or
+// when it holds control characters (a random model emits those, and they would garble the terminal).
+std::string token_label(const mue::DecoderTokenTrace& token) {
+    const auto text = trimmed(token.text);
+    const bool printable = std::none_of(text.begin(), text.end(), [](char c) {
+        return std::iscntrl(static_cast<unsigned char>(c)) != 0;
+    });
+    return !text.empty() && printable ? text : "#" + std::to_string(token.id);
+}
+
+std::string percent(double fraction) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(1) << fraction * kPercent << "%";
+    return out.str();
+}
+
+// Where each stream and decoded token exited and what that saved, one labelled line each.
+void print_run_summary(const mue::RunResult& result, const mue::ModelInfo& info) {
+    const auto& trace = result.trace;
+    const auto& savings = trace.savings;
+    const auto label = [](const char* name) {
+        return std::string(name).append(kLabelWidth - std::strlen(name), ' ');
+    };
+    std::cerr << std::fixed << std::setprecision(2);
+    if (!result.answers.empty()) {
+        std::cerr << label("answers");
+        const char* separator = "";
+        for (const auto& a : result.answers) {
+            std::cerr << separator << trimmed(a.answer) << " " << a.probability;
+            separator = ", ";
+        }
+        std::cerr << "\n";
+    }
+    std::cerr << label("policy") << mue::exit_policy_name(trace.settings.policy)
+              << (trace.settings.what_if ? " (what-if: every layer ran)" : "") << ", "
+              << mue::encoder_mode_name(result.encoder_mode) << " encoder\n"
+              << label("exits") << "image " << trace.image.exit_layer << "/" << trace.image.layers << ", text "
+              << trace.text.exit_layer << "/" << trace.text.layers << "\n"
+              << label("tokens");
+    for (const auto& t : trace.decoder_tokens) std::cerr << token_label(t) << "@" << t.exit_layer << " ";
+    std::cerr << "(of " << trace.decoder_layers << " layers)\n"
+              << label("saved") << percent(savings.expected_reduction_mean) << " layers (mean), "
+              << percent(savings.expected_reduction_token_weighted) << " layers (token-weighted), "
+              << percent(savings.flop_reduction) << " FLOPs";
+    if (savings.measured_reduction) std::cerr << ", " << percent(*savings.measured_reduction) << " measured time";
+    std::cerr << "\n"
+              << label("model") << info.model_id << (info.trained ? "" : " (UNTRAINED)") << ", " << result.total_ms
+              << " ms\n";
+}
+
 int cmd_run(const ParsedArgs& args) {
     no_positionals(kRun, args);
     mue::RunRequest request;
@@ -153,6 +228,13 @@ int cmd_run(const ParsedArgs& args) {
     }
     request.beam_size = args.integer("beam", 1, 64);
     request.max_length = args.integer("max-length", 1, 1024);
+    request.exits = mue::cli::exit_settings(args);
+    if (const auto forced = mue::policy_encoder_mode(request.exits.policy);
+        forced && request.encoder_mode && *forced != *request.encoder_mode) {
+        throw UsageError("mue run: policy " + std::string(mue::exit_policy_name(request.exits.policy)) + " runs the " +
+                         std::string(mue::encoder_mode_name(*forced)) + " encoder and cannot honour --mode " +
+                         *args.value("mode") + " (policies full, deebert, pabee and confidence can)");
+    }
     mue::set_intra_op_threads(args.integer("threads", 1, kMaxThreads).value_or(1));
 
     const auto engine = mue::Engine::load(model_dir(args));
@@ -162,10 +244,7 @@ int cmd_run(const ParsedArgs& args) {
         return kExitOk;
     }
     std::cout << result.prediction << std::endl;  // flushed before the details on stderr
-    std::cerr << std::fixed << std::setprecision(2);
-    for (const auto& a : result.answers) std::cerr << "  " << a.answer << ": " << a.probability << "\n";
-    std::cerr << "model " << engine.info().model_id << (engine.info().trained ? "" : " (UNTRAINED)") << ", "
-              << mue::encoder_mode_name(result.encoder_mode) << " encoder, " << result.total_ms << " ms\n";
+    print_run_summary(result, engine.info());
     return kExitOk;
 }
 

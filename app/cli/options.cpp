@@ -1,8 +1,26 @@
 #include "options.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <sstream>
+#include <string_view>
 
 namespace mue::cli {
+namespace {
+
+constexpr std::size_t kHelpColumn = 28;  // width of the option column in command help
+
+// All of `text` as one T, or nothing: no leading spaces, signs other than '-' or trailing characters.
+template <typename T>
+std::optional<T> parse_whole(std::string_view text) {
+    T parsed{};
+    const char* end = text.data() + text.size();
+    const auto [stop, error] = std::from_chars(text.data(), end, parsed);
+    if (text.empty() || error != std::errc{} || stop != end) return std::nullopt;
+    return parsed;
+}
+
+}  // namespace
 
 std::optional<std::string> ParsedArgs::value(const std::string& name) const {
     const auto it = values_.find(name);
@@ -13,18 +31,48 @@ std::optional<std::string> ParsedArgs::value(const std::string& name) const {
 std::optional<int> ParsedArgs::integer(const std::string& name, int min, int max) const {
     const auto text = value(name);
     if (!text) return std::nullopt;
-    std::size_t used = 0;
-    long long parsed = 0;
-    try {
-        parsed = std::stoll(*text, &used);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (used == 0 || used != text->size() || parsed < min || parsed > max) {
+    const auto parsed = parse_whole<long long>(*text);
+    if (!parsed || *parsed < min || *parsed > max) {
         throw UsageError("--" + name + " must be an integer in [" + std::to_string(min) + ", " +
                          std::to_string(max) + "] (got '" + *text + "')");
     }
-    return static_cast<int>(parsed);
+    return static_cast<int>(*parsed);
+}
+
+std::optional<int> ParsedArgs::integer(const std::string& name) const {
+    const auto text = value(name);
+    if (!text) return std::nullopt;
+    const auto parsed = parse_whole<int>(*text);
+    if (!parsed) throw UsageError("--" + name + " must be an integer (got '" + *text + "')");
+    return parsed;
+}
+
+std::optional<double> ParsedArgs::number(const std::string& name) const {
+    const auto text = value(name);
+    if (!text) return std::nullopt;
+    const auto parsed = parse_whole<double>(*text);
+    if (!parsed || !std::isfinite(*parsed)) throw UsageError("--" + name + " must be a number (got '" + *text + "')");
+    return parsed;
+}
+
+std::optional<std::vector<int>> ParsedArgs::integers(const std::string& name, std::size_t count) const {
+    const auto text = value(name);
+    if (!text) return std::nullopt;
+    std::vector<int> parsed;
+    std::size_t start = 0;
+    while (true) {
+        const auto comma = text->find(',', start);
+        const auto piece = parse_whole<int>(std::string_view(*text).substr(start, comma - start));
+        if (!piece) break;
+        parsed.push_back(*piece);
+        if (comma == std::string::npos) {
+            if (parsed.size() == count) return parsed;
+            break;
+        }
+        start = comma + 1;
+    }
+    throw UsageError("--" + name + " must be " + std::to_string(count) + " comma-separated integers (got '" + *text +
+                     "')");
 }
 
 ParsedArgs parse_args(const CommandSpec& spec, const std::vector<std::string>& args) {
@@ -68,7 +116,11 @@ std::string command_help(const CommandSpec& spec) {
         << spec.summary << "\n\nOptions:\n";
     for (const auto& o : spec.options) {
         std::string left = "  --" + o.name + (o.value_name.empty() ? "" : " " + o.value_name);
-        if (left.size() < 28) left.resize(28, ' ');
+        if (left.size() > kHelpColumn) {  // a long list of choices: the help goes below, in its column
+            out << left << "\n";
+            left.clear();
+        }
+        left.resize(kHelpColumn, ' ');
         out << left << " " << o.help << "\n";
     }
     return out.str();

@@ -35,6 +35,14 @@ public:
     [[nodiscard]] std::optional<std::string> value(const std::string& name) const;
     // Throws UsageError naming the option when the value is not an integer in [min, max].
     [[nodiscard]] std::optional<int> integer(const std::string& name, int min, int max) const;
+    // The same with the range left to the caller to check.
+    [[nodiscard]] std::optional<int> integer(const std::string& name) const;
+    // Throws UsageError naming the option when the whole value is not a finite number; the range
+    // is the caller's to check.
+    [[nodiscard]] std::optional<double> number(const std::string& name) const;
+    // "a,b,c": throws UsageError naming the option unless the value is exactly `count`
+    // comma-separated integers; their range is the caller's to check.
+    [[nodiscard]] std::optional<std::vector<int>> integers(const std::string& name, std::size_t count) const;
     [[nodiscard]] const std::vector<std::string>& positionals() const { return positionals_; }
 
 private:

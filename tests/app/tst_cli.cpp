@@ -25,6 +25,9 @@ Outcome mue(const QStringList& args) {
             QString::fromUtf8(p.readAllStandardError())};
 }
 
+// The JSON a successful run printed; fails the test (by throwing) when there is none.
+nlohmann::json json_of(const Outcome& r) { return nlohmann::json::parse(r.out.toStdString()); }
+
 }  // namespace
 
 class TestCli : public QObject {
@@ -32,6 +35,11 @@ class TestCli : public QObject {
 
     QTemporaryDir dir_;
     QString image_;
+
+    // `mue run --json` on the test image with `extra` options.
+    Outcome runJson(const QStringList& extra) const {
+        return mue(QStringList{"run", "--image", image_, "--json"} + extra);
+    }
 
 private Q_SLOTS:
     void initTestCase() {
@@ -62,6 +70,23 @@ private Q_SLOTS:
         QTest::newRow("bad beam") << QStringList{"run", "--image", "x.png", "--caption", "--beam", "zero"} << "--beam must be an integer";
         QTest::newRow("missing value") << QStringList{"run", "--image"} << "needs a value";
         QTest::newRow("bad mode") << QStringList{"run", "--image", "x.png", "--caption", "--mode", "fused"} << "--mode must be";
+        QTest::newRow("bad policy") << QStringList{"run", "--image", "x.png", "--caption", "--policy", "fast"}
+                                    << "--policy must be full|mue|";
+        QTest::newRow("bad threshold") << QStringList{"run", "--image", "x.png", "--caption", "--img-threshold", "abc"}
+                                       << "--img-threshold must be a number (got 'abc')";
+        QTest::newRow("infinite threshold") << QStringList{"run", "--image", "x.png", "--caption", "--beta", "inf"}
+                                            << "--beta must be a number";
+        QTest::newRow("short static layers")
+            << QStringList{"run", "--image", "x.png", "--caption", "--static-layers", "1,2"}
+            << "--static-layers must be 3 comma-separated integers";
+        QTest::newRow("bad patience") << QStringList{"run", "--image", "x.png", "--caption", "--patience", "2.5"}
+                                      << "--patience must be an integer";
+        QTest::newRow("bad preset") << QStringList{"run", "--image", "x.png", "--caption", "--preset", "fastest"}
+                                    << "unknown exit preset 'fastest'";
+        QTest::newRow("bad kv policy") << QStringList{"run", "--image", "x.png", "--caption", "--kv-policy", "keep"}
+                                       << "--kv-policy must be none|copy|propagate";
+        QTest::newRow("mode against policy") << QStringList{"run", "--image", "x.png", "--caption", "--mode", "joint"}
+                                             << "cannot honour --mode joint";
     }
 
     void usageErrorsExitWithTwo() {
@@ -88,10 +113,14 @@ private Q_SLOTS:
         const auto no_model = mue({"info", "--model", dir_.filePath("nowhere")});
         QCOMPARE(no_model.exit_code, 3);
         QVERIFY(no_model.err.contains("nowhere"));
+
+        const auto warmup = mue({"run", "--image", image_, "--caption", "--warmup", "2"});
+        QCOMPARE(warmup.exit_code, 3);
+        QVERIFY2(warmup.err.contains("warmup"), qPrintable(warmup.err));
     }
 
     void runCaptionPrintsJson() {
-        const auto r = mue({"run", "--image", image_, "--caption", "--json"});
+        const auto r = runJson({"--caption", "--policy", "full"});
         QCOMPARE(r.exit_code, 0);
         const auto j = nlohmann::json::parse(r.out.toStdString());
         QVERIFY(j["prediction"].is_string());
@@ -100,6 +129,7 @@ private Q_SLOTS:
         QVERIFY(j["timing"]["layers"].is_array());
         QVERIFY(j["timing"]["layers"].size() >= 19);  // stem, text embedding, 6 + 6 encoder, 6 decoder
         QCOMPARE(j["timing"]["layers"][0]["stage"], "image_stem");
+        for (const auto& layer : j["timing"]["layers"]) QVERIFY(layer["flops"].is_number());
         QCOMPARE(j["model"]["model_id"], "mue-random-tiny");
         QCOMPARE(j["model"]["trained"], false);
         QVERIFY(j["output"]["ids"].size() >= 1);
@@ -107,7 +137,7 @@ private Q_SLOTS:
     }
 
     void runEntailmentPrintsAnswers() {
-        const auto r = mue({"run", "--image", image_, "--hypothesis", "there is a red circle", "--json", "--mode", "joint"});
+        const auto r = runJson({"--hypothesis", "there is a red circle", "--policy", "full", "--mode", "joint"});
         QCOMPARE(r.exit_code, 0);
         const auto j = nlohmann::json::parse(r.out.toStdString());
         QCOMPARE(j["answers"].size(), 3u);
@@ -116,6 +146,187 @@ private Q_SLOTS:
         const auto plain = mue({"run", "--image", image_, "--hypothesis", "there is a red circle"});
         QCOMPARE(plain.exit_code, 0);
         QVERIFY(plain.out.trimmed() == j["prediction"].get<std::string>().c_str());
+    }
+
+    void runPrintsTrace_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("caption") << QStringList{"--policy", "mue", "--caption"};
+        QTest::newRow("entailment") << QStringList{"--hypothesis", "there is a red circle"};
+    }
+
+    // The keys README.md promises to tools, with their types.
+    void runPrintsTrace() {
+        QFETCH(QStringList, args);
+        const auto r = runJson(args);
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto j = json_of(r);
+        QVERIFY(j["prediction"].is_string());
+        QCOMPARE(j["policy"], "mue");
+        QVERIFY(j["encoder_mode"].is_string());
+        const auto& settings = j["settings"];
+        QCOMPARE(settings["policy"], "mue");
+        QCOMPARE(settings["kv_policy"], "none");
+        for (const char* key : {"image_threshold", "text_threshold", "joint_threshold", "decoder_threshold", "beta",
+                                "tau", "warmup_fraction", "entropy_threshold", "confidence_threshold"}) {
+            QVERIFY2(settings[key].is_number(), key);
+        }
+        for (const char* key : {"static_image_layers", "static_text_layers", "static_decoder_layers", "patience"}) {
+            QVERIFY2(settings[key].is_number_integer(), key);
+        }
+        for (const char* key : {"lens", "what_if", "compare_full"}) QVERIFY2(settings[key].is_boolean(), key);
+
+        QCOMPARE(j["encoder"]["joint"], false);
+        for (const char* stream : {"image", "text"}) {
+            const auto& s = j["encoder"][stream];
+            QVERIFY2(s["tokens"].get<int>() > 0, stream);
+            QCOMPARE(s["layers"], 6);
+            QVERIFY(s["exited"].is_boolean());
+            const int exit_layer = s["exit_layer"].get<int>();
+            QVERIFY(exit_layer >= 1 && exit_layer <= 6);
+            QVERIFY(s["similarity"].is_array());
+            QCOMPARE(s["similarity"].size(), std::size_t(exit_layer));  // one cosine per executed layer
+            QCOMPARE(s["token_similarity"].size(), std::size_t(exit_layer));
+        }
+
+        QCOMPARE(j["decoder"]["layers"], 6);
+        const auto& tokens = j["decoder"]["tokens"];
+        QVERIFY(tokens.is_array() && !tokens.empty());
+        for (const auto& t : tokens) {
+            QVERIFY(t["id"].is_number_integer());
+            QVERIFY(t["text"].is_string());
+            QVERIFY(t["step"].get<int>() >= 1);
+            QVERIFY(t["threshold"].is_number());
+            QVERIFY(t["exit_layer"].is_number_integer());
+            QVERIFY(t["exited"].is_boolean());
+            QCOMPARE(t["similarity"].size(), t["exit_layer"].get<std::size_t>());
+            QVERIFY(t["measure"].is_array());
+            QVERIFY(!t.contains("lens"));
+        }
+
+        const auto& savings = j["savings"];
+        for (const char* key : {"expected_reduction_mean", "expected_reduction_token_weighted", "flops", "full_flops",
+                                "flop_reduction", "compute_ms"}) {
+            QVERIFY2(savings[key].is_number(), key);
+        }
+        QVERIFY(savings["flops"].get<double>() <= savings["full_flops"].get<double>());
+        QVERIFY(!savings.contains("measured_reduction"));
+        QVERIFY(!savings.contains("full_compute_ms"));
+        QVERIFY(j["timing"]["total_ms"].is_number());
+    }
+
+    void fullPolicyRunsEveryLayer() {
+        const auto r = runJson({"--caption", "--policy", "full"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto j = json_of(r);
+        QCOMPARE(j["policy"], "full");
+        for (const char* stream : {"image", "text"}) {
+            QCOMPARE(j["encoder"][stream]["exit_layer"], j["encoder"][stream]["layers"]);
+        }
+        for (const auto& t : j["decoder"]["tokens"]) QCOMPARE(t["exit_layer"], j["decoder"]["layers"]);
+        QCOMPARE(j["savings"]["expected_reduction_mean"].get<double>(), 0.0);
+        QCOMPARE(j["savings"]["flop_reduction"].get<double>(), 0.0);
+    }
+
+    void thresholdsBelowMinusOneExitAfterLayerOne() {
+        const auto r = runJson({"--caption", "--img-threshold", "-2", "--txt-threshold", "-2"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto j = json_of(r);
+        for (const char* stream : {"image", "text"}) {
+            QCOMPARE(j["encoder"][stream]["exit_layer"], 1);
+            QCOMPARE(j["encoder"][stream]["exited"], true);
+        }
+        QVERIFY(j["savings"]["expected_reduction_mean"].get<double>() > 0);
+        QVERIFY(j["savings"]["flop_reduction"].get<double>() > 0);
+    }
+
+    void decoderThresholdBelowMinusOneExitsEveryToken() {
+        const auto r = runJson({"--caption", "--dec-threshold", "-2", "--beta", "1", "--warmup", "0"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto j = json_of(r);
+        QVERIFY(!j["decoder"]["tokens"].empty());
+        for (const auto& t : j["decoder"]["tokens"]) {
+            QCOMPARE(t["exit_layer"], 1);
+            QCOMPARE(t["threshold"].get<double>(), -2.0);  // beta 1: Theta(t) = theta
+        }
+    }
+
+    void staticLayers() {
+        const auto r = runJson({"--caption", "--policy", "static", "--static-layers", "2,3,4"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto j = json_of(r);
+        QCOMPARE(j["encoder"]["image"]["exit_layer"], 2);
+        QCOMPARE(j["encoder"]["text"]["exit_layer"], 3);
+        QVERIFY(!j["decoder"]["tokens"].empty());
+        for (const auto& t : j["decoder"]["tokens"]) QCOMPARE(t["exit_layer"], 4);
+    }
+
+    void jointPolicyRunsJointEncoder() {
+        const auto r = runJson({"--caption", "--policy", "joint"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto j = json_of(r);
+        QCOMPARE(j["encoder"]["joint"], true);
+        QCOMPARE(j["encoder_mode"], "joint");
+        QCOMPARE(j["encoder"]["image"]["exit_layer"], j["encoder"]["text"]["exit_layer"]);
+    }
+
+    void presetThenOverrides() {
+        const auto r =
+            runJson({"--caption", "--preset", "released-ve", "--img-threshold", "0.5", "--kv-policy", "copy"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto settings = json_of(r)["settings"];
+        QCOMPARE(settings["policy"], "mue");
+        QCOMPARE(settings["image_threshold"].get<double>(), 0.5);
+        QCOMPARE(settings["text_threshold"].get<double>(), 0.99);
+        QCOMPARE(settings["beta"].get<double>(), 0.9);
+        QCOMPARE(settings["kv_policy"], "copy");
+
+        const auto none = runJson({"--caption", "--preset", "no-exits"});
+        QVERIFY2(none.exit_code == 0, qPrintable(none.err));
+        QCOMPARE(json_of(none)["policy"], "full");
+    }
+
+    void lensRecordsTopFivePerLayer() {
+        const auto r = runJson({"--caption", "--lens"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto j = json_of(r);
+        QVERIFY(!j["decoder"]["tokens"].empty());
+        for (const auto& t : j["decoder"]["tokens"]) {
+            QCOMPARE(t["lens"].size(), t["exit_layer"].get<std::size_t>());
+            for (const auto& layer : t["lens"]) {
+                QCOMPARE(layer.size(), 5u);
+                for (const auto& e : layer) {
+                    QVERIFY(e["id"].is_number_integer());
+                    QVERIFY(e["text"].is_string());
+                    QVERIFY(e["probability"].get<double>() >= 0 && e["probability"].get<double>() <= 1);
+                }
+            }
+        }
+    }
+
+    void whatIfRunsEveryLayer() {
+        const auto r = runJson({"--caption", "--what-if", "--img-threshold", "-2"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto image = json_of(r)["encoder"]["image"];
+        QCOMPARE(image["exit_layer"], 1);
+        QCOMPARE(image["similarity"].size(), image["layers"].get<std::size_t>());
+    }
+
+    void compareFullMeasuresReduction() {
+        const auto r = runJson({"--caption", "--compare-full"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto savings = json_of(r)["savings"];
+        QVERIFY(savings["measured_reduction"].is_number());
+        QVERIFY(savings["full_compute_ms"].get<double>() > 0);
+    }
+
+    void runPrintsSummary() {
+        const auto r = mue({"run", "--image", image_, "--caption", "--static-layers", "2,3,4", "--policy", "static"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        QVERIFY(!r.out.trimmed().isEmpty());
+        QVERIFY2(r.err.contains("policy   static"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("exits    image 2/6, text 3/6"), qPrintable(r.err));
+        QVERIFY2(r.err.contains("@4 "), qPrintable(r.err));
+        QVERIFY2(r.err.contains("% FLOPs"), qPrintable(r.err));
     }
 
     void tokenizeWithOfaFiles() {
