@@ -17,13 +17,32 @@ std::vector<float> real_tokens(const torch::Tensor& per_token_row, const torch::
     return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
 }
 
-// The [R] bool mask a layer step takes, or an undefined tensor when every row runs.
-torch::Tensor active_mask(const std::vector<char>& active, std::int64_t active_rows) {
-    if (active_rows == static_cast<std::int64_t>(active.size())) return {};
-    auto mask = torch::empty({static_cast<std::int64_t>(active.size())}, torch::kBool);
-    std::copy(active.begin(), active.end(), mask.data_ptr<bool>());
-    return mask;
-}
+// Which rows of a batch still run layers. Exited rows keep their state; with what-if every row
+// runs on and only its recorded exit changes.
+class ActiveRows {
+public:
+    ActiveRows(std::int64_t rows, bool what_if) : active_(static_cast<std::size_t>(rows), 1), count_(rows), what_if_(what_if) {}
+
+    [[nodiscard]] bool any() const { return what_if_ || count_ > 0; }
+    [[nodiscard]] bool runs(std::int64_t row) const { return what_if_ || active_[static_cast<std::size_t>(row)] != 0; }
+    void exit(std::int64_t row) {
+        if (what_if_) return;
+        active_[static_cast<std::size_t>(row)] = 0;
+        --count_;
+    }
+    // The [R] bool mask a layer step takes; undefined when every row runs.
+    [[nodiscard]] torch::Tensor mask() const {
+        if (what_if_ || count_ == static_cast<std::int64_t>(active_.size())) return {};
+        auto mask = torch::empty({static_cast<std::int64_t>(active_.size())}, torch::kBool);
+        std::copy(active_.begin(), active_.end(), mask.data_ptr<bool>());
+        return mask;
+    }
+
+private:
+    std::vector<char> active_;
+    std::int64_t count_;
+    bool what_if_;
+};
 
 }  // namespace
 
@@ -76,21 +95,20 @@ std::vector<StreamTrace> run_encoder_stream(EncoderStream& stream, const StreamE
     const auto& arch_flops = [&](std::int64_t row) {
         return flops::encoder_layer(traces[static_cast<std::size_t>(row)].tokens, stream.arch());
     };
-    std::vector<char> active(static_cast<std::size_t>(rows), 1);
-    std::int64_t active_rows = rows;
-    while (!stream.finished() && (what_if || active_rows > 0)) {
+    ActiveRows active(rows, what_if);
+    while (!stream.finished() && active.any()) {
         const int layer = stream.layers_done() + 1;
         double layer_flops = 0;
         for (std::int64_t r = 0; r < rows; ++r) {
-            if (what_if || active[static_cast<std::size_t>(r)] != 0) layer_flops += arch_flops(r);
+            if (active.runs(r)) layer_flops += arch_flops(r);
         }
         const auto before = stream.hidden();
-        context.layer(stage, layer, layer_flops, [&] { stream.step(active_mask(active, active_rows)); });
+        context.layer(stage, layer, layer_flops, [&] { stream.step(active.mask()); });
         const auto similarity = row_cosine(before, stream.hidden());
         const auto per_token = token_cosine(before, stream.hidden());
         for (std::int64_t r = 0; r < rows; ++r) {
             auto& t = traces[static_cast<std::size_t>(r)];
-            if (!what_if && active[static_cast<std::size_t>(r)] == 0) continue;
+            if (!active.runs(r)) continue;
             const float sim = similarity[static_cast<std::size_t>(r)];
             t.similarity.push_back(sim);
             t.token_similarity.push_back(real_tokens(per_token[r], stream.padding()[r]));
@@ -98,10 +116,7 @@ std::vector<StreamTrace> run_encoder_stream(EncoderStream& stream, const StreamE
             if (!t.exited && fires) {
                 t.exited = true;
                 t.exit_layer = layer;
-                if (!what_if) {
-                    active[static_cast<std::size_t>(r)] = 0;
-                    --active_rows;
-                }
+                active.exit(r);
             }
         }
     }
@@ -160,18 +175,17 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
         t.threshold = static_cast<float>(threshold);
         t.exit_layer = run.num_layers();
     }
-    std::vector<char> active(static_cast<std::size_t>(rows), 1);
-    std::int64_t active_rows = rows;
-    while (!run.step_finished() && (what_if || active_rows > 0)) {
+    ActiveRows active(rows, what_if);
+    while (!run.step_finished() && active.any()) {
         const int layer = run.layers_done() + 1;
         double layer_flops = 0;
         for (std::int64_t r = 0; r < rows; ++r) {
-            if (what_if || active[static_cast<std::size_t>(r)] != 0) {
+            if (active.runs(r)) {
                 layer_flops += flops::decoder_layer(real_tokens[r], run.cached_length(), run.encoder_length(), arch);
             }
         }
         const auto before = run.hidden();
-        context.layer("decoder", layer, layer_flops, [&] { run.step_layer(active_mask(active, active_rows)); });
+        context.layer("decoder", layer, layer_flops, [&] { run.step_layer(active.mask()); });
         const auto similarity = row_cosine(before, run.hidden(), keep);
 
         torch::Tensor probabilities;
@@ -180,7 +194,7 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
         }
         for (std::int64_t r = 0; r < rows; ++r) {
             auto& t = traces[static_cast<std::size_t>(r)];
-            if (!what_if && active[static_cast<std::size_t>(r)] == 0) continue;
+            if (!active.runs(r)) continue;
             const float sim = similarity[static_cast<std::size_t>(r)];
             t.similarity.push_back(sim);
             bool fires = false;
@@ -232,10 +246,7 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
             if (!t.exited && fires) {
                 t.exited = true;
                 t.exit_layer = layer;
-                if (!what_if) {
-                    active[static_cast<std::size_t>(r)] = 0;
-                    --active_rows;
-                }
+                active.exit(r);
             }
         }
     }

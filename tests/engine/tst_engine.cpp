@@ -1,6 +1,7 @@
 // The public engine on the built default model: both tasks, both encoder modes, batching,
 // cancellation, and clear errors for broken model folders and inputs.
 
+#include "error_of.hpp"
 #include "mue/engine.hpp"
 #include "mue/errors.hpp"
 #include "mue/safetensors.hpp"
@@ -59,12 +60,7 @@ fs::path copy_model(const QTemporaryDir& dir) {
 }
 
 QString load_error(const fs::path& folder) {
-    try {
-        (void)mue::Engine::load(folder);
-    } catch (const mue::InputError& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
+    return QString::fromStdString(mue::test::error_of([&] { (void)mue::Engine::load(folder); }));
 }
 
 }  // namespace

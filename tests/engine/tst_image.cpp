@@ -1,6 +1,7 @@
 // Image decoding, PIL-compatible bicubic resizing and OFA preprocessing (mue/image.hpp).
 // Every image is generated here: by formula, written with OpenCV or assembled byte by byte.
 
+#include "error_of.hpp"
 #include "mue/errors.hpp"
 #include "mue/image.hpp"
 
@@ -46,15 +47,7 @@ void write_file(const fs::path& path, const Bytes& bytes) {
     QVERIFY(out.good());
 }
 
-// The InputError message `action` throws, or "" when it throws nothing.
-[[nodiscard]] std::string error_of(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const mue::InputError& error) {
-        return error.what();
-    }
-    return {};
-}
+using mue::test::error_of;
 
 [[nodiscard]] std::string decode_error(const fs::path& path) {
     return error_of([&] { static_cast<void>(mue::decode_image_file(path)); });

@@ -1,3 +1,4 @@
+#include "error_of.hpp"
 #include "mue/errors.hpp"
 #include "mue/safetensors.hpp"
 
@@ -43,15 +44,7 @@ void write_raw(const fs::path& path, const QByteArray& header, qsizetype data_by
     QCOMPARE(file.write(bytes), bytes.size());
 }
 
-// The InputError message `action` throws, or "" when it throws nothing.
-[[nodiscard]] std::string error_of(const std::function<void()>& action) {
-    try {
-        action();
-    } catch (const mue::InputError& error) {
-        return error.what();
-    }
-    return {};
-}
+using mue::test::error_of;
 
 [[nodiscard]] std::string open_error(const fs::path& path) {
     return error_of([&] { static_cast<void>(mue::SafetensorsFile::open(path)); });
