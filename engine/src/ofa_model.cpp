@@ -12,6 +12,24 @@ constexpr double kLayerNormEps = 1e-5;  // every OFA layer norm
 constexpr std::int64_t kTextType = 0;
 constexpr std::int64_t kImageType = 1;
 
+// Exact (erf) GELU whose backward makes the incoming gradient contiguous first: LibTorch 1.13's
+// GELU backward returns garbage, even inf, for a transposed gradient such as the one the image
+// stem receives (tst_model's finite-difference test catches it).
+struct Gelu : torch::autograd::Function<Gelu> {
+    static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x) {
+        ctx->save_for_backward({x});
+        return torch::gelu(x);
+    }
+    static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                                 const torch::autograd::tensor_list& grad) {
+        return {torch::gelu_backward(grad[0].contiguous(), ctx->get_saved_variables()[0])};
+    }
+};
+
+torch::Tensor exact_gelu(const torch::Tensor& x) {
+    return x.requires_grad() ? Gelu::apply(x) : torch::gelu(x);
+}
+
 Norm norm_or_identity(const Weights& w, const std::string& prefix, bool present) {
     if (!present) return {};
     return {w.get(prefix + ".weight"), w.get(prefix + ".bias")};
@@ -120,7 +138,7 @@ torch::Tensor OfaModel::embed_image(const torch::Tensor& pixels) const {
     const int ks = config_.arch.conv_stem.kernel_size;
     torch::Tensor x = pixels;
     for (const auto& conv : stem_convs_) {
-        x = torch::gelu(torch::conv2d(x, conv.weight, conv.bias, /*stride=*/2, /*padding=*/ks / 2));
+        x = exact_gelu(torch::conv2d(x, conv.weight, conv.bias, /*stride=*/2, /*padding=*/ks / 2));
     }
     // [B, C, g, g] -> [B, g*g, C], token k = row * g + col.
     x = x.flatten(2).transpose(1, 2);
@@ -179,7 +197,7 @@ torch::Tensor OfaModel::attend(const Attention& attn, const torch::Tensor& query
 torch::Tensor OfaModel::feed_forward(const FeedForward& ffn, const torch::Tensor& x) const {
     const bool pre = config_.arch.normalize_before;
     auto h = pre ? ffn.pre(x) : x;
-    h = ffn.fc2(ffn.mid(torch::gelu(ffn.fc1(h))));
+    h = ffn.fc2(ffn.mid(exact_gelu(ffn.fc1(h))));
     h = x + h;
     return pre ? h : ffn.pre(h);
 }

@@ -299,6 +299,27 @@ private Q_SLOTS:
         }
     }
 
+    void stemGradientsMatchFiniteDifferences() {
+        // Regression: a transposed gradient reaching GELU's backward gave inf in LibTorch 1.13.
+        const auto config = tiny_config();
+        Weights w = Weights::random(config, kSeed);
+        const auto& conv = w.get("encoder.embed_images.convs.0.weight");
+        conv.set_requires_grad(true);
+        const OfaModel model(config, w);
+        const auto pixels = torch::randn({2, 3, 16, 16});
+        const auto probe = torch::randn({2, 16, config.arch.d_model});
+        const auto loss = [&] { return (model.embed_image(pixels) * probe).sum(); };
+        const auto grad = torch::autograd::grad({loss()}, {conv})[0];
+        QVERIFY(torch::isfinite(grad).all().item<bool>());
+        const double step = 1e-2;
+        torch::NoGradGuard no_grad;
+        const double base = loss().item<double>();
+        conv.view(-1)[5] += step;
+        const double numeric = (loss().item<double>() - base) / step;
+        QVERIFY2(std::abs(numeric - grad.view(-1)[5].item<double>()) < 0.05 * std::abs(numeric) + 1e-2,
+                 qPrintable(QString("%1 vs %2").arg(numeric).arg(grad.view(-1)[5].item<double>())));
+    }
+
     void beamOfOneEqualsGreedy() {
         const OfaModel model = tiny_model();
         auto image = model.image_stream(model.embed_image(torch::randn({3, 3, 16, 16})));
