@@ -7,6 +7,7 @@
 #include "mue/safetensors.hpp"
 #include "mue/tokenizer.hpp"
 #include "ofa_model.hpp"
+#include "prompts.hpp"
 #include "run_context.hpp"
 
 #include <algorithm>
@@ -19,7 +20,6 @@ namespace {
 
 constexpr const char* kConfigFile = "config.json";
 constexpr const char* kWeightsFile = "model.safetensors";
-constexpr const char* kHypothesisField = "{hypothesis}";
 
 using Clock = std::chrono::steady_clock;
 
@@ -87,33 +87,7 @@ struct Engine::Impl {
 };
 
 std::vector<int> Engine::Impl::source_ids(const RunRequest& request) const {
-    const auto& c = config();
-    const auto wrap = [&](std::string_view text) {
-        std::vector<int> ids{c.special.bos};
-        const auto body = tokenizer.encode(text);
-        // Long inputs keep their beginning, as OFA truncates sources.
-        const auto keep = std::min<std::size_t>(body.size(), static_cast<std::size_t>(c.max_source_tokens - 2));
-        ids.insert(ids.end(), body.begin(), body.begin() + static_cast<std::ptrdiff_t>(keep));
-        ids.push_back(c.special.eos);
-        return ids;
-    };
-    switch (request.task) {
-        case Task::Caption:
-            return wrap(c.caption.prompt);
-        case Task::Entailment: {
-            const std::string hypothesis = clean_text(request.text, c.max_source_tokens);
-            if (hypothesis.empty()) throw InputError("hypothesis: the text is empty after clean-up");
-            std::string prompt = c.entailment.prompt;
-            prompt.replace(prompt.find(kHypothesisField), std::char_traits<char>::length(kHypothesisField), hypothesis);
-            return wrap(prompt);
-        }
-        case Task::Prompt: {
-            const std::string prompt = clean_text(request.text, c.max_source_tokens);
-            if (prompt.empty()) throw InputError("prompt: the text is empty after clean-up");
-            return wrap(" " + prompt);
-        }
-    }
-    throw std::logic_error("unknown task");
+    return detail::source_ids(config(), tokenizer, request.task, request.text);
 }
 
 torch::Tensor Engine::Impl::pixels(const std::vector<RunRequest>& requests) const {

@@ -30,8 +30,9 @@ const char* const kWordList[] = {
     "can", "imply", "text", "background", "than", "more", "fewer", "same", "colour", "color",
 };
 
-std::vector<std::string> words_of(const ModelConfig& config) {
-    std::vector<std::string> words(std::begin(kWordList), std::end(kWordList));
+// The words of the task prompts, which every vocabulary must hold as single tokens.
+std::vector<std::string> prompt_words(const ModelConfig& config) {
+    std::vector<std::string> words;
     std::istringstream prompts(config.caption.prompt + " " + config.entailment.prompt);
     for (std::string w; prompts >> w;) {
         std::string letters;
@@ -81,11 +82,12 @@ ModelConfig default_random_model_config() {
     return c;
 }
 
-void write_random_model(const std::filesystem::path& folder, ModelConfig config, std::uint64_t seed) {
+void write_model_folder(const std::filesystem::path& folder, ModelConfig config, const std::vector<std::string>& words,
+                        std::uint64_t seed) {
     std::filesystem::create_directories(folder);
 
     // Byte-level vocabulary plus whole-word merges: each word w (and " w") is built left to right,
-    // so BPE turns it into one token.
+    // so BPE turns it into one token; any other text still tokenizes, byte by byte.
     nlohmann::ordered_json vocab;
     vocab["<s>"] = 0;
     vocab["<pad>"] = 1;
@@ -94,7 +96,10 @@ void write_random_model(const std::filesystem::path& folder, ModelConfig config,
     for (int b = 0; b < kByteValues; ++b) vocab[byte_level_symbol(static_cast<unsigned char>(b))] = kFirstByteTokenId + b;
     std::string merges = "#version: 0.2\n";
     std::set<std::string> merged;
-    for (const auto& word : words_of(config)) {
+    std::vector<std::string> all_words = prompt_words(config);
+    all_words.insert(all_words.end(), words.begin(), words.end());
+    for (const auto& word : all_words) {
+        if (word.empty()) continue;
         for (const std::string& form : {word, " " + word}) {
             std::string left = byte_level_symbol(static_cast<unsigned char>(form[0]));
             for (std::size_t i = 1; i < form.size(); ++i) {
@@ -110,6 +115,7 @@ void write_random_model(const std::filesystem::path& folder, ModelConfig config,
     }
     config.arch.vocab_size = static_cast<int>(vocab.size());
     config.special = SpecialTokenIds{};
+    config.trained = false;
 
     write_text(folder / "vocab.json", vocab.dump(1) + "\n");
     write_text(folder / "merges.txt", merges);
@@ -118,6 +124,11 @@ void write_random_model(const std::filesystem::path& folder, ModelConfig config,
     const ModelConfig checked = ModelConfig::load(folder / "config.json");
     detail::Weights::random(checked, seed)
         .save(folder / "model.safetensors", {{"format", "pt"}, {"mue.seed", std::to_string(seed)}, {"mue.trained", "false"}});
+}
+
+void write_random_model(const std::filesystem::path& folder, ModelConfig config, std::uint64_t seed) {
+    write_model_folder(folder, std::move(config), std::vector<std::string>(std::begin(kWordList), std::end(kWordList)),
+                       seed);
 }
 
 }  // namespace mue

@@ -130,9 +130,13 @@ private:
 void set_intra_op_threads(int threads);
 [[nodiscard]] int intra_op_threads();
 
-// Writes a complete model folder with seeded random weights for `config` plus a small
-// byte-level BPE vocabulary (vocab.json + merges.txt) covering the task prompts. The model is
-// labelled untrained (config.trained = false); its outputs carry no meaning.
+// Writes a complete model folder: config.json (labelled untrained), seeded random weights, and a
+// byte-level BPE vocabulary (vocab.json + merges.txt) in which each of `words`, and each word of
+// the task prompts, is one token.
+void write_model_folder(const std::filesystem::path& folder, ModelConfig config, const std::vector<std::string>& words,
+                        std::uint64_t seed);
+// write_model_folder with the words of simple scene descriptions and the task prompts. Its
+// outputs carry no meaning.
 void write_random_model(const std::filesystem::path& folder, ModelConfig config, std::uint64_t seed);
 // The architecture of the embedded default model until a trained one ships.
 [[nodiscard]] ModelConfig default_random_model_config();

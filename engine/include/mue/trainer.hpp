@@ -1,0 +1,73 @@
+#pragma once
+// Fine-tuning with MuE's objective (mue-method.md section 5): the decomposed encoder, and the
+// label-smoothed cross-entropy of EVERY decoder layer's output, through the shared final norm and
+// tied head, summed. Both tasks mixed. Plain types; torch stays inside the engine.
+//
+// Threading: train() runs on the calling thread; the progress callback is called on it too.
+// CancellationToken::cancel() may be called from any thread: training stops after the current
+// step and writes a checkpoint.
+
+#include "mue/engine.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mue {
+
+// One supervised example. For Entailment, `target` is the label ("yes" / "no" / "maybe", matched
+// against the config's answers); for Caption, the caption text.
+struct TrainingExample {
+    RgbImage image;
+    Task task = Task::Caption;
+    std::string text;  // hypothesis for Entailment
+    std::string target;
+};
+
+// Examples by index: the same index must always give the same example (resume relies on it).
+using ExampleSource = std::function<TrainingExample(std::uint64_t index)>;
+
+struct TrainingOptions {
+    std::filesystem::path model_folder;  // holds config.json + tokenizer files; weights are written here
+    int steps = 1000;
+    int batch_size = 32;
+    double learning_rate = 5e-4;   // peak, after linear warm-up
+    double min_learning_rate = 2e-5;  // end of the cosine decay
+    int warmup_steps = 100;
+    double weight_decay = 0.01;
+    double clip_norm = 1.0;
+    double label_smoothing = 0.1;
+    bool layerwise_loss = true;    // false: the last decoder layer only (the paper's ablation)
+    bool joint_encoder = false;    // true: OFA's joint encoder (the "without decomposition" ablation)
+    std::uint64_t seed = 1;
+    int checkpoint_every = 200;    // steps; also written at the end and on cancellation
+    bool resume = true;            // continue from the folder's checkpoint when there is one
+};
+
+struct TrainingProgress {
+    int step = 0;  // steps done
+    int steps = 0;
+    double loss = 0;                   // mean over the layers that count, this step
+    std::vector<double> layer_losses;  // per decoder layer, this step (all layers, always)
+    double learning_rate = 0;
+    double examples_per_second = 0;
+    double eta_seconds = 0;
+};
+
+// The shapes world's train split as a training stream: even indices are caption items, odd ones
+// entailment items, rendered at image_size.
+[[nodiscard]] ExampleSource shapes_example_source(int image_size);
+// The embedded model's architecture: the paper's 6 + 6 layers at width `width` (heads of 32), a
+// three-layer conv stem (image_size / 8 squared image tokens), OFA's prompts and answers.
+[[nodiscard]] ModelConfig shapes_model_config(int width, int image_size);
+
+// Trains the model in options.model_folder (random initialisation from `seed` unless resuming),
+// writes model.safetensors plus training-state files, and returns the last progress. When every
+// step is done, config.json is marked trained. Throws InputError for bad options or folders.
+TrainingProgress train(const TrainingOptions& options, const ExampleSource& examples,
+                       const std::function<void(const TrainingProgress&)>& on_progress = {},
+                       const CancellationToken* cancel = nullptr);
+
+}  // namespace mue

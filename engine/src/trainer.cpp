@@ -1,0 +1,333 @@
+#include "mue/trainer.hpp"
+
+#include "json_util.hpp"
+#include "mue/errors.hpp"
+#include "mue/safetensors.hpp"
+#include "mue/shapes_world.hpp"
+#include "mue/tokenizer.hpp"
+#include "ofa_model.hpp"
+#include "prompts.hpp"
+#include "weights.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace mue {
+namespace {
+
+constexpr const char* kConfigFile = "config.json";
+constexpr const char* kWeightsFile = "model.safetensors";
+constexpr const char* kOptimizerFile = "training-optimizer.pt";
+constexpr const char* kStateFile = "training-state.json";
+constexpr std::int64_t kIgnoreIndex = -100;  // target positions that carry no loss
+constexpr double kPi = 3.14159265358979323846;
+
+using Clock = std::chrono::steady_clock;
+
+struct Batch {
+    torch::Tensor pixels, source, source_padding, decoder_input, decoder_padding, targets;
+};
+
+torch::Tensor padded(const std::vector<std::vector<std::int64_t>>& rows, std::int64_t fill, std::size_t width) {
+    auto out = torch::full({static_cast<std::int64_t>(rows.size()), static_cast<std::int64_t>(width)}, fill, torch::kLong);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        if (!rows[r].empty()) {
+            out[static_cast<std::int64_t>(r)]
+                .narrow(0, 0, static_cast<std::int64_t>(rows[r].size()))
+                .copy_(torch::tensor(rows[r], torch::kLong));
+        }
+    }
+    return out;
+}
+
+torch::Tensor padding_of(const std::vector<std::vector<std::int64_t>>& rows, std::size_t width) {
+    auto out = torch::ones({static_cast<std::int64_t>(rows.size()), static_cast<std::int64_t>(width)}, torch::kBool);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        out[static_cast<std::int64_t>(r)].narrow(0, 0, static_cast<std::int64_t>(rows[r].size())).fill_(false);
+    }
+    return out;
+}
+
+std::size_t longest(const std::vector<std::vector<std::int64_t>>& rows) {
+    std::size_t n = 0;
+    for (const auto& r : rows) n = std::max(n, r.size());
+    return n;
+}
+
+class BatchMaker {
+public:
+    BatchMaker(const ModelConfig& config, const Tokenizer& tokenizer) : config_(config), tokenizer_(tokenizer) {
+        for (const auto& answer : config.entailment.answers) {
+            std::string label = answer;
+            label.erase(0, label.find_first_not_of(' '));
+            answers_[label] = tokenizer.token_id(answer);
+        }
+    }
+
+    [[nodiscard]] Batch make(const std::vector<TrainingExample>& examples) const {
+        const auto size = config_.image.size;
+        Batch b;
+        b.pixels = torch::empty({static_cast<std::int64_t>(examples.size()), 3, size, size});
+        std::vector<std::vector<std::int64_t>> sources, inputs, targets;
+        for (std::size_t i = 0; i < examples.size(); ++i) {
+            const auto& ex = examples[i];
+            auto values = preprocess_image(ex.image, config_.image);
+            b.pixels[static_cast<std::int64_t>(i)].copy_(torch::from_blob(values.data(), {3, size, size}, torch::kFloat32));
+            const auto source = detail::source_ids(config_, tokenizer_, ex.task, ex.text);
+            sources.emplace_back(source.begin(), source.end());
+            if (ex.task == Task::Entailment) {
+                // Scored at the last prompt position, as inference reads it.
+                const auto answer = answers_.find(ex.target);
+                if (answer == answers_.end()) {
+                    throw InputError("training example: label '" + ex.target + "' is not one of the config's answers");
+                }
+                inputs.emplace_back(source.begin(), source.end() - 1);
+                std::vector<std::int64_t> t(inputs.back().size(), kIgnoreIndex);
+                t.back() = answer->second;
+                targets.push_back(std::move(t));
+            } else {
+                auto caption = tokenizer_.encode(" " + clean_text(ex.target));
+                caption.resize(std::min<std::size_t>(caption.size(), static_cast<std::size_t>(config_.caption.max_length)));
+                std::vector<std::int64_t> in{config_.special.bos};
+                in.insert(in.end(), caption.begin(), caption.end());
+                std::vector<std::int64_t> t(caption.begin(), caption.end());
+                t.push_back(config_.special.eos);
+                inputs.push_back(std::move(in));
+                targets.push_back(std::move(t));
+            }
+        }
+        b.source = padded(sources, config_.special.pad, longest(sources));
+        b.source_padding = padding_of(sources, longest(sources));
+        b.decoder_input = padded(inputs, config_.special.pad, longest(inputs));
+        b.decoder_padding = padding_of(inputs, longest(inputs));
+        b.targets = padded(targets, kIgnoreIndex, longest(inputs));
+        return b;
+    }
+
+private:
+    const ModelConfig& config_;
+    const Tokenizer& tokenizer_;
+    std::map<std::string, int> answers_;
+};
+
+void check_options(const TrainingOptions& o) {
+    const auto require = [](bool ok, const std::string& what) {
+        if (!ok) throw InputError("training option " + what);
+    };
+    require(o.steps > 0, "'steps' must be positive");
+    require(o.batch_size > 0, "'batch_size' must be positive");
+    require(o.learning_rate > 0 && o.learning_rate < 1, "'learning_rate' must be in (0, 1)");
+    require(o.min_learning_rate >= 0 && o.min_learning_rate <= o.learning_rate, "'min_learning_rate' must be in [0, learning_rate]");
+    require(o.warmup_steps >= 0, "'warmup_steps' must be >= 0");
+    require(o.weight_decay >= 0, "'weight_decay' must be >= 0");
+    require(o.clip_norm > 0, "'clip_norm' must be positive");
+    require(o.label_smoothing >= 0 && o.label_smoothing < 1, "'label_smoothing' must be in [0, 1)");
+    require(o.checkpoint_every > 0, "'checkpoint_every' must be positive");
+}
+
+// Linear warm-up to the peak, then cosine decay to the floor at the last step.
+double learning_rate_at(const TrainingOptions& o, int step) {
+    if (step < o.warmup_steps) return o.learning_rate * (step + 1) / o.warmup_steps;
+    const double progress = o.steps > o.warmup_steps
+                                ? static_cast<double>(step - o.warmup_steps) / (o.steps - o.warmup_steps)
+                                : 1.0;
+    return o.min_learning_rate + 0.5 * (o.learning_rate - o.min_learning_rate) * (1.0 + std::cos(kPi * progress));
+}
+
+std::string read_text(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// The identity of a run: resuming with different settings would silently train something else.
+nlohmann::json run_identity(const TrainingOptions& o) {
+    return {{"steps", o.steps}, {"batch_size", o.batch_size}, {"seed", o.seed}, {"layerwise_loss", o.layerwise_loss},
+            {"joint_encoder", o.joint_encoder}, {"learning_rate", o.learning_rate}};
+}
+
+void write_checkpoint(const TrainingOptions& o, const detail::Weights& weights, torch::optim::Optimizer& optimizer,
+                      int step) {
+    const auto& folder = o.model_folder;
+    weights.save(folder / kWeightsFile, {{"format", "pt"}, {"mue.trained_steps", std::to_string(step)}});
+    const auto optimizer_tmp = folder / (std::string(kOptimizerFile) + ".tmp");
+    torch::save(optimizer, optimizer_tmp.string());
+    std::filesystem::rename(optimizer_tmp, folder / kOptimizerFile);
+    nlohmann::json state = {{"step", step}, {"run", run_identity(o)}};
+    const auto state_tmp = folder / (std::string(kStateFile) + ".tmp");
+    std::ofstream(state_tmp, std::ios::binary | std::ios::trunc) << state.dump(2) << "\n";
+    std::filesystem::rename(state_tmp, folder / kStateFile);
+}
+
+}  // namespace
+
+ExampleSource shapes_example_source(int image_size) {
+    return [image_size](std::uint64_t index) {
+        TrainingExample ex;
+        if (index % 2 == 0) {
+            auto item = shapes::caption_item(shapes::Split::Train, index / 2, image_size);
+            ex.image = shapes::render(item.scene);
+            ex.task = Task::Caption;
+            // Every reference is a correct caption; cycling through them teaches the paraphrases.
+            ex.target = item.references[(index / 2) % item.references.size()];
+        } else {
+            auto item = shapes::entailment_item(shapes::Split::Train, index / 2, image_size);
+            ex.image = shapes::render(item.scene);
+            ex.task = Task::Entailment;
+            ex.text = item.hypothesis;
+            ex.target = shapes::label_name(item.label);
+        }
+        return ex;
+    };
+}
+
+ModelConfig shapes_model_config(int width, int image_size) {
+    constexpr int kHeadWidth = 32;
+    constexpr int kStemLayers = 3;
+    if (width < kHeadWidth || width % kHeadWidth != 0) {
+        throw InputError("model width must be a positive multiple of " + std::to_string(kHeadWidth) + " (got " +
+                         std::to_string(width) + ")");
+    }
+    if (image_size < shapes::kMinImageSize || image_size % (1 << kStemLayers) != 0) {
+        throw InputError("image size must be a multiple of 8 and at least " + std::to_string(shapes::kMinImageSize) +
+                         " (got " + std::to_string(image_size) + ")");
+    }
+    ModelConfig c = default_random_model_config();
+    c.model_id = "mue-shapes-" + std::to_string(width);
+    c.description = "OFA architecture, 6 + 6 layers, width " + std::to_string(width) +
+                    ", fine-tuned with MuE's layer-wise loss on the shapes world (entailment and captioning).";
+    auto& a = c.arch;
+    a.d_model = width;
+    a.ffn_dim = 4 * width;
+    a.attention_heads = width / kHeadWidth;
+    a.text_positions = 66;
+    a.token_bucket_size = 32;
+    a.conv_stem.channels = {width / 4, width / 2, width};
+    c.image.size = image_size;
+    a.image_bucket_size = image_size >> kStemLayers;
+    c.max_source_tokens = 48;
+    return c;
+}
+
+TrainingProgress train(const TrainingOptions& options, const ExampleSource& examples,
+                       const std::function<void(const TrainingProgress&)>& on_progress,
+                       const CancellationToken* cancel) {
+    check_options(options);
+    const auto& folder = options.model_folder;
+    const ModelConfig config = ModelConfig::load(folder / kConfigFile);
+    const Tokenizer tokenizer = Tokenizer::load(folder);
+    const BatchMaker batches(config, tokenizer);
+
+    int start_step = 0;
+    torch::manual_seed(options.seed);
+    detail::Weights weights = detail::Weights::random(config, options.seed);
+    const bool resuming = options.resume && std::filesystem::exists(folder / kStateFile);
+    if (resuming) {
+        const auto state = detail::parse_json(read_text(folder / kStateFile), (folder / kStateFile).string());
+        if (!state.contains("run") || state["run"] != run_identity(options)) {
+            throw InputError((folder / kStateFile).string() +
+                             ": the checkpoint belongs to a run with other settings; delete it or use the same options");
+        }
+        start_step = state.at("step").get<int>();
+        weights = detail::Weights::load(SafetensorsFile::open(folder / kWeightsFile), config);
+    }
+    std::vector<torch::Tensor> decayed, not_decayed;
+    for (const auto& [name, tensor] : weights.all()) {
+        tensor.set_requires_grad(true);
+        // Norms, biases and per-head scales are not shrunk towards zero.
+        (tensor.dim() >= 2 ? decayed : not_decayed).push_back(tensor);
+    }
+    torch::optim::AdamW optimizer(
+        {torch::optim::OptimizerParamGroup(decayed,
+                                           std::make_unique<torch::optim::AdamWOptions>(
+                                               torch::optim::AdamWOptions(options.learning_rate).weight_decay(options.weight_decay))),
+         torch::optim::OptimizerParamGroup(not_decayed, std::make_unique<torch::optim::AdamWOptions>(
+                                                            torch::optim::AdamWOptions(options.learning_rate).weight_decay(0.0)))});
+    if (resuming && std::filesystem::exists(folder / kOptimizerFile)) {
+        torch::load(optimizer, (folder / kOptimizerFile).string());
+    }
+    std::vector<torch::Tensor> parameters = decayed;
+    parameters.insert(parameters.end(), not_decayed.begin(), not_decayed.end());
+    const detail::OfaModel model(config, weights);
+    const int layers = config.arch.decoder_layers;
+    const auto smoothed_ce = torch::nn::functional::CrossEntropyFuncOptions()
+                                 .ignore_index(kIgnoreIndex)
+                                 .label_smoothing(options.label_smoothing);
+
+    TrainingProgress progress;
+    progress.steps = options.steps;
+    progress.step = start_step;
+    const auto started = Clock::now();
+    for (int step = start_step; step < options.steps; ++step) {
+        if (cancel != nullptr && cancel->cancelled()) break;
+        const double lr = learning_rate_at(options, step);
+        for (auto& group : optimizer.param_groups()) {
+            static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+        }
+        std::vector<TrainingExample> items;
+        for (int i = 0; i < options.batch_size; ++i) {
+            items.push_back(examples(static_cast<std::uint64_t>(step) * static_cast<std::uint64_t>(options.batch_size) +
+                                     static_cast<std::uint64_t>(i)));
+        }
+        const Batch b = batches.make(items);
+
+        const auto image_embed = model.embed_image(b.pixels);
+        const auto text_embed = model.embed_text(b.source);
+        detail::EncoderOutput encoder;
+        if (options.joint_encoder) {
+            auto joint = model.joint_stream(image_embed, text_embed, b.source_padding);
+            while (!joint.finished()) joint.step();
+            encoder = model.encoder_output(joint);
+        } else {
+            auto image = model.image_stream(image_embed);
+            auto text = model.text_stream(text_embed, b.source_padding);
+            while (!image.finished()) image.step();
+            while (!text.finished()) text.step();
+            encoder = model.encoder_output(image, text);
+        }
+        auto run = model.decoder(encoder);
+        run.begin_step(b.decoder_input, b.decoder_padding);
+        torch::Tensor total = torch::zeros({});
+        progress.layer_losses.assign(static_cast<std::size_t>(layers), 0.0);
+        for (int l = 0; l < layers; ++l) {
+            run.step_layer();
+            const auto logits = model.logits(run.hidden());
+            const auto loss = torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(-1)}),
+                                                                   b.targets.reshape({-1}), smoothed_ce);
+            progress.layer_losses[static_cast<std::size_t>(l)] = loss.item<double>();
+            if (options.layerwise_loss || l == layers - 1) total = total + loss;
+        }
+        optimizer.zero_grad();
+        total.backward();
+        torch::nn::utils::clip_grad_norm_(parameters, options.clip_norm);
+        optimizer.step();
+
+        progress.step = step + 1;
+        progress.loss = total.item<double>() / (options.layerwise_loss ? layers : 1);
+        progress.learning_rate = lr;
+        const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+        const int done = progress.step - start_step;
+        progress.examples_per_second = done * options.batch_size / std::max(elapsed, 1e-9);
+        progress.eta_seconds = elapsed / done * (options.steps - progress.step);
+        if (on_progress) on_progress(progress);
+        if (progress.step % options.checkpoint_every == 0 && progress.step < options.steps) {
+            write_checkpoint(options, weights, optimizer, progress.step);
+        }
+    }
+    write_checkpoint(options, weights, optimizer, progress.step);
+    if (progress.step == options.steps) {
+        ModelConfig trained = config;
+        trained.trained = true;
+        const auto tmp = folder / (std::string(kConfigFile) + ".tmp");
+        std::ofstream(tmp, std::ios::binary | std::ios::trunc) << trained.to_json();
+        std::filesystem::rename(tmp, folder / kConfigFile);
+    }
+    return progress;
+}
+
+}  // namespace mue
