@@ -7,16 +7,19 @@
 
 #include "mue/engine.hpp"
 #include "mue/errors.hpp"
+#include "mue/evaluation.hpp"
 #include "mue/shapes_world.hpp"
 #include "mue/tokenizer.hpp"
 #include "mue/trainer.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <iomanip>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <unistd.h>
 
@@ -67,6 +70,27 @@ CommandSpec run_spec() {
 }
 
 const CommandSpec kRun = run_spec();
+
+CommandSpec eval_spec() {
+    CommandSpec spec{
+        "eval", "",
+        "Evaluate the model with early exits on a dataset: the task's score (accuracy or CIDEr-D), what\n"
+        "the exits saved, where examples exited, and how both vary with difficulty.",
+        {{"dataset", "shapes-ve|shapes-caption|DIR",
+          "the shapes world's entailment or caption items, or a folder with data.tsv (docs/shapes-world.md)"},
+         {"split", "validation|test", "split of a shapes dataset (default test)"},
+         {"limit", "N", "evaluate the first N items (default: all)"},
+         {"batch", "N", "examples per batch; results do not depend on it (default 16)"},
+         {"beam", "N", "beam size for captions (1 = greedy; default: the model's)"},
+         {"model", "DIR", "model folder (default: the embedded default model)"},
+         {"threads", "N", "LibTorch intra-op threads (default 1: fastest on small models here)"},
+         {"json", "", "print the whole report, one row per example, as JSON"}}};
+    const auto exits = mue::cli::exit_option_specs();
+    spec.options.insert(spec.options.end(), exits.begin(), exits.end());
+    return spec;
+}
+
+const CommandSpec kEval = eval_spec();
 const CommandSpec kInitRandom{"init-random-model", "",
                               "Write a model folder with seeded RANDOM (untrained) weights in the engine's format.",
                               {{"out", "DIR", "folder to write (created)"}, {"seed", "N", "random seed (default 2023)"}}};
@@ -89,7 +113,7 @@ const CommandSpec kTrain{
      {"fresh", "", "ignore an existing checkpoint and start from the seed"},
      {"threads", "N", "LibTorch intra-op threads (default 1)"}}};
 
-const std::vector<const CommandSpec*> kCommands{&kInfo, &kTokenize, &kRun, &kTrain, &kInitRandom};
+const std::vector<const CommandSpec*> kCommands{&kInfo, &kTokenize, &kRun, &kEval, &kTrain, &kInitRandom};
 
 std::string top_level_help() {
     std::string help =
@@ -268,6 +292,184 @@ int cmd_run(const ParsedArgs& args) {
     return kExitOk;
 }
 
+// NaN (an undefined correlation) becomes null.
+nlohmann::ordered_json number_or_null(double value) {
+    return std::isnan(value) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(value);
+}
+
+nlohmann::ordered_json difficulty_json(int difficulty) {
+    return difficulty == mue::kUnknownDifficulty ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(difficulty);
+}
+
+nlohmann::ordered_json eval_report_json(const mue::EvalReport& r) {
+    const bool entailment = r.task == mue::Task::Entailment;
+    nlohmann::ordered_json examples = nlohmann::ordered_json::array();
+    for (const auto& e : r.examples) {
+        nlohmann::ordered_json row = {{"id", e.id}, {"prediction", e.prediction}};
+        if (entailment) {
+            row["label"] = e.label;
+            row["correct"] = e.correct;
+        } else {
+            row["references"] = e.references;
+        }
+        row["difficulty"] = difficulty_json(e.difficulty);
+        row["image_exit"] = e.image_exit;
+        row["text_exit"] = e.text_exit;
+        row["decoder_exit_mean"] = e.decoder_exit_mean;
+        row["decoder_tokens"] = e.decoder_tokens;
+        row["expected_reduction_mean"] = e.expected_reduction_mean;
+        row["expected_reduction_token_weighted"] = e.expected_reduction_token_weighted;
+        row["flop_reduction"] = e.flop_reduction;
+        examples.push_back(std::move(row));
+    }
+    nlohmann::ordered_json levels = nlohmann::ordered_json::array();
+    for (const auto& l : r.difficulty_levels) {
+        nlohmann::ordered_json level = {{"difficulty", l.difficulty}, {"n", l.n}};
+        if (l.accuracy) {
+            level["correct"] = l.correct;
+            level["accuracy"] = *l.accuracy;
+        }
+        level["image_exit_mean"] = l.image_exit_mean;
+        level["text_exit_mean"] = l.text_exit_mean;
+        level["decoder_exit_mean"] = l.decoder_exit_mean;
+        level["expected_reduction_mean"] = l.expected_reduction_mean;
+        levels.push_back(std::move(level));
+    }
+    const auto& c = r.correlations;
+    return {
+        {"dataset", r.dataset},
+        {"split", r.split},
+        {"task", std::string(mue::task_name(r.task))},
+        {"model_id", r.model_id},
+        {"policy", std::string(mue::exit_policy_name(r.settings.policy))},
+        {"beam_size", r.beam_size ? nlohmann::ordered_json(*r.beam_size) : nlohmann::ordered_json(nullptr)},
+        {"n", r.n},
+        {"metric", r.metric},
+        {"score", r.score},
+        {"bleu4", r.bleu4 ? nlohmann::ordered_json(*r.bleu4) : nlohmann::ordered_json(nullptr)},
+        {"savings",
+         {{"expected_reduction_mean", r.savings.expected_reduction_mean},
+          {"expected_reduction_token_weighted", r.savings.expected_reduction_token_weighted},
+          {"flop_reduction", r.savings.flop_reduction}}},
+        {"exit_histograms",
+         {{"image", r.histograms.image}, {"text", r.histograms.text}, {"decoder", r.histograms.decoder}}},
+        {"difficulty_levels", levels},
+        {"difficulty_spearman",
+         {{"image_exit", number_or_null(c.image_exit)},
+          {"text_exit", number_or_null(c.text_exit)},
+          {"decoder_exit", number_or_null(c.decoder_exit)},
+          {"expected_reduction", number_or_null(c.expected_reduction)}}},
+        {"dataset_problems", r.dataset_problems},
+        {"elapsed_ms", r.elapsed_ms},
+        {"examples", examples},
+    };
+}
+
+std::string fixed(double value, int digits) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(digits) << value;
+    return out.str();
+}
+
+std::string correlation(double value) { return std::isnan(value) ? "n/a" : fixed(value, 2); }
+
+// One histogram as a bar per layer, scaled so that the largest count fills kBarWidth.
+void print_histogram(const char* name, const std::vector<int>& counts) {
+    constexpr int kBarWidth = 40;
+    const int largest = std::max(1, *std::max_element(counts.begin(), counts.end()));
+    std::cout << name << "\n";
+    for (std::size_t l = 0; l < counts.size(); ++l) {
+        const int bar = (counts[l] * kBarWidth + largest - 1) / largest;  // any count shows
+        std::cout << "  " << std::setw(2) << l + 1 << " |" << std::string(static_cast<std::size_t>(bar), '#')
+                  << std::string(static_cast<std::size_t>(kBarWidth - bar), ' ') << " " << counts[l] << "\n";
+    }
+}
+
+void print_eval_summary(const mue::EvalReport& r, const mue::ModelInfo& info) {
+    constexpr double kCiderScale = 100.0;  // CIDEr-D is usually quoted x100
+    constexpr double kMsPerSecond = 1000.0;
+    const auto label = [](const char* name) { return std::string(name).append(kLabelWidth - std::strlen(name), ' '); };
+    const bool entailment = r.task == mue::Task::Entailment;
+    std::cout << label("dataset") << r.dataset << (r.split.empty() ? "" : " (" + r.split + ")") << ", " << r.n << " "
+              << mue::task_name(r.task) << " items";
+    if (r.dataset_problems > 0) std::cout << " (" << r.dataset_problems << " bad rows skipped)";
+    std::cout << "\n"
+              << label("model") << info.model_id << (info.trained ? "" : " (UNTRAINED: scores are meaningless)") << "\n"
+              << label("policy") << mue::exit_policy_name(r.settings.policy);
+    if (r.beam_size) std::cout << ", beam " << *r.beam_size;
+    std::cout << "\n";
+    if (entailment) {
+        const auto correct =
+            std::count_if(r.examples.begin(), r.examples.end(), [](const mue::EvalExample& e) { return e.correct; });
+        std::cout << label("accuracy") << fixed(r.score, 4) << " (" << correct << "/" << r.n << ")\n";
+    } else {
+        std::cout << label("cider_d") << fixed(r.score, 4) << " (" << fixed(r.score * kCiderScale, 1)
+                  << " x100), BLEU-4 " << fixed(r.bleu4.value_or(0), 4) << "\n";
+    }
+    std::cout << label("saved") << percent(r.savings.expected_reduction_mean) << " layers (mean), "
+              << percent(r.savings.expected_reduction_token_weighted) << " layers (token-weighted), "
+              << percent(r.savings.flop_reduction) << " FLOPs; means over examples\n"
+              << label("time") << fixed(r.elapsed_ms / kMsPerSecond, 2) << " s\n\nexit layers\n";
+    print_histogram("image stream (examples)", r.histograms.image);
+    print_histogram("text stream (examples)", r.histograms.text);
+    print_histogram("decoder (tokens)", r.histograms.decoder);
+    if (r.difficulty_levels.empty()) {
+        std::cout << "\nno difficulty levels: the dataset does not record them\n";
+        return;
+    }
+    std::cout << "\nby difficulty    n  " << (entailment ? "accuracy" : "        ")
+              << "  image exit  text exit  decoder exit  saved\n";
+    for (const auto& l : r.difficulty_levels) {
+        std::cout << "  " << std::setw(13) << std::left << l.difficulty << std::right << std::setw(3) << l.n << "  "
+                  << std::setw(8) << (l.accuracy ? fixed(*l.accuracy, 3) : "") << "  " << std::setw(10)
+                  << fixed(l.image_exit_mean, 2) << "  " << std::setw(9) << fixed(l.text_exit_mean, 2) << "  "
+                  << std::setw(12) << fixed(l.decoder_exit_mean, 2) << "  " << std::setw(5)
+                  << percent(l.expected_reduction_mean) << "\n";
+    }
+    const auto& c = r.correlations;
+    std::cout << "Spearman with difficulty: image exit " << correlation(c.image_exit) << ", text exit "
+              << correlation(c.text_exit) << ", decoder exit " << correlation(c.decoder_exit) << ", saved "
+              << correlation(c.expected_reduction) << "\n";
+    if (std::isnan(c.image_exit) || std::isnan(c.text_exit) || std::isnan(c.decoder_exit) ||
+        std::isnan(c.expected_reduction)) {
+        std::cout << "(n/a: the same for every example, or fewer than two examples)\n";
+    }
+}
+
+int cmd_eval(const ParsedArgs& args) {
+    no_positionals(kEval, args);
+    const auto dataset_name = args.value("dataset");
+    if (!dataset_name) throw UsageError("mue eval: --dataset shapes-ve|shapes-caption|DIR is required");
+    const int limit = args.integer("limit", 1, std::numeric_limits<int>::max()).value_or(0);
+    mue::EvalOptions options;
+    options.batch_size = args.integer("batch", 1, 4096).value_or(options.batch_size);
+    options.beam_size = args.integer("beam", 1, 64);
+    const auto exits = mue::cli::exit_settings(args);
+    mue::set_intra_op_threads(args.integer("threads", 1, kMaxThreads).value_or(1));
+
+    const auto engine = mue::Engine::load(model_dir(args));
+    const auto dataset = mue::load_eval_dataset(*dataset_name, args.value("split").value_or(""),
+                                                static_cast<std::size_t>(limit), engine.info().image_size);
+    if (!dataset.problems.empty()) {
+        const auto& first = dataset.problems.front();
+        std::cerr << "skipped " << dataset.problems.size() << " bad rows of " << *dataset_name << " (first: line "
+                  << first.line << ": " << first.message << ")\n";
+    }
+    // Progress only where someone watches; a redirected stderr gets no carriage returns.
+    const bool show_progress = isatty(STDERR_FILENO) != 0;
+    const auto progress = [show_progress](std::size_t done, std::size_t total) {
+        if (show_progress) std::cerr << "\revaluating " << done << "/" << total << std::flush;
+    };
+    const auto report = mue::evaluate(engine, dataset, exits, options, nullptr, progress);
+    if (show_progress) std::cerr << "\n";
+    if (args.flag("json")) {
+        print_json(eval_report_json(report));
+        return kExitOk;
+    }
+    print_eval_summary(report, engine.info());
+    return kExitOk;
+}
+
 std::string duration(double seconds) {
     const auto s = static_cast<long>(seconds);
     std::ostringstream out;
@@ -347,6 +549,7 @@ int dispatch(const std::vector<std::string>& argv) {
         if (spec == &kInfo) return cmd_info(args);
         if (spec == &kTokenize) return cmd_tokenize(args);
         if (spec == &kRun) return cmd_run(args);
+        if (spec == &kEval) return cmd_eval(args);
         if (spec == &kTrain) return cmd_train(args);
         return cmd_init_random(args);
     }

@@ -344,6 +344,75 @@ private Q_SLOTS:
         QCOMPARE(j["encoder_layers"], 6);
         QCOMPARE(j["image_tokens"], 64);
     }
+
+    // The keys tools rely on, and a report that adds up.
+    void evalPrintsJson() {
+        const auto r = mue({"eval", "--dataset", "shapes-ve", "--limit", "6", "--json"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto j = json_of(r);
+        QCOMPARE(j["n"], 6);
+        QCOMPARE(j["metric"], "accuracy");
+        QCOMPARE(j["policy"], "mue");
+        QCOMPARE(j["split"], "test");
+        const double score = j["score"].get<double>();
+        QVERIFY(score >= 0 && score <= 1);
+        QVERIFY(j["savings"]["expected_reduction_mean"].is_number());
+        QVERIFY(j["savings"]["flop_reduction"].is_number());
+        QCOMPARE(j["examples"].size(), 6u);
+        int correct = 0;
+        for (const auto& e : j["examples"]) {
+            QVERIFY(e["id"].is_string());
+            QVERIFY(e["prediction"].is_string());
+            QVERIFY(e["difficulty"].is_number_integer());
+            correct += e["correct"].get<bool>() ? 1 : 0;
+        }
+        QCOMPARE(score, correct / 6.0);
+        for (const char* stream : {"image", "text", "decoder"}) {
+            const auto& h = j["exit_histograms"][stream];
+            QCOMPARE(h.size(), 6u);
+            int total = 0;
+            for (const auto& count : h) total += count.get<int>();
+            QCOMPARE(total, 6);  // entailment decodes one token per example
+        }
+        QVERIFY(j["difficulty_levels"].is_array());
+        for (const char* key : {"image_exit", "text_exit", "decoder_exit", "expected_reduction"}) {
+            const auto& rho = j["difficulty_spearman"][key];
+            QVERIFY2(rho.is_null() || rho.is_number(), key);
+        }
+    }
+
+    void evalPrintsSummary() {
+        const auto r = mue({"eval", "--dataset", "shapes-caption", "--limit", "3", "--beam", "1", "--policy", "full"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("cider_d"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("BLEU-4"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("saved    0.0% layers (mean)"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("decoder (tokens)"), qPrintable(r.out));
+        QVERIFY2(r.out.contains("Spearman with difficulty"), qPrintable(r.out));
+    }
+
+    void evalRejectsBadInput_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exit_code");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("bad split") << QStringList{"eval", "--dataset", "shapes-ve", "--split", "train"} << 3
+                                   << "unknown split 'train'";
+        QTest::newRow("unknown dataset") << QStringList{"eval", "--dataset", "shapes-vqa"} << 3
+                                         << "unknown dataset 'shapes-vqa'";
+        QTest::newRow("no dataset") << QStringList{"eval", "--limit", "3"} << 2 << "--dataset";
+        QTest::newRow("bad limit") << QStringList{"eval", "--dataset", "shapes-ve", "--limit", "0"} << 2 << "--limit";
+        QTest::newRow("bad policy") << QStringList{"eval", "--dataset", "shapes-ve", "--policy", "fast"} << 2
+                                    << "--policy must be";
+    }
+
+    void evalRejectsBadInput() {
+        QFETCH(QStringList, args);
+        QFETCH(int, exit_code);
+        QFETCH(QString, message);
+        const auto r = mue(args);
+        QCOMPARE(r.exit_code, exit_code);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)
