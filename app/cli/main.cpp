@@ -292,79 +292,6 @@ int cmd_run(const ParsedArgs& args) {
     return kExitOk;
 }
 
-// NaN (an undefined correlation) becomes null.
-nlohmann::ordered_json number_or_null(double value) {
-    return std::isnan(value) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(value);
-}
-
-nlohmann::ordered_json difficulty_json(int difficulty) {
-    return difficulty == mue::kUnknownDifficulty ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(difficulty);
-}
-
-nlohmann::ordered_json eval_report_json(const mue::EvalReport& r) {
-    const bool entailment = r.task == mue::Task::Entailment;
-    nlohmann::ordered_json examples = nlohmann::ordered_json::array();
-    for (const auto& e : r.examples) {
-        nlohmann::ordered_json row = {{"id", e.id}, {"prediction", e.prediction}};
-        if (entailment) {
-            row["label"] = e.label;
-            row["correct"] = e.correct;
-        } else {
-            row["references"] = e.references;
-        }
-        row["difficulty"] = difficulty_json(e.difficulty);
-        row["image_exit"] = e.image_exit;
-        row["text_exit"] = e.text_exit;
-        row["decoder_exit_mean"] = e.decoder_exit_mean;
-        row["decoder_tokens"] = e.decoder_tokens;
-        row["expected_reduction_mean"] = e.expected_reduction_mean;
-        row["expected_reduction_token_weighted"] = e.expected_reduction_token_weighted;
-        row["flop_reduction"] = e.flop_reduction;
-        examples.push_back(std::move(row));
-    }
-    nlohmann::ordered_json levels = nlohmann::ordered_json::array();
-    for (const auto& l : r.difficulty_levels) {
-        nlohmann::ordered_json level = {{"difficulty", l.difficulty}, {"n", l.n}};
-        if (l.accuracy) {
-            level["correct"] = l.correct;
-            level["accuracy"] = *l.accuracy;
-        }
-        level["image_exit_mean"] = l.image_exit_mean;
-        level["text_exit_mean"] = l.text_exit_mean;
-        level["decoder_exit_mean"] = l.decoder_exit_mean;
-        level["expected_reduction_mean"] = l.expected_reduction_mean;
-        levels.push_back(std::move(level));
-    }
-    const auto& c = r.correlations;
-    return {
-        {"dataset", r.dataset},
-        {"split", r.split},
-        {"task", std::string(mue::task_name(r.task))},
-        {"model_id", r.model_id},
-        {"policy", std::string(mue::exit_policy_name(r.settings.policy))},
-        {"beam_size", r.beam_size ? nlohmann::ordered_json(*r.beam_size) : nlohmann::ordered_json(nullptr)},
-        {"n", r.n},
-        {"metric", r.metric},
-        {"score", r.score},
-        {"bleu4", r.bleu4 ? nlohmann::ordered_json(*r.bleu4) : nlohmann::ordered_json(nullptr)},
-        {"savings",
-         {{"expected_reduction_mean", r.savings.expected_reduction_mean},
-          {"expected_reduction_token_weighted", r.savings.expected_reduction_token_weighted},
-          {"flop_reduction", r.savings.flop_reduction}}},
-        {"exit_histograms",
-         {{"image", r.histograms.image}, {"text", r.histograms.text}, {"decoder", r.histograms.decoder}}},
-        {"difficulty_levels", levels},
-        {"difficulty_spearman",
-         {{"image_exit", number_or_null(c.image_exit)},
-          {"text_exit", number_or_null(c.text_exit)},
-          {"decoder_exit", number_or_null(c.decoder_exit)},
-          {"expected_reduction", number_or_null(c.expected_reduction)}}},
-        {"dataset_problems", r.dataset_problems},
-        {"elapsed_ms", r.elapsed_ms},
-        {"examples", examples},
-    };
-}
-
 std::string fixed(double value, int digits) {
     std::ostringstream out;
     out << std::fixed << std::setprecision(digits) << value;
@@ -463,7 +390,7 @@ int cmd_eval(const ParsedArgs& args) {
     const auto report = mue::evaluate(engine, dataset, exits, options, nullptr, progress);
     if (show_progress) std::cerr << "\n";
     if (args.flag("json")) {
-        print_json(eval_report_json(report));
+        print_json(mue::cli::eval_report_json(report));
         return kExitOk;
     }
     print_eval_summary(report, engine.info());
