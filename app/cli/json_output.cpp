@@ -216,5 +216,72 @@ nlohmann::ordered_json eval_report_json(const EvalReport& r) {
     };
 }
 
+namespace {
+
+nlohmann::ordered_json histograms_json(const ExitHistograms& h) {
+    return {{"image", h.image}, {"text", h.text}, {"decoder", h.decoder}};
+}
+
+// The reductions flat beside the score, as the CSV has them.
+void add_savings(nlohmann::ordered_json& j, const EvalSavings& s) {
+    j["expected_reduction_mean"] = s.expected_reduction_mean;
+    j["expected_reduction_token_weighted"] = s.expected_reduction_token_weighted;
+    j["flop_reduction"] = s.flop_reduction;
+}
+
+}  // namespace
+
+nlohmann::ordered_json sweep_json(const std::vector<SweepPoint>& points, const EvalDataset& dataset,
+                                  const std::string& model_id) {
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const auto& p : points) {
+        nlohmann::ordered_json row = {{"label", p.label},
+                                      {"policy", std::string(exit_policy_name(p.settings.policy))},
+                                      {"settings", settings_json(p.settings)},
+                                      {"score", p.score},
+                                      {"retention", p.retention}};
+        add_savings(row, p.savings);
+        row["pareto"] = p.pareto;
+        row["exit_histograms"] = histograms_json(p.histograms);
+        rows.push_back(std::move(row));
+    }
+    return {
+        {"dataset", dataset.name},
+        {"split", dataset.split},
+        {"task", std::string(task_name(dataset.task))},
+        {"model_id", model_id},
+        {"n", dataset.items.size()},
+        {"points", rows},
+    };
+}
+
+nlohmann::ordered_json tune_result_json(const TuneResult& r, const std::string& dataset, double target_retention) {
+    constexpr double kNeverExits = 1.0;
+    const bool mue = r.settings.policy == ExitPolicy::Mue;
+    nlohmann::ordered_json validation = {{"label", r.validation.label},
+                                         {"score", r.validation.score},
+                                         {"retention", r.validation.retention}};
+    add_savings(validation, r.validation.savings);
+    nlohmann::ordered_json test = {{"n", r.test.n},
+                                   {"metric", r.test.metric},
+                                   {"score", r.test.score},
+                                   {"full_score", r.full_test_score},
+                                   {"retention", r.test_retention}};
+    add_savings(test, r.test.savings);
+    test["exit_histograms"] = histograms_json(r.test.histograms);
+    return {
+        {"dataset", dataset},
+        {"model_id", r.test.model_id},
+        {"target_retention", target_retention},
+        {"policy", std::string(exit_policy_name(r.settings.policy))},
+        {"thresholds",
+         {{"image", mue ? r.settings.image_threshold : kNeverExits},
+          {"text", mue ? r.settings.text_threshold : kNeverExits},
+          {"decoder", mue ? r.settings.decoder_threshold : kNeverExits}}},
+        {"settings", settings_json(r.settings)},
+        {"validation", validation},
+        {"test", test},
+    };
+}
 
 }  // namespace mue::cli

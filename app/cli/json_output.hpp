@@ -4,6 +4,7 @@
 
 #include "mue/engine.hpp"
 #include "mue/evaluation.hpp"
+#include "mue/sweep.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -14,5 +15,14 @@ namespace mue::cli {
                                                      const ModelInfo& info);
 
 [[nodiscard]] nlohmann::ordered_json eval_report_json(const EvalReport& report);
+
+// `mue sweep`: the dataset, then one object per point (settings, score, retention, reductions,
+// Pareto flag, exit histograms) in the sweep's order.
+[[nodiscard]] nlohmann::ordered_json sweep_json(const std::vector<SweepPoint>& points, const EvalDataset& dataset,
+                                                const std::string& model_id);
+// `mue tune`: `thresholds` (image, text, decoder; 1.0 for a stream that never exits, as under the
+// full model), the validation point and `test` (score, full_score, retention and the reductions).
+[[nodiscard]] nlohmann::ordered_json tune_result_json(const TuneResult& result, const std::string& dataset,
+                                                      double target_retention);
 
 }  // namespace mue::cli

@@ -9,6 +9,7 @@
 #include "mue/errors.hpp"
 #include "mue/evaluation.hpp"
 #include "mue/shapes_world.hpp"
+#include "mue/sweep.hpp"
 #include "mue/tokenizer.hpp"
 #include "mue/trainer.hpp"
 
@@ -17,6 +18,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <limits>
@@ -91,6 +93,50 @@ CommandSpec eval_spec() {
 }
 
 const CommandSpec kEval = eval_spec();
+
+// The grid and evaluation options `mue sweep` and `mue tune` share.
+const std::vector<mue::cli::OptionSpec> kGridOptions{
+    {"limit", "N", "evaluate the first N items (default: all)"},
+    {"grid-image", "A,B,...", "image similarity thresholds (default 0.99,0.995,0.999,1)"},
+    {"grid-text", "A,B,...", "text similarity thresholds (default 0.99,0.995,0.999,1)"},
+    {"grid-decoder", "A,B,...", "decoder similarity thresholds (default 0.99,0.995,0.999,1)"},
+    {"batch", "N", "examples per batch; results do not depend on it (default 16)"},
+    {"beam", "N", "beam size for captions (1 = greedy; default: the model's)"},
+    {"model", "DIR", "model folder (default: the embedded default model)"},
+    {"threads", "N", "LibTorch intra-op threads (default 1: fastest on small models here)"}};
+
+CommandSpec sweep_spec() {
+    CommandSpec spec{
+        "sweep", "",
+        "Evaluate the full model and every combination of MuE thresholds of a grid (optionally the\n"
+        "baselines too) on a dataset, and mark the Pareto front of score against layers saved.",
+        {{"dataset", "shapes-ve|shapes-caption|DIR",
+          "the shapes world's entailment or caption items, or a folder with data.tsv (docs/shapes-world.md)"},
+         {"split", "validation|test", "split of a shapes dataset (default test; choose thresholds on validation)"},
+         {"baselines", "", "also sweep deebert, pabee, confidence, joint and static at their default grids"},
+         {"out", "PREFIX", "write PREFIX.csv (one row per point) and PREFIX.json (with exit histograms)"},
+         {"json", "", "print the points as JSON instead of the table"}}};
+    spec.options.insert(spec.options.end(), kGridOptions.begin(), kGridOptions.end());
+    return spec;
+}
+
+const CommandSpec kSweep = sweep_spec();
+
+constexpr double kDefaultTargetRetention = 0.99;
+
+CommandSpec tune_spec() {
+    CommandSpec spec{
+        "tune", "",
+        "Choose MuE thresholds on a shapes dataset's validation split: the grid setting that saves the\n"
+        "most layers while keeping a share of the full model's score; report it on the test split.",
+        {{"dataset", "shapes-ve|shapes-caption", "the shapes world's entailment or caption items"},
+         {"target-retention", "X", "least share of the full model's validation score to keep (default 0.99)"},
+         {"json", "", "print the choice and its test figures as JSON"}}};
+    spec.options.insert(spec.options.end(), kGridOptions.begin(), kGridOptions.end());
+    return spec;
+}
+
+const CommandSpec kTune = tune_spec();
 const CommandSpec kInitRandom{"init-random-model", "",
                               "Write a model folder with seeded RANDOM (untrained) weights in the engine's format.",
                               {{"out", "DIR", "folder to write (created)"}, {"seed", "N", "random seed (default 2023)"}}};
@@ -113,7 +159,8 @@ const CommandSpec kTrain{
      {"fresh", "", "ignore an existing checkpoint and start from the seed"},
      {"threads", "N", "LibTorch intra-op threads (default 1)"}}};
 
-const std::vector<const CommandSpec*> kCommands{&kInfo, &kTokenize, &kRun, &kEval, &kTrain, &kInitRandom};
+const std::vector<const CommandSpec*> kCommands{&kInfo,  &kTokenize, &kRun,  &kEval,
+                                                  &kSweep, &kTune,     &kTrain, &kInitRandom};
 
 std::string top_level_help() {
     std::string help =
@@ -397,6 +444,182 @@ int cmd_eval(const ParsedArgs& args) {
     return kExitOk;
 }
 
+// "a,b,c": throws UsageError naming the option unless every piece is a finite number.
+std::optional<std::vector<double>> number_list(const ParsedArgs& args, const std::string& name) {
+    const auto text = args.value(name);
+    if (!text) return std::nullopt;
+    const auto bad = [&] { return UsageError("--" + name + " must be comma-separated numbers (got '" + *text + "')"); };
+    std::vector<double> values;
+    std::istringstream pieces(*text + ",");  // the extra comma lets an empty last piece show
+    std::string piece;
+    while (std::getline(pieces, piece, ',')) {
+        char* end = nullptr;
+        const double v = std::strtod(piece.c_str(), &end);
+        if (piece.empty() || std::isspace(static_cast<unsigned char>(piece.front())) != 0 ||
+            end != piece.c_str() + piece.size() || !std::isfinite(v)) {
+            throw bad();
+        }
+        values.push_back(v);
+    }
+    return values;
+}
+
+mue::SweepGrid sweep_grid(const ParsedArgs& args) {
+    mue::SweepGrid grid;
+    grid.image_thresholds = number_list(args, "grid-image").value_or(grid.image_thresholds);
+    grid.text_thresholds = number_list(args, "grid-text").value_or(grid.text_thresholds);
+    grid.decoder_thresholds = number_list(args, "grid-decoder").value_or(grid.decoder_thresholds);
+    return grid;
+}
+
+mue::EvalOptions eval_options(const ParsedArgs& args) {
+    mue::EvalOptions options;
+    options.batch_size = args.integer("batch", 1, 4096).value_or(options.batch_size);
+    options.beam_size = args.integer("beam", 1, 64);
+    return options;
+}
+
+std::size_t item_limit(const ParsedArgs& args) {
+    return static_cast<std::size_t>(args.integer("limit", 1, std::numeric_limits<int>::max()).value_or(0));
+}
+
+// Points done out of all, only where someone watches; a redirected stderr gets no carriage returns.
+mue::SweepProgress sweep_progress(bool show) {
+    return [show](std::size_t done, std::size_t total) {
+        if (show) std::cerr << "\rsweeping " << done << "/" << total << " settings" << std::flush;
+    };
+}
+
+// The swept parameters of the point's policy; the others' columns stay empty.
+std::string csv_row(const mue::SweepPoint& p) {
+    constexpr int kDigits = 10;
+    const auto& s = p.settings;
+    const auto number = [](double v) {
+        std::ostringstream out;
+        out << std::setprecision(kDigits) << v;
+        return out.str();
+    };
+    const auto when = [](bool relevant, const std::string& text) { return relevant ? text : std::string(); };
+    const bool mue = s.policy == mue::ExitPolicy::Mue;
+    const bool joint = s.policy == mue::ExitPolicy::Joint;
+    const bool fixed_layers = s.policy == mue::ExitPolicy::Static;
+    std::ostringstream row;
+    row << p.label << "," << mue::exit_policy_name(s.policy) << "," << when(mue, number(s.image_threshold)) << ","
+        << when(mue, number(s.text_threshold)) << "," << when(mue || joint, number(s.decoder_threshold)) << ","
+        << when(joint, number(s.joint_threshold)) << ","
+        << when(s.policy == mue::ExitPolicy::DeeBert, number(s.entropy_threshold)) << ","
+        << when(s.policy == mue::ExitPolicy::Pabee, std::to_string(s.patience)) << ","
+        << when(s.policy == mue::ExitPolicy::Confidence, number(s.confidence_threshold)) << ","
+        << when(fixed_layers, std::to_string(s.static_image_layers)) << ","
+        << when(fixed_layers, std::to_string(s.static_text_layers)) << ","
+        << when(fixed_layers, std::to_string(s.static_decoder_layers)) << "," << number(p.score) << ","
+        << number(p.retention) << "," << number(p.savings.expected_reduction_mean) << ","
+        << number(p.savings.expected_reduction_token_weighted) << "," << number(p.savings.flop_reduction) << ","
+        << (p.pareto ? 1 : 0);
+    return row.str();
+}
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out.flush()) throw mue::InputError("cannot write " + path.string());
+}
+
+void write_sweep_files(const std::string& prefix, const std::vector<mue::SweepPoint>& points,
+                       const nlohmann::ordered_json& json) {
+    std::string csv =
+        "label,policy,image_threshold,text_threshold,decoder_threshold,joint_threshold,entropy_threshold,patience,"
+        "confidence_threshold,static_image_layers,static_text_layers,static_decoder_layers,score,retention,"
+        "expected_reduction_mean,expected_reduction_token_weighted,flop_reduction,pareto\n";
+    for (const auto& p : points) csv += csv_row(p) + "\n";
+    write_file(prefix + ".csv", csv);
+    write_file(prefix + ".json", json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n");
+    std::cerr << "wrote " << prefix << ".csv and " << prefix << ".json\n";
+}
+
+void print_sweep_table(const std::vector<mue::SweepPoint>& points, const mue::EvalDataset& dataset,
+                       const mue::ModelInfo& info) {
+    constexpr int kLabelColumn = 32;
+    constexpr int kNumberColumn = 10;
+    std::cout << "dataset " << dataset.name << (dataset.split.empty() ? "" : " (" + dataset.split + ")") << ", "
+              << dataset.items.size() << " " << mue::task_name(dataset.task) << " items; model " << info.model_id
+              << (info.trained ? "" : " (UNTRAINED: scores are meaningless)") << "\n\n"
+              << "  " << std::left << std::setw(kLabelColumn) << "setting" << std::right << std::setw(kNumberColumn)
+              << "score" << std::setw(kNumberColumn) << "retained" << std::setw(kNumberColumn) << "saved"
+              << std::setw(kNumberColumn) << "saved/tok" << std::setw(kNumberColumn) << "FLOPs" << "\n";
+    for (const auto& p : points) {
+        std::cout << (p.pareto ? "* " : "  ") << std::left << std::setw(kLabelColumn) << p.label << std::right
+                  << std::setw(kNumberColumn) << fixed(p.score, 4) << std::setw(kNumberColumn) << percent(p.retention)
+                  << std::setw(kNumberColumn) << percent(p.savings.expected_reduction_mean) << std::setw(kNumberColumn)
+                  << percent(p.savings.expected_reduction_token_weighted) << std::setw(kNumberColumn)
+                  << percent(p.savings.flop_reduction) << "\n";
+    }
+    std::cout << "\n* on the Pareto front of score against layers saved (mean)\n";
+}
+
+int cmd_sweep(const ParsedArgs& args) {
+    no_positionals(kSweep, args);
+    const auto dataset_name = args.value("dataset");
+    if (!dataset_name) throw UsageError("mue sweep: --dataset shapes-ve|shapes-caption|DIR is required");
+    auto grid = sweep_grid(args);
+    grid.include_baselines = args.flag("baselines");
+    const auto options = eval_options(args);
+    const auto limit = item_limit(args);
+    mue::set_intra_op_threads(args.integer("threads", 1, kMaxThreads).value_or(1));
+
+    const auto engine = mue::Engine::load(model_dir(args));
+    const auto dataset =
+        mue::load_eval_dataset(*dataset_name, args.value("split").value_or(""), limit, engine.info().image_size);
+    const bool show_progress = isatty(STDERR_FILENO) != 0;
+    const auto points = mue::sweep(engine, dataset, grid, options, nullptr, sweep_progress(show_progress));
+    if (show_progress) std::cerr << "\n";
+    const auto json = mue::cli::sweep_json(points, dataset, engine.info().model_id);
+    if (const auto prefix = args.value("out")) write_sweep_files(*prefix, points, json);
+    if (args.flag("json")) {
+        print_json(json);
+    } else {
+        print_sweep_table(points, dataset, engine.info());
+    }
+    return kExitOk;
+}
+
+int cmd_tune(const ParsedArgs& args) {
+    no_positionals(kTune, args);
+    const auto dataset_name = args.value("dataset");
+    if (!dataset_name) throw UsageError("mue tune: --dataset shapes-ve|shapes-caption is required");
+    const double target = args.number("target-retention").value_or(kDefaultTargetRetention);
+    if (target < 0 || target > 1) throw UsageError("--target-retention must be in [0, 1] (got " + fixed(target, 4) + ")");
+    const auto grid = sweep_grid(args);
+    const auto options = eval_options(args);
+    const auto limit = item_limit(args);
+    mue::set_intra_op_threads(args.integer("threads", 1, kMaxThreads).value_or(1));
+
+    const auto engine = mue::Engine::load(model_dir(args));
+    const bool show_progress = isatty(STDERR_FILENO) != 0;
+    const auto r = mue::tune(engine, *dataset_name, target, grid, options, limit, nullptr, sweep_progress(show_progress));
+    if (show_progress) std::cerr << "\n";
+    if (args.flag("json")) {
+        print_json(mue::cli::tune_result_json(r, *dataset_name, target));
+        return kExitOk;
+    }
+    const auto label = [](const char* name) { return std::string(name).append(kLabelWidth - std::strlen(name), ' '); };
+    const auto& v = r.validation;
+    std::cout << label("dataset") << *dataset_name << ": thresholds chosen on validation, reported on test ("
+              << r.test.n << " items)\n"
+              << label("model") << engine.info().model_id
+              << (engine.info().trained ? "" : " (UNTRAINED: scores are meaningless)") << "\n"
+              << label("chosen") << v.label << (v.settings.policy == mue::ExitPolicy::Full ? " (no setting kept " : " (keeps ")
+              << "at least " << percent(target) << " of the full score on validation)\n"
+              << label("valid.") << r.test.metric << " " << fixed(v.score, 4) << ", retention " << percent(v.retention)
+              << ", saved " << percent(v.savings.expected_reduction_mean) << " layers (mean)\n"
+              << label("test") << r.test.metric << " " << fixed(r.test.score, 4) << " (full model "
+              << fixed(r.full_test_score, 4) << "), retention " << percent(r.test_retention) << "\n"
+              << label("saved") << percent(r.test.savings.expected_reduction_mean) << " layers (mean), "
+              << percent(r.test.savings.expected_reduction_token_weighted) << " layers (token-weighted), "
+              << percent(r.test.savings.flop_reduction) << " FLOPs\n";
+    return kExitOk;
+}
+
 std::string duration(double seconds) {
     const auto s = static_cast<long>(seconds);
     std::ostringstream out;
@@ -477,6 +700,8 @@ int dispatch(const std::vector<std::string>& argv) {
         if (spec == &kTokenize) return cmd_tokenize(args);
         if (spec == &kRun) return cmd_run(args);
         if (spec == &kEval) return cmd_eval(args);
+        if (spec == &kSweep) return cmd_sweep(args);
+        if (spec == &kTune) return cmd_tune(args);
         if (spec == &kTrain) return cmd_train(args);
         return cmd_init_random(args);
     }

@@ -413,6 +413,73 @@ private Q_SLOTS:
         QCOMPARE(r.exit_code, exit_code);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
     }
+
+    void sweepWritesCsvAndJson() {
+        const QString prefix = dir_.filePath("sweep");
+        const auto r = mue({"sweep", "--dataset", "shapes-ve", "--limit", "4", "--grid-image", "0.9,1",
+                            "--grid-text", "0.9,1", "--grid-decoder", "1", "--out", prefix});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.contains("* "), qPrintable(r.out));  // the front is never empty
+        QVERIFY2(r.out.contains("mue i=0.9 t=1 d=1"), qPrintable(r.out));
+        constexpr int kPoints = 1 + 2 * 2 * 1;  // the full model, then the grid
+        QFile csv(prefix + ".csv");
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const auto lines = QString::fromUtf8(csv.readAll()).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), kPoints + 1);
+        QVERIFY(lines[0].startsWith("label,policy,image_threshold,"));
+        QVERIFY(lines[0].endsWith(",pareto"));
+        QVERIFY2(lines[1].startsWith("full,full,"), qPrintable(lines[1]));
+        for (const auto& line : lines) QCOMPARE(line.count(','), lines[0].count(','));
+        QFile json(prefix + ".json");
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        const auto j = nlohmann::json::parse(json.readAll().toStdString());
+        QCOMPARE(j["n"], 4);
+        QCOMPARE(j["points"].size(), static_cast<std::size_t>(kPoints));
+        QCOMPARE(j["points"][0]["retention"], 1.0);
+        for (const auto& p : j["points"]) {
+            int total = 0;
+            for (const auto& count : p["exit_histograms"]["image"]) total += count.get<int>();
+            QCOMPARE(total, 4);
+            QVERIFY(p["pareto"].is_boolean());
+        }
+    }
+
+    void tunePrintsJson() {
+        const auto r = mue({"tune", "--dataset", "shapes-ve", "--limit", "4", "--target-retention", "0.5",
+                            "--grid-image", "0.9,1", "--grid-text", "1", "--grid-decoder", "1", "--json"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto j = json_of(r);
+        for (const char* stream : {"image", "text", "decoder"}) QVERIFY2(j["thresholds"][stream].is_number(), stream);
+        const double image = j["thresholds"]["image"].get<double>();
+        QVERIFY(image == 0.9 || image == 1.0);
+        for (const char* key : {"score", "retention", "expected_reduction_mean", "flop_reduction", "full_score"}) {
+            QVERIFY2(j["test"][key].is_number(), key);
+        }
+        QCOMPARE(j["test"]["n"], 4);
+    }
+
+    void sweepAndTuneRejectBadInput_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exit_code");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("bad grid value") << QStringList{"sweep", "--dataset", "shapes-ve", "--grid-image", "0.9,abc"}
+                                        << 2 << "--grid-image must be comma-separated numbers";
+        QTest::newRow("empty grid piece") << QStringList{"tune", "--dataset", "shapes-ve", "--grid-text", "0.9,"} << 2
+                                          << "--grid-text must be";
+        QTest::newRow("no dataset") << QStringList{"sweep"} << 2 << "--dataset";
+        QTest::newRow("bad target") << QStringList{"tune", "--dataset", "shapes-ve", "--target-retention", "2"} << 2
+                                    << "--target-retention must be in [0, 1]";
+        QTest::newRow("tune on a folder") << QStringList{"tune", "--dataset", "no-such-folder"} << 3 << "no-such-folder";
+    }
+
+    void sweepAndTuneRejectBadInput() {
+        QFETCH(QStringList, args);
+        QFETCH(int, exit_code);
+        QFETCH(QString, message);
+        const auto r = mue(args);
+        QCOMPARE(r.exit_code, exit_code);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -1,0 +1,87 @@
+#pragma once
+// Threshold sweeps and auto-tuning on top of evaluate(): score against savings over a grid of exit
+// settings, its Pareto front, and the choice of MuE thresholds on a validation split for a target
+// share of the full model's score, reported on the test split (training-notes.md: choose on
+// validation, report on test). Plain types; `mue sweep` and `mue tune` print them.
+//
+// Threading: as evaluate(): sweep() and tune() run on the calling thread, their progress callbacks
+// are called on it, and pareto_front() is pure.
+
+#include "mue/engine.hpp"
+#include "mue/evaluation.hpp"
+#include "mue/trace.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mue {
+
+struct SweepPoint {
+    std::string label;      // "full", "mue i=0.99 t=0.995 d=1", "pabee patience=2", ...; no commas
+    ExitSettings settings;  // what was evaluated
+    double score = 0;       // EvalReport::score
+    double retention = 0;   // score / the full model's score; 1 when the full model scores 0
+    EvalSavings savings;
+    ExitHistograms histograms;
+    bool pareto = false;  // on the front of (score, savings.expected_reduction_mean)
+};
+
+// Similarity thresholds that separate examples live at 0.99-0.999 on small models
+// (training-notes.md); 1.0 never exits, so each stream can also be left whole.
+inline const std::vector<double> kDefaultSweepThresholds{0.99, 0.995, 0.999, 1.0};
+
+// The settings a sweep evaluates. MuE points are the cartesian product of the three threshold
+// lists (4 x 4 x 4 = 64 by default); baselines, when included, add one point per value of their own
+// list (Joint: per pair with a decoder threshold, as MuE's decoder exits too); an empty list leaves
+// that baseline out.
+struct SweepGrid {
+    std::vector<double> image_thresholds = kDefaultSweepThresholds;
+    std::vector<double> text_thresholds = kDefaultSweepThresholds;
+    std::vector<double> decoder_thresholds = kDefaultSweepThresholds;
+    bool include_baselines = false;
+    std::vector<double> entropy_thresholds{0.1, 0.5, 1.0, 2.0};       // DeeBert, nats
+    std::vector<int> patience_values{1, 2, 3};                         // Pabee
+    std::vector<double> confidence_thresholds{0.5, 0.7, 0.9, 0.99};  // Confidence (CALM)
+    std::vector<double> joint_thresholds{0.99, 0.995, 0.999};          // Joint, x decoder_thresholds
+    std::vector<int> static_layers{1, 2, 4};                           // Static: streams and decoder alike
+    // Every point's other fields (beta, tau, warm-up, KV policy); policy and swept fields are replaced.
+    ExitSettings base;
+};
+
+// flags[i]: no other point has a first >= and a second >= points[i]'s with one of them strictly
+// greater. Equal points do not dominate each other, so duplicates on the front are all flagged.
+[[nodiscard]] std::vector<bool> pareto_front(const std::vector<std::pair<double, double>>& points);
+
+// (points done, points in all), after each point.
+using SweepProgress = std::function<void(std::size_t done, std::size_t total)>;
+
+// Evaluates the full model first (points[0], the reference for retention), then every MuE setting
+// of the grid, then the baselines, and marks the Pareto front. When `cancel` is set, returns the
+// points finished so far (front marked among them). Throws InputError for an empty MuE threshold
+// list, a setting ExitSettings::validate() rejects (before evaluating anything), and whatever
+// evaluate() throws but Cancelled.
+[[nodiscard]] std::vector<SweepPoint> sweep(const Engine& engine, const EvalDataset& dataset, const SweepGrid& grid,
+                                            const EvalOptions& options, const CancellationToken* cancel = nullptr,
+                                            const SweepProgress& progress = {});
+
+struct TuneResult {
+    ExitSettings settings;      // the chosen MuE setting, or the full model's when none kept the target
+    SweepPoint validation;      // its point of the validation sweep
+    EvalReport test;            // it on the test split
+    double test_retention = 0;  // test.score / full_test_score; 1 when the full model scores 0
+    double full_test_score = 0;
+};
+
+// Sweeps the MuE grid (baselines left out) over the first `limit` validation items of the shapes
+// dataset `dataset_name` (0: all), picks the setting with the largest expected_reduction_mean whose
+// retention is at least `target_retention` (ties: the higher score, then grid order), and evaluates
+// it and the full model on the first `limit` test items. Throws InputError for a target outside
+// [0, 1] and what load_eval_dataset() and sweep() throw, and Cancelled when `cancel` is set.
+[[nodiscard]] TuneResult tune(const Engine& engine, const std::string& dataset_name, double target_retention,
+                              const SweepGrid& grid, const EvalOptions& options, std::size_t limit,
+                              const CancellationToken* cancel = nullptr, const SweepProgress& progress = {});
+
+}  // namespace mue
