@@ -391,7 +391,7 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains("Spearman with difficulty"), qPrintable(r.out));
     }
 
-    void evalRejectsBadInput_data() {
+    void evalSweepTuneRejectBadInput_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("exit_code");
         QTest::addColumn<QString>("message");
@@ -403,9 +403,17 @@ private Q_SLOTS:
         QTest::newRow("bad limit") << QStringList{"eval", "--dataset", "shapes-ve", "--limit", "0"} << 2 << "--limit";
         QTest::newRow("bad policy") << QStringList{"eval", "--dataset", "shapes-ve", "--policy", "fast"} << 2
                                     << "--policy must be";
+        QTest::newRow("bad grid value") << QStringList{"sweep", "--dataset", "shapes-ve", "--grid-image", "0.9,abc"}
+                                        << 2 << "--grid-image must be comma-separated numbers";
+        QTest::newRow("empty grid piece") << QStringList{"tune", "--dataset", "shapes-ve", "--grid-text", "0.9,"} << 2
+                                          << "--grid-text must be";
+        QTest::newRow("sweep without dataset") << QStringList{"sweep"} << 2 << "--dataset";
+        QTest::newRow("bad target") << QStringList{"tune", "--dataset", "shapes-ve", "--target-retention", "2"} << 2
+                                    << "--target-retention must be in [0, 1]";
+        QTest::newRow("tune on a folder") << QStringList{"tune", "--dataset", "no-such-folder"} << 3 << "no-such-folder";
     }
 
-    void evalRejectsBadInput() {
+    void evalSweepTuneRejectBadInput() {
         QFETCH(QStringList, args);
         QFETCH(int, exit_code);
         QFETCH(QString, message);
@@ -458,28 +466,6 @@ private Q_SLOTS:
         QCOMPARE(j["test"]["n"], 4);
     }
 
-    void sweepAndTuneRejectBadInput_data() {
-        QTest::addColumn<QStringList>("args");
-        QTest::addColumn<int>("exit_code");
-        QTest::addColumn<QString>("message");
-        QTest::newRow("bad grid value") << QStringList{"sweep", "--dataset", "shapes-ve", "--grid-image", "0.9,abc"}
-                                        << 2 << "--grid-image must be comma-separated numbers";
-        QTest::newRow("empty grid piece") << QStringList{"tune", "--dataset", "shapes-ve", "--grid-text", "0.9,"} << 2
-                                          << "--grid-text must be";
-        QTest::newRow("no dataset") << QStringList{"sweep"} << 2 << "--dataset";
-        QTest::newRow("bad target") << QStringList{"tune", "--dataset", "shapes-ve", "--target-retention", "2"} << 2
-                                    << "--target-retention must be in [0, 1]";
-        QTest::newRow("tune on a folder") << QStringList{"tune", "--dataset", "no-such-folder"} << 3 << "no-such-folder";
-    }
-
-    void sweepAndTuneRejectBadInput() {
-        QFETCH(QStringList, args);
-        QFETCH(int, exit_code);
-        QFETCH(QString, message);
-        const auto r = mue(args);
-        QCOMPARE(r.exit_code, exit_code);
-        QVERIFY2(r.err.contains(message), qPrintable(r.err));
-    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)
