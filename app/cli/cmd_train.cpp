@@ -1,0 +1,89 @@
+// `mue train`: train a model on the shapes world with MuE's objective.
+
+#include "commands.hpp"
+#include "common.hpp"
+
+#include "mue/shapes_world.hpp"
+#include "mue/trainer.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <string>
+
+namespace mue::cli {
+namespace {
+
+std::string duration(double seconds) {
+    const auto s = static_cast<long>(seconds);
+    std::ostringstream out;
+    out << s / 3600 << "h" << std::setw(2) << std::setfill('0') << (s / 60) % 60 << "m" << std::setw(2) << s % 60 << "s";
+    return out.str();
+}
+
+}  // namespace
+
+const CommandSpec kTrain{
+    "train", "",
+    "Train a model on the shapes world with MuE's objective (decomposed encoder, loss at every decoder\n"
+    "layer). Creates the model folder when it has no config.json; resumes from its checkpoint otherwise.",
+    {{"out", "DIR", "model folder to create or continue"},
+     {"steps", "N", "optimizer steps (default 3000)"},
+     {"batch", "N", "examples per step, half captions, half entailment (default 32)"},
+     {"lr", "X", "peak learning rate after warm-up (default 5e-4)"},
+     {"warmup", "N", "linear warm-up steps (default 100)"},
+     {"width", "N", "model width for a new folder, a multiple of 32 (default 128)"},
+     {"image-size", "N", "image side for a new folder, a multiple of 8 (default 64)"},
+     {"seed", "N", "initialisation seed (default 1)"},
+     {"checkpoint-every", "N", "steps between checkpoints (default 200)"},
+     {"no-layerwise-loss", "", "ablation: loss at the last decoder layer only"},
+     {"joint-encoder", "", "ablation: train OFA's joint encoder instead of the decomposed one"},
+     {"fresh", "", "ignore an existing checkpoint and start from the seed"},
+     {"threads", "N", "LibTorch intra-op threads (default 1)"}}};
+
+int cmd_train(const ParsedArgs& args) {
+    constexpr int kDefaultWidth = 128;
+    constexpr int kDefaultImageSize = 64;
+    constexpr int kReportEvery = 10;
+    no_positionals(kTrain, args);
+    const auto out = args.value("out");
+    if (!out) throw UsageError("mue train: --out DIR is required");
+    mue::TrainingOptions o;
+    o.model_folder = *out;
+    o.steps = args.integer("steps", 1, 10'000'000).value_or(o.steps);
+    o.batch_size = args.integer("batch", 1, 4096).value_or(o.batch_size);
+    if (const auto lr = args.number("lr")) o.learning_rate = *lr;
+    o.min_learning_rate = std::min(o.min_learning_rate, o.learning_rate);
+    o.warmup_steps = args.integer("warmup", 0, 10'000'000).value_or(o.warmup_steps);
+    o.seed = static_cast<std::uint64_t>(args.integer("seed", 0, 1 << 30).value_or(1));
+    o.checkpoint_every = args.integer("checkpoint-every", 1, 10'000'000).value_or(o.checkpoint_every);
+    o.layerwise_loss = !args.flag("no-layerwise-loss");
+    o.joint_encoder = args.flag("joint-encoder");
+    o.resume = !args.flag("fresh");
+    mue::set_intra_op_threads(args.integer("threads", 1, kMaxThreads).value_or(1));
+
+    const int width = args.integer("width", 32, 4096).value_or(kDefaultWidth);
+    const int image_size = args.integer("image-size", 8, 1024).value_or(kDefaultImageSize);
+    if (!std::filesystem::exists(o.model_folder / "config.json")) {
+        mue::write_model_folder(o.model_folder, mue::shapes_model_config(width, image_size), mue::shapes::vocabulary_words(),
+                                o.seed);
+        std::cerr << "created " << o.model_folder.string() << " (width " << width << ", " << image_size << " px)\n";
+    }
+    const auto config = mue::ModelConfig::load(o.model_folder / "config.json");
+    const auto report = [&](const mue::TrainingProgress& p) {
+        if (p.step % kReportEvery != 0 && p.step != p.steps) return;
+        std::cerr << std::fixed << std::setprecision(3) << "step " << p.step << "/" << p.steps << "  loss " << p.loss
+                  << "  layers";
+        for (const double l : p.layer_losses) std::cerr << " " << std::setprecision(2) << l;
+        std::cerr << std::setprecision(1) << std::scientific << "  lr " << p.learning_rate << std::fixed << "  "
+                  << p.examples_per_second << " ex/s  ETA " << duration(p.eta_seconds) << std::endl;
+    };
+    const auto last = mue::train(o, mue::shapes_example_source(config.image.size), report);
+    std::cout << "trained " << o.model_folder.string() << " to step " << last.step << " (loss " << last.loss << ")\n";
+    return kExitOk;
+}
+
+}  // namespace mue::cli

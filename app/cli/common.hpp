@@ -1,0 +1,33 @@
+#pragma once
+// What several `mue` commands share: exit codes, option limits, the default model and output helpers.
+
+#include "options.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+
+namespace mue::cli {
+
+// Exit codes: 0 ok, 1 internal error, 2 usage error, 3 bad input (the message on stderr names the
+// file or field).
+constexpr int kExitOk = 0;
+constexpr int kExitInternal = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitBadInput = 3;
+
+constexpr int kMaxThreads = 256;
+constexpr std::size_t kLabelWidth = 9;  // the left column of the run, eval and tune summaries
+
+// --model, else $MUE_DEFAULT_MODEL, else the installed share/ folder, else the build tree's model.
+[[nodiscard]] std::filesystem::path model_dir(const ParsedArgs& args);
+// Throws UsageError when the command line holds a positional argument.
+void no_positionals(const CommandSpec& spec, const ParsedArgs& args);
+// Token texts are byte-level BPE pieces: a broken UTF-8 sequence must not abort the output.
+void print_json(const nlohmann::ordered_json& j);
+// "12.3%": a fraction as a percentage with one decimal.
+[[nodiscard]] std::string percent(double fraction);
+
+}  // namespace mue::cli
