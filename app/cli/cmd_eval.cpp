@@ -14,7 +14,6 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -111,7 +110,6 @@ void print_histogram(const char* name, const std::vector<int>& counts) {
 void print_eval_summary(const mue::EvalReport& r, const mue::ModelInfo& info) {
     constexpr double kCiderScale = 100.0;  // CIDEr-D is usually quoted x100
     constexpr double kMsPerSecond = 1000.0;
-    const auto label = [](const char* name) { return std::string(name).append(kLabelWidth - std::strlen(name), ' '); };
     const bool entailment = r.task == mue::Task::Entailment;
     std::cout << label("dataset") << r.dataset << (r.split.empty() ? "" : " (" + r.split + ")") << ", " << r.n << " "
               << mue::task_name(r.task) << " items";
@@ -357,7 +355,6 @@ int cmd_tune(const ParsedArgs& args) {
         print_json(tune_result_json(r, *dataset_name, target));
         return kExitOk;
     }
-    const auto label = [](const char* name) { return std::string(name).append(kLabelWidth - std::strlen(name), ' '); };
     const auto& v = r.validation;
     std::cout << label("dataset") << *dataset_name << ": thresholds chosen on validation, reported on test ("
               << r.test.n << " items)\n"

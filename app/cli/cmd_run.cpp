@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <iomanip>
 #include <iostream>
 #include <string>
@@ -59,9 +58,6 @@ std::string token_label(const mue::DecoderTokenTrace& token) {
 void print_run_summary(const mue::RunResult& result, const mue::ModelInfo& info) {
     const auto& trace = result.trace;
     const auto& savings = trace.savings;
-    const auto label = [](const char* name) {
-        return std::string(name).append(kLabelWidth - std::strlen(name), ' ');
-    };
     std::cerr << std::fixed << std::setprecision(2);
     if (!result.answers.empty()) {
         std::cerr << label("answers");

@@ -1,6 +1,8 @@
 #include "common.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -36,6 +38,11 @@ void no_positionals(const CommandSpec& spec, const ParsedArgs& args) {
 
 void print_json(const nlohmann::ordered_json& j) {
     std::cout << j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
+}
+
+std::string label(const char* name) {
+    constexpr std::size_t kLabelWidth = 9;
+    return std::string(name).append(kLabelWidth - std::min(kLabelWidth, std::strlen(name)), ' ');
 }
 
 std::string percent(double fraction) {

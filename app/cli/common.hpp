@@ -19,7 +19,6 @@ constexpr int kExitUsage = 2;
 constexpr int kExitBadInput = 3;
 
 constexpr int kMaxThreads = 256;
-constexpr std::size_t kLabelWidth = 9;  // the left column of the run, eval and tune summaries
 
 // --model, else $MUE_DEFAULT_MODEL, else the installed share/ folder, else the build tree's model.
 [[nodiscard]] std::filesystem::path model_dir(const ParsedArgs& args);
@@ -27,6 +26,8 @@ constexpr std::size_t kLabelWidth = 9;  // the left column of the run, eval and 
 void no_positionals(const CommandSpec& spec, const ParsedArgs& args);
 // Token texts are byte-level BPE pieces: a broken UTF-8 sequence must not abort the output.
 void print_json(const nlohmann::ordered_json& j);
+// A summary line's left-column label, padded so that the values line up.
+[[nodiscard]] std::string label(const char* name);
 // "12.3%": a fraction as a percentage with one decimal.
 [[nodiscard]] std::string percent(double fraction);
 
