@@ -3,10 +3,12 @@
 #include "commands.hpp"
 #include "common.hpp"
 
+#include "mue/errors.hpp"
 #include "mue/shapes_world.hpp"
 #include "mue/trainer.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <iomanip>
@@ -32,7 +34,7 @@ const CommandSpec kTrain{
     "layer). Creates the model folder when it has no config.json; resumes from its checkpoint otherwise.",
     {{"out", "DIR", "model folder to create or continue"},
      {"steps", "N", "optimizer steps (default 3000)"},
-     {"batch", "N", "examples per step, half captions, half entailment (default 32)"},
+     {"batch", "N", "examples per step (default 32)"},
      {"lr", "X", "peak learning rate after warm-up (default 5e-4)"},
      {"warmup", "N", "linear warm-up steps (default 100)"},
      {"width", "N", "model width for a new folder, a multiple of 32 (default 128)"},
@@ -42,6 +44,11 @@ const CommandSpec kTrain{
      {"no-layerwise-loss", "", "ablation: loss at the last decoder layer only"},
      {"joint-encoder", "", "ablation: train OFA's joint encoder instead of the decomposed one"},
      {"fresh", "", "ignore an existing checkpoint and start from the seed"},
+     {"init-from", "DIR", "start from this trained model's weights (same architecture) instead of the seed;\n"
+                          "a new --out folder takes its config and tokenizer"},
+     {"entailment-share", "X", "share of entailment examples in each batch, 0..1 (default 0.5); a resumed\n"
+                               "run must repeat it"},
+     {"first-item", "N", "first train-split item to draw (default 0); a resumed run must repeat it"},
      {"threads", "N", "LibTorch intra-op threads (default 1)"}}};
 
 int cmd_train(const ParsedArgs& args) {
@@ -67,7 +74,23 @@ int cmd_train(const ParsedArgs& args) {
 
     const int width = args.integer("width", 32, 4096).value_or(kDefaultWidth);
     const int image_size = args.integer("image-size", 8, 1024).value_or(kDefaultImageSize);
-    if (!std::filesystem::exists(o.model_folder / "config.json")) {
+    if (const auto from = args.value("init-from")) o.init_from = *from;
+    const double entailment_share = args.number("entailment-share").value_or(0.5);
+    if (!(entailment_share >= 0.0 && entailment_share <= 1.0)) {
+        throw UsageError("mue train: --entailment-share must lie in [0, 1]");
+    }
+    const auto first_item = static_cast<std::uint64_t>(args.integer("first-item", 0, 1 << 30).value_or(0));
+    if (!o.init_from.empty() && !std::filesystem::exists(o.model_folder / "config.json")) {
+        constexpr std::array<const char*, 3> kModelFiles{"config.json", "vocab.json", "merges.txt"};
+        for (const char* file : kModelFiles) {
+            if (!std::filesystem::is_regular_file(o.init_from / file)) {
+                throw mue::InputError((o.init_from / file).string() + ": missing; --init-from needs a model folder");
+            }
+        }
+        std::filesystem::create_directories(o.model_folder);
+        for (const char* file : kModelFiles) std::filesystem::copy_file(o.init_from / file, o.model_folder / file);
+        std::cerr << "continuing " << o.init_from.string() << " in " << o.model_folder.string() << "\n";
+    } else if (!std::filesystem::exists(o.model_folder / "config.json")) {
         mue::write_model_folder(o.model_folder, mue::shapes_model_config(width, image_size), mue::shapes::vocabulary_words(),
                                 o.seed);
         std::cerr << "created " << o.model_folder.string() << " (width " << width << ", " << image_size << " px)\n";
@@ -81,7 +104,7 @@ int cmd_train(const ParsedArgs& args) {
         std::cerr << std::setprecision(1) << std::scientific << "  lr " << p.learning_rate << std::fixed << "  "
                   << p.examples_per_second << " ex/s  ETA " << duration(p.eta_seconds) << std::endl;
     };
-    const auto last = mue::train(o, mue::shapes_example_source(config.image.size), report);
+    const auto last = mue::train(o, mue::shapes_example_source(config.image.size, entailment_share, first_item), report);
     std::cout << "trained " << o.model_folder.string() << " to step " << last.step << " (loss " << last.loss << ")\n";
     return kExitOk;
 }

@@ -147,8 +147,15 @@ std::string read_text(const std::filesystem::path& p) {
 
 // The identity of a run: resuming with different settings would silently train something else.
 nlohmann::json run_identity(const TrainingOptions& o) {
-    return {{"steps", o.steps}, {"batch_size", o.batch_size}, {"seed", o.seed}, {"layerwise_loss", o.layerwise_loss},
-            {"joint_encoder", o.joint_encoder}, {"learning_rate", o.learning_rate}};
+    nlohmann::json identity = {{"steps", o.steps},
+                                {"batch_size", o.batch_size},
+                                {"seed", o.seed},
+                                {"layerwise_loss", o.layerwise_loss},
+                                {"joint_encoder", o.joint_encoder},
+                                {"learning_rate", o.learning_rate}};
+    // Only continued runs name their start, so checkpoints of runs from scratch stay resumable.
+    if (!o.init_from.empty()) identity["init_from"] = o.init_from.string();
+    return identity;
 }
 
 void write_checkpoint(const TrainingOptions& o, const detail::Weights& weights, torch::optim::Optimizer& optimizer,
@@ -166,17 +173,27 @@ void write_checkpoint(const TrainingOptions& o, const detail::Weights& weights, 
 
 }  // namespace
 
-ExampleSource shapes_example_source(int image_size) {
-    return [image_size](std::uint64_t index) {
+ExampleSource shapes_example_source(int image_size, double entailment_share, std::uint64_t first_item) {
+    if (!(entailment_share >= 0.0 && entailment_share <= 1.0)) {
+        throw InputError("entailment share must lie in [0, 1] (got " + std::to_string(entailment_share) + ")");
+    }
+    // Example i is entailment when floor((i + 1) * share) steps up, which spreads the two tasks evenly
+    // through every batch; each task's item index counts that task's examples before i.
+    return [image_size, entailment_share, first_item](std::uint64_t index) {
+        const auto entailment_before = [&](std::uint64_t i) {
+            return static_cast<std::uint64_t>(std::floor(static_cast<double>(i) * entailment_share));
+        };
+        const std::uint64_t entailments = entailment_before(index);
         TrainingExample ex;
-        if (index % 2 == 0) {
-            auto item = shapes::caption_item(shapes::Split::Train, index / 2, image_size);
+        if (entailment_before(index + 1) == entailments) {
+            const std::uint64_t n = index - entailments;
+            auto item = shapes::caption_item(shapes::Split::Train, first_item + n, image_size);
             ex.image = shapes::render(item.scene);
             ex.task = Task::Caption;
             // Every reference is a correct caption; cycling through them teaches the paraphrases.
-            ex.target = item.references[(index / 2) % item.references.size()];
+            ex.target = item.references[n % item.references.size()];
         } else {
-            auto item = shapes::entailment_item(shapes::Split::Train, index / 2, image_size);
+            auto item = shapes::entailment_item(shapes::Split::Train, first_item + entailments, image_size);
             ex.image = shapes::render(item.scene);
             ex.task = Task::Entailment;
             ex.text = item.hypothesis;
@@ -235,6 +252,8 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
         }
         start_step = state.at("step").get<int>();
         weights = detail::Weights::load(SafetensorsFile::open(folder / kWeightsFile), config);
+    } else if (!options.init_from.empty()) {
+        weights = detail::Weights::load(SafetensorsFile::open(options.init_from / kWeightsFile), config);
     }
     std::vector<torch::Tensor> decayed, not_decayed;
     for (const auto& [name, tensor] : weights.all()) {

@@ -165,6 +165,57 @@ private Q_SLOTS:
                  qPrintable(QString::number(max_weight_difference(straight, interrupted))));
     }
 
+    void continuesFromATrainedModel() {
+        QTemporaryDir dir;
+        const auto trained = fresh_model(dir, "trained");
+        (void)mue::train(options_for(trained, 10), toy_example);
+
+        // A folder with other random weights, started from the trained one with a negligible step.
+        const fs::path continued = fs::path(dir.path().toStdString()) / "continued";
+        mue::write_random_model(continued, tiny_config(), /*seed=*/77);
+        QVERIFY(max_weight_difference(trained, continued) > 0.01);
+        auto o = options_for(continued, 1);
+        o.init_from = trained;
+        o.learning_rate = 1e-9;
+        o.min_learning_rate = 1e-9;
+        (void)mue::train(o, toy_example);
+        QVERIFY2(max_weight_difference(trained, continued) < 1e-6,
+                 qPrintable(QString::number(max_weight_difference(trained, continued))));
+
+        // A run from scratch cannot resume a continued run's checkpoint: its start is part of the run.
+        auto scratch = options_for(continued, 1);
+        scratch.learning_rate = 1e-9;
+        scratch.min_learning_rate = 1e-9;
+        QVERIFY(mue::test::error_of([&] { (void)mue::train(scratch, toy_example); }).find("other settings") !=
+                std::string::npos);
+    }
+
+    void shapesSourceMixesTasksEvenly() {
+        constexpr int kSize = 32;
+        const auto half = mue::shapes_example_source(kSize);
+        QCOMPARE(half(0).task, mue::Task::Caption);
+        QCOMPARE(half(1).task, mue::Task::Entailment);
+        QCOMPARE(half(2).task, mue::Task::Caption);
+
+        const auto mostly = mue::shapes_example_source(kSize, /*entailment_share=*/0.75);
+        for (std::uint64_t start : {0U, 8U, 1000U}) {
+            int entailment = 0;
+            for (std::uint64_t i = start; i < start + 8; ++i) entailment += mostly(i).task == mue::Task::Entailment;
+            QCOMPARE(entailment, 6);
+        }
+        const auto only = mue::shapes_example_source(kSize, /*entailment_share=*/1.0);
+        QCOMPARE(only(0).task, mue::Task::Entailment);
+        QCOMPARE(only(1).text == only(0).text && only(1).image.rgb == only(0).image.rgb, false);
+
+        // first_item shifts the items drawn: caption item 10 comes first.
+        const auto shifted = mue::shapes_example_source(kSize, /*entailment_share=*/0.5, /*first_item=*/10);
+        QVERIFY(shifted(0).image.rgb == half(20).image.rgb);
+        QVERIFY(shifted(0).image.rgb != half(0).image.rgb);
+
+        QVERIFY(mue::test::error_of([] { (void)mue::shapes_example_source(kSize, 1.5); }).find("entailment share") !=
+                std::string::npos);
+    }
+
     void rejectsBadOptionsAndForeignCheckpoints() {
         QTemporaryDir dir;
         const auto folder = fresh_model(dir, "model");

@@ -44,6 +44,9 @@ struct TrainingOptions {
     std::uint64_t seed = 1;
     int checkpoint_every = 200;    // steps; also written at the end and on cancellation
     bool resume = true;            // continue from the folder's checkpoint when there is one
+    // Start from this model folder's weights (same architecture) instead of a random initialisation:
+    // fine-tuning a trained model further. Ignored when resuming.
+    std::filesystem::path init_from;
 };
 
 struct TrainingProgress {
@@ -56,9 +59,12 @@ struct TrainingProgress {
     double eta_seconds = 0;
 };
 
-// The shapes world's train split as a training stream: even indices are caption items, odd ones
-// entailment items, rendered at image_size.
-[[nodiscard]] ExampleSource shapes_example_source(int image_size);
+// The shapes world's train split as a training stream rendered at image_size: a share
+// `entailment_share` of every batch is entailment items, the rest caption items, evenly interleaved
+// (0.5: even indices captions, odd ones entailment). Item numbering starts at `first_item`, so a
+// continued run can draw items the first run never saw. Throws InputError for a share outside [0, 1].
+[[nodiscard]] ExampleSource shapes_example_source(int image_size, double entailment_share = 0.5,
+                                                  std::uint64_t first_item = 0);
 // The embedded model's architecture: the paper's 6 + 6 layers at width `width` (heads of 32), a
 // three-layer conv stem (image_size / 8 squared image tokens), OFA's prompts and answers.
 [[nodiscard]] ModelConfig shapes_model_config(int width, int image_size);
