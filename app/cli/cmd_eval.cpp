@@ -303,7 +303,7 @@ int cmd_eval(const ParsedArgs& args) {
     const auto report = mue::evaluate(engine, dataset, exits, options, nullptr, progress);
     if (show_progress) std::cerr << "\n";
     if (args.flag("json")) {
-        print_json(eval_report_json(report));
+        print_json(mue::report::eval_report_json(report));
         return kExitOk;
     }
     print_eval_summary(report, engine.info());
@@ -326,7 +326,7 @@ int cmd_sweep(const ParsedArgs& args) {
     const bool show_progress = isatty(STDERR_FILENO) != 0;
     const auto points = mue::sweep(engine, dataset, grid, options, nullptr, sweep_progress(show_progress));
     if (show_progress) std::cerr << "\n";
-    const auto json = sweep_json(points, dataset, engine.info().model_id);
+    const auto json = mue::report::sweep_json(points, dataset, engine.info().model_id);
     if (const auto prefix = args.value("out")) write_sweep_files(*prefix, points, json);
     if (args.flag("json")) {
         print_json(json);
@@ -352,7 +352,7 @@ int cmd_tune(const ParsedArgs& args) {
     const auto r = mue::tune(engine, *dataset_name, target, grid, options, limit, nullptr, sweep_progress(show_progress));
     if (show_progress) std::cerr << "\n";
     if (args.flag("json")) {
-        print_json(tune_result_json(r, *dataset_name, target));
+        print_json(mue::report::tune_result_json(r, *dataset_name, target));
         return kExitOk;
     }
     const auto& v = r.validation;

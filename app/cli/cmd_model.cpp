@@ -32,7 +32,7 @@ int cmd_info(const ParsedArgs& args) {
     const auto engine = mue::Engine::load(model_dir(args));
     const auto& i = engine.info();
     if (args.flag("json")) {
-        print_json(model_info_json(i));
+        print_json(mue::report::model_info_json(i));
         return kExitOk;
     }
     std::cout << "model        " << i.model_id << (i.trained ? "" : "  (UNTRAINED: random weights)") << "\n"

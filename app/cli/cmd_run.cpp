@@ -128,7 +128,7 @@ int cmd_run(const ParsedArgs& args) {
     const auto engine = mue::Engine::load(model_dir(args));
     const auto result = engine.run(request);
     if (args.flag("json")) {
-        print_json(run_result_json(result, request, engine.info()));
+        print_json(mue::report::run_result_json(result, request, engine.info()));
         return kExitOk;
     }
     std::cout << result.prediction << std::endl;  // flushed before the details on stderr

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <utility>
 
-namespace mue::cli {
+namespace mue::report {
 namespace {
 
 // NaN (an undefined correlation) becomes null.
@@ -284,4 +284,4 @@ nlohmann::ordered_json tune_result_json(const TuneResult& r, const std::string& 
     };
 }
 
-}  // namespace mue::cli
+}  // namespace mue::report

@@ -1,5 +1,5 @@
 #pragma once
-// JSON documents printed by `mue ... --json`. Key names are a public interface: tools rely on them
+// JSON documents printed by `mue ... --json` and the app's exports. Key names are a public interface: tools rely on them
 // (README.md lists the ones documented as stable).
 
 #include "mue/engine.hpp"
@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace mue::cli {
+namespace mue::report {
 
 [[nodiscard]] nlohmann::ordered_json model_info_json(const ModelInfo& info);
 [[nodiscard]] nlohmann::ordered_json run_result_json(const RunResult& result, const RunRequest& request,
@@ -25,4 +25,4 @@ namespace mue::cli {
 [[nodiscard]] nlohmann::ordered_json tune_result_json(const TuneResult& result, const std::string& dataset,
                                                       double target_retention);
 
-}  // namespace mue::cli
+}  // namespace mue::report
