@@ -19,6 +19,7 @@ constexpr double kDraggedLinePenWidth = 2.5;
 constexpr double kGraphPenWidth = 2.0;
 constexpr double kPointSize = 6.0;
 constexpr double kExitMarkerSize = 13.0;
+constexpr double kReferenceAlpha = 0.45;   // a pinned reference run sits behind the current one
 constexpr double kUpperMargin = 1.5;       // head room above the largest distance, as a factor
 constexpr int kCosineDecades = 6;          // right-axis cosine labels: 0, 0.9, ..., 0.999999
 constexpr int kLegendRows = 2;             // each stream's curve above its exit marker
@@ -99,6 +100,15 @@ SimilarityPlot::SimilarityPlot(QWidget* parent) : QWidget(parent), plot_(new QCu
         const int i = streamIndex(stream);
         const QColor color = palette_.color(stream);
 
+        QCPGraph* reference = plot_->addGraph();
+        QColor faded = color;
+        faded.setAlphaF(kReferenceAlpha);
+        reference->setPen(QPen(faded, kGraphPenWidth, Qt::DashLine));
+        reference->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, faded, kPointSize));
+        reference->setVisible(false);
+        reference->removeFromLegend();
+        referenceGraphs_[i] = reference;
+
         QCPGraph* graph = plot_->addGraph();
         graph->setPen(QPen(color, kGraphPenWidth));
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, kPointSize));
@@ -142,8 +152,33 @@ double SimilarityPlot::distance(double cosine)
 void SimilarityPlot::setTrace(const mue::RunTrace& trace)
 {
     trace_ = trace;
-    dragged_.reset();
     selectedToken_ = std::clamp(selectedToken_, 0, std::max(0, static_cast<int>(trace_.decoder_tokens.size()) - 1));
+    rebuild();
+}
+
+void SimilarityPlot::setThresholds(const mue::ExitSettings& settings)
+{
+    const bool joint = trace_.joint_encoder;
+    const double previousDecoder = trace_.settings.decoder_threshold;
+    trace_.settings = settings;
+    if (!dragged_ || *dragged_ != Stream::Image)
+        placeThreshold(Stream::Image, joint ? settings.joint_threshold : settings.image_threshold);
+    if (!dragged_ || *dragged_ != Stream::Text)
+        placeThreshold(Stream::Text, settings.text_threshold);
+    if (!dragged_ || *dragged_ != Stream::Decoder) {
+        for (auto& token : trace_.decoder_tokens)
+            token.threshold += static_cast<float>(settings.beta * (settings.decoder_threshold - previousDecoder));
+        const auto& tokens = trace_.decoder_tokens;
+        placeThreshold(Stream::Decoder, tokens.empty() ? settings.decoder_threshold
+                                                       : tokens[static_cast<std::size_t>(selectedToken_)].threshold);
+    }
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void SimilarityPlot::setReference(const std::optional<mue::RunTrace>& reference, const QString& name)
+{
+    reference_ = reference;
+    referenceName_ = name;
     rebuild();
 }
 
@@ -217,10 +252,49 @@ void SimilarityPlot::rebuild()
         }
         lines_[i]->setVisible(shown);
         lineLabels_[i]->setVisible(shown);
-        placeThreshold(stream, s.threshold);
+        if (dragged_ != stream)
+            placeThreshold(stream, s.threshold);
     }
-    fitRanges();
+    rebuildReference();
+    // The axis holds still under a line being dragged while new traces arrive.
+    if (!dragged_)
+        fitRanges();
     plot_->replot();
+}
+
+void SimilarityPlot::rebuildReference()
+{
+    for (Stream stream : kStreams) {
+        QCPGraph* graph = referenceGraphs_[streamIndex(stream)];
+        const std::vector<float>* similarity = nullptr;
+        if (reference_) {
+            const auto& tokens = reference_->decoder_tokens;
+            if (stream == Stream::Image)
+                similarity = &reference_->image.similarity;
+            else if (stream == Stream::Text && !reference_->joint_encoder)
+                similarity = &reference_->text.similarity;
+            else if (stream == Stream::Decoder && !tokens.empty())
+                similarity = &tokens[static_cast<std::size_t>(std::min<int>(selectedToken_, static_cast<int>(tokens.size()) - 1))].similarity;
+        }
+        QVector<double> layers;
+        QVector<double> distances;
+        if (similarity != nullptr) {
+            for (std::size_t layer = 0; layer < similarity->size(); ++layer) {
+                layers.push_back(static_cast<double>(layer + 1));
+                distances.push_back(distance((*similarity)[layer]));
+            }
+        }
+        graph->setData(layers, distances, /*alreadySorted=*/true);
+        const bool shown = !layers.isEmpty();
+        graph->setVisible(shown);
+        graph->setName(tr("%1 (reference %2)")
+                           .arg(stream == Stream::Decoder ? tr("decoder") : streamName(stream, reference_ && reference_->joint_encoder),
+                                referenceName_));
+        if (shown && stream == Stream::Image)
+            graph->addToLegend();
+        else
+            graph->removeFromLegend();
+    }
 }
 
 void SimilarityPlot::fitRanges()
@@ -233,12 +307,16 @@ void SimilarityPlot::fitRanges()
     double largest = kEmptyLower;
     for (Stream stream : kStreams) {
         const int i = streamIndex(stream);
+        for (const QCPGraph* graph : {referenceGraphs_[i], graphs_[i]}) {
+            if (!graph->visible())
+                continue;
+            for (const QCPGraphData& point : *graph->data()) {
+                smallest = std::min(smallest, point.value);
+                largest = std::max(largest, point.value);
+            }
+        }
         if (!graphs_[i]->visible())
             continue;
-        for (const QCPGraphData& point : *graphs_[i]->data()) {
-            smallest = std::min(smallest, point.value);
-            largest = std::max(largest, point.value);
-        }
         smallest = std::min(smallest, distance(thresholds_[i]));
         largest = std::max(largest, distance(thresholds_[i]));
     }
@@ -324,7 +402,10 @@ double SimilarityPlot::thresholdAtPixel(double pixelY) const
 
 void SimilarityPlot::onMousePress(QMouseEvent* event)
 {
-    if (event->button() != Qt::LeftButton || !plot_->axisRect()->rect().contains(event->position().toPoint()))
+    // A line at the axis' edge (a threshold of 1 sits on the lower edge) can still be grabbed.
+    const int tolerance = static_cast<int>(kGrabTolerancePx);
+    const QRect grabArea = plot_->axisRect()->rect().adjusted(0, -tolerance, 0, tolerance);
+    if (event->button() != Qt::LeftButton || !grabArea.contains(event->position().toPoint()))
         return;
     dragged_ = lineNear(event->position().y());
     if (!dragged_)

@@ -33,8 +33,19 @@ public:
 
     explicit SimilarityPlot(QWidget* parent = nullptr);
 
+    // A new trace keeps a threshold line the user is dragging where the mouse holds it.
     void setTrace(const mue::RunTrace& trace);
     [[nodiscard]] const mue::RunTrace& trace() const { return trace_; }
+
+    // Moves the threshold lines to edited settings before the run that uses them has finished.
+    // The decoder line shows the selected token's schedule Theta(t) = beta*theta + ..., so it moves
+    // by beta times the change of theta.
+    void setThresholds(const mue::ExitSettings& settings);
+
+    // A pinned run drawn faintly under the current one (same streams, same decoder step when it
+    // has one), so that a change of threshold or input can be compared; nullopt removes it.
+    void setReference(const std::optional<mue::RunTrace>& reference, const QString& name = {});
+    [[nodiscard]] QCPGraph* referenceGraph(Stream stream) const { return referenceGraphs_[streamIndex(stream)]; }
 
     // The decoder token whose similarity and threshold are shown; clamped to the trace's tokens.
     void setSelectedToken(int index);
@@ -62,6 +73,7 @@ protected:
 
 private:
     void rebuild();
+    void rebuildReference();
     void fitRanges();
     void applyTheme();
     void placeThreshold(Stream stream, double threshold);
@@ -78,6 +90,9 @@ private:
     Palette palette_;
     QCustomPlot* plot_ = nullptr;
     std::array<QCPGraph*, kStreamCount> graphs_{};
+    std::array<QCPGraph*, kStreamCount> referenceGraphs_{};
+    std::optional<mue::RunTrace> reference_;
+    QString referenceName_;
     std::array<QCPGraph*, kStreamCount> markers_{};
     std::array<QCPItemStraightLine*, kStreamCount> lines_{};
     std::array<QCPItemText*, kStreamCount> lineLabels_{};
