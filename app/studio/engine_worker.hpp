@@ -1,0 +1,51 @@
+#pragma once
+// The object that owns the inference backend. It lives in the worker thread: every slot runs
+// there, invoked through queued connections; every signal is delivered to the GUI thread queued.
+// Requests echo their id so that the receiver can drop answers to requests it no longer wants.
+
+#include "inference_backend.hpp"
+#include "run_types.hpp"
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace mue::studio {
+
+class EngineWorker : public QObject {
+    Q_OBJECT
+public:
+    using BackendFactory = std::function<std::unique_ptr<InferenceBackend>(const std::filesystem::path& folder)>;
+
+    // Any thread (before the object moves to its thread).
+    explicit EngineWorker(BackendFactory factory, QObject* parent = nullptr);
+    ~EngineWorker() override;
+
+public Q_SLOTS:
+    // Worker thread only. A model that fails to load leaves the previous one in use.
+    void loadModel(quint64 requestId, const QString& folder);
+    void loadImage(quint64 requestId, const QString& path);
+    void run(const mue::studio::RunJob& job);
+
+Q_SIGNALS:
+    void modelLoaded(quint64 requestId, const QString& folder, std::shared_ptr<const mue::studio::LoadedModel> model);
+    void modelFailed(quint64 requestId, const QString& folder, const QString& message);
+    void imageLoaded(quint64 requestId, const mue::studio::LoadedImage& image);
+    void imageFailed(quint64 requestId, const QString& path, const QString& message);
+    void runFinished(quint64 runId, std::shared_ptr<const mue::RunResult> result);
+    void runFailed(quint64 runId, const QString& message);
+    void runCancelled(quint64 runId);
+    // The full model's compute time on the run's input, measured after the run itself.
+    void fullTimingReady(quint64 runId, double fullComputeMs);
+
+private:
+    BackendFactory factory_;
+    std::unique_ptr<InferenceBackend> backend_;
+};
+
+}  // namespace mue::studio
+
+Q_DECLARE_METATYPE(std::shared_ptr<const mue::studio::LoadedModel>)
+Q_DECLARE_METATYPE(std::shared_ptr<const mue::RunResult>)

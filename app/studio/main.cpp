@@ -1,0 +1,114 @@
+// mue-studio: the desktop application. See studio_options.hpp for the command line.
+
+#include "main_window.hpp"
+#include "studio_options.hpp"
+
+#include <QApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QSettings>
+#include <QStyleFactory>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QTranslator>
+
+#include <cstdio>
+#include <cstring>
+
+namespace {
+
+// A run that has not produced a screenshot by then has failed (model or image errors end sooner).
+constexpr int kScreenshotTimeoutMs = 120'000;
+// After the result, time for the full-model measurement to fill in the savings panel.
+constexpr int kScreenshotSettleMs = 1500;
+
+bool wantsScreenshot(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--screenshot") == 0 || std::strncmp(argv[i], "--screenshot=", 13) == 0) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // --screenshot renders without a display.
+    if (wantsScreenshot(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM") &&
+        qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("MuE Studio"));
+    QApplication::setOrganizationName(QStringLiteral("MuE Studio"));
+    QApplication::setApplicationVersion(QStringLiteral(MUE_VERSION));
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+
+    const auto parsed = mue::studio::parseStudioOptions(QApplication::arguments());
+    if (parsed.helpRequested) {
+        std::fputs(qPrintable(parsed.helpText), stdout);
+        return 0;
+    }
+    if (parsed.versionRequested) {
+        std::printf("mue-studio %s\n", MUE_VERSION);
+        return 0;
+    }
+    if (!parsed.options) {
+        std::fprintf(stderr, "mue-studio: %s\n\n%s", qPrintable(parsed.error), qPrintable(parsed.helpText));
+        return 2;
+    }
+    const auto& options = *parsed.options;
+
+    QTranslator qtTranslator;
+    QTranslator appTranslator;
+    const QLocale locale = options.language.isEmpty() ? QLocale() : QLocale(options.language);
+    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+        QApplication::installTranslator(&qtTranslator);
+    }
+    if (appTranslator.load(locale, QStringLiteral("mue-studio"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+        QApplication::installTranslator(&appTranslator);
+    }
+
+    // A screenshot shows the defaults, not this user's remembered window and thresholds, and
+    // leaves those untouched.
+    QTemporaryDir screenshotSettings;
+    if (!options.screenshot.isEmpty()) {
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, screenshotSettings.path());
+    }
+
+    mue::studio::RunController controller(&mue::studio::loadEngineBackend);
+    mue::studio::MainWindow window(&controller);
+    window.applyOptions(options);
+
+    if (options.screenshot.isEmpty()) {
+        window.show();
+        return QApplication::exec();
+    }
+
+    // --screenshot: wait for the first result (and the full-model timing), save, exit.
+    window.resize(1440, 960);
+    window.show();
+    int status = 1;
+    const auto finish = [&](int code) {
+        status = code;
+        QApplication::quit();
+    };
+    QObject::connect(&window, &mue::studio::MainWindow::resultShown, &window, [&] {
+        QTimer::singleShot(kScreenshotSettleMs, &window, [&] {
+            const QString error = window.saveScreenshot(options.screenshot);
+            if (!error.isEmpty()) std::fprintf(stderr, "mue-studio: %s\n", qPrintable(error));
+            finish(error.isEmpty() ? 0 : 1);
+        });
+    });
+    QObject::connect(&window, &mue::studio::MainWindow::errorShown, &window, [&](const QString& message) {
+        std::fprintf(stderr, "mue-studio: %s\n", qPrintable(message));
+        finish(3);
+    });
+    QTimer::singleShot(kScreenshotTimeoutMs, &window, [&] {
+        std::fprintf(stderr, "mue-studio: no result within %d s\n", kScreenshotTimeoutMs / 1000);
+        finish(1);
+    });
+    QApplication::exec();
+    return status;
+}

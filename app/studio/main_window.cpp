@@ -1,0 +1,879 @@
+#include "main_window.hpp"
+
+#include "about_dialog.hpp"
+#include "resource_paths.hpp"
+#include "trace_export.hpp"
+
+#include <mue_widgets/exit_diagram.hpp>
+#include <mue_widgets/patch_heatmap_view.hpp>
+#include <mue_widgets/qcustomplot.hpp>
+#include <mue_widgets/savings_panel.hpp>
+#include <mue_widgets/similarity_plot.hpp>
+#include <mue_widgets/threshold_panel.hpp>
+#include <mue_widgets/token_output_view.hpp>
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStyle>
+#include <QStyleFactory>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace mue::studio {
+namespace {
+
+constexpr int kMaxRecent = 8;
+constexpr int kHistoryIconSide = 40;
+constexpr int kHistoryDockHeight = 150;  // first start; the user's layout is remembered
+constexpr int kStatusMessageMs = 4000;
+const QString kRecentImagesKey = QStringLiteral("recent/images");
+const QString kRecentModelsKey = QStringLiteral("recent/models");
+
+QString imageFilter() {
+    return MainWindow::tr("Images (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.ppm *.pgm);;All files (*)");
+}
+
+QPalette themePalette(Theme theme) {
+    if (theme != Theme::Dark) return QApplication::style()->standardPalette();
+    QPalette p;
+    const QColor window(0x2b, 0x2d, 0x31);
+    const QColor base(0x1e, 0x1f, 0x22);
+    const QColor text(0xe6, 0xe6, 0xe6);
+    const QColor disabled(0x80, 0x80, 0x80);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, window);
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, disabled);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, Qt::red);
+    p.setColor(QPalette::Link, QColor(0x56, 0xb4, 0xe9));
+    p.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xb0));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Light, window.lighter(130));
+    p.setColor(QPalette::Midlight, window.lighter(115));
+    p.setColor(QPalette::Mid, window.darker(120));
+    p.setColor(QPalette::Dark, window.darker(150));
+    p.setColor(QPalette::Shadow, Qt::black);
+    for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText}) {
+        p.setColor(QPalette::Disabled, role, disabled);
+    }
+    return p;
+}
+
+std::vector<std::pair<QString, float>> answerProbabilities(const mue::RunResult& result) {
+    std::vector<std::pair<QString, float>> answers;
+    for (const auto& a : result.answers) answers.emplace_back(QString::fromStdString(a.answer).trimmed(), a.probability);
+    return answers;
+}
+
+}  // namespace
+
+MainWindow::MainWindow(RunController* controller, QWidget* parent)
+    : QMainWindow(parent), controller_(controller), history_(new HistoryModel(this)) {
+    setWindowTitle(tr("MuE Studio"));
+    setAcceptDrops(true);
+    buildViews();
+    buildActions();
+    buildMenus();
+    connectController();
+    readSettings();
+    updateTaskControls();
+    updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildViews() {
+    // Left column: the input image (with the per-patch view), the inputs, the thresholds.
+    auto* left = new QWidget;
+    auto* leftLayout = new QVBoxLayout(left);
+
+    auto* imageGroup = new QGroupBox(tr("Image"));
+    auto* imageLayout = new QVBoxLayout(imageGroup);
+    heatmap_ = new widgets::PatchHeatmapView;
+    heatmap_->setMinimumSize(220, 220);
+    heatmap_->setToolTip(tr("The input image. The overlay shows, per image patch, how little the chosen layer "
+                            "changed it: saturated patches have stopped changing."));
+    imageLayout->addWidget(heatmap_);
+    leftLayout->addWidget(imageGroup, /*stretch=*/3);
+
+    auto* inputGroup = new QGroupBox(tr("Input"));
+    auto* form = new QFormLayout(inputGroup);
+    taskBox_ = new QComboBox;
+    taskBox_->addItem(tr("Visual entailment"), static_cast<int>(mue::Task::Entailment));
+    taskBox_->addItem(tr("Caption"), static_cast<int>(mue::Task::Caption));
+    taskBox_->addItem(tr("Free prompt"), static_cast<int>(mue::Task::Prompt));
+    taskBox_->setToolTip(tr("What the model does with the image: decide whether the hypothesis is entailed "
+                            "(yes / no / maybe), write a caption, or answer a prompt."));
+    form->addRow(tr("&Task:"), taskBox_);
+    textEdit_ = new QLineEdit;
+    textEdit_->setClearButtonEnabled(true);
+    form->addRow(tr("&Text:"), textEdit_);
+    expected_ = new QLabel;
+    expected_->setWordWrap(true);
+    expected_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    expected_->setToolTip(tr("The benchmark's answer for a built-in sample."));
+    form->addRow(tr("Expected:"), expected_);
+    auto* buttons = new QHBoxLayout;
+    runButton_ = new QPushButton(tr("Run"));
+    runButton_->setToolTip(tr("Run the model on this image and text with the thresholds below (Ctrl+Return)."));
+    runButton_->setDefault(true);
+    cancelButton_ = new QPushButton(tr("Cancel"));
+    cancelButton_->setToolTip(tr("Stop the run in progress; it stops within one layer (Esc)."));
+    cancelButton_->setEnabled(false);
+    autoRunBox_ = new QCheckBox(tr("Run on every change"));
+    autoRunBox_->setToolTip(tr("Run again automatically, shortly after the image, the text or a threshold changes."));
+    buttons->addWidget(runButton_);
+    buttons->addWidget(cancelButton_);
+    buttons->addStretch();
+    buttons->addWidget(autoRunBox_);
+    form->addRow(buttons);
+    leftLayout->addWidget(inputGroup);
+
+    auto* thresholdGroup = new QGroupBox(tr("Exit policy and thresholds"));
+    auto* thresholdLayout = new QVBoxLayout(thresholdGroup);
+    thresholds_ = new widgets::ThresholdPanel;
+    thresholdLayout->addWidget(thresholds_);
+    leftLayout->addWidget(thresholdGroup);
+    leftLayout->addStretch(1);
+
+    auto* leftScroll = new QScrollArea;
+    leftScroll->setWidget(left);
+    leftScroll->setWidgetResizable(true);
+    leftScroll->setFrameShape(QFrame::NoFrame);
+    leftScroll->setMinimumWidth(340);
+
+    // Right: the plot (with the decoder step it shows), the exit diagram, the output and savings.
+    auto* plotBox = new QWidget;
+    auto* plotLayout = new QVBoxLayout(plotBox);
+    plotLayout->setContentsMargins(0, 0, 0, 0);
+    auto* tokenRow = new QHBoxLayout;
+    tokenBox_ = new QComboBox;
+    tokenBox_->setToolTip(tr("The decoded token whose per-layer similarity the plot shows as the decoder curve."));
+    tokenBox_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    auto* tokenLabel = new QLabel(tr("Decoder curve for &token:"));
+    tokenLabel->setBuddy(tokenBox_);
+    tokenRow->addWidget(tokenLabel);
+    tokenRow->addWidget(tokenBox_);
+    tokenRow->addStretch();
+    auto* dragHint = new QLabel(tr("Drag a dashed threshold line to move that exit."));
+    dragHint->setEnabled(false);
+    tokenRow->addWidget(dragHint);
+    plotLayout->addLayout(tokenRow);
+    plot_ = new widgets::SimilarityPlot;
+    plot_->setMinimumHeight(240);
+    plot_->setToolTip(tr("How much each layer changed each stream: 1 - cos(h_i, h_i-1) on a log scale. A stream "
+                         "exits after the first layer whose similarity passes its threshold line."));
+    plotLayout->addWidget(plot_);
+
+    diagram_ = new widgets::ExitDiagram;
+
+    auto* bottom = new QSplitter(Qt::Horizontal);
+    auto* outputGroup = new QGroupBox(tr("Output"));
+    auto* outputLayout = new QVBoxLayout(outputGroup);
+    output_ = new widgets::TokenOutputView;
+    outputLayout->addWidget(output_);
+    auto* savingsGroup = new QGroupBox(tr("Savings"));
+    auto* savingsLayout = new QVBoxLayout(savingsGroup);
+    savings_ = new widgets::SavingsPanel;
+    savingsLayout->addWidget(savings_);
+    bottom->addWidget(outputGroup);
+    bottom->addWidget(savingsGroup);
+    bottom->setStretchFactor(0, 3);
+    bottom->setStretchFactor(1, 2);
+
+    message_ = new QLabel;
+    message_->setWordWrap(true);
+    message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    message_->setVisible(false);
+    message_->setStyleSheet(QStringLiteral("QLabel { background: #fde2e1; color: #7a1010; border: 1px solid #e0a0a0; "
+                                           "border-radius: 4px; padding: 6px; }"));
+
+    viewSplitter_ = new QSplitter(Qt::Vertical);
+    viewSplitter_->addWidget(plotBox);
+    viewSplitter_->addWidget(diagram_);
+    viewSplitter_->addWidget(bottom);
+    viewSplitter_->setStretchFactor(0, 4);
+    viewSplitter_->setStretchFactor(1, 3);
+    viewSplitter_->setStretchFactor(2, 2);
+    auto* right = new QWidget;
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(message_);
+    rightLayout->addWidget(viewSplitter_, 1);
+
+    mainSplitter_ = new QSplitter(Qt::Horizontal);
+    mainSplitter_->addWidget(leftScroll);
+    mainSplitter_->addWidget(right);
+    mainSplitter_->setStretchFactor(0, 0);
+    mainSplitter_->setStretchFactor(1, 1);
+    setCentralWidget(mainSplitter_);
+
+    // History, as a dock the user can move, float or hide.
+    historyView_ = new QTableView;
+    historyView_->setModel(history_);
+    historyView_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    historyView_->setSelectionMode(QAbstractItemView::SingleSelection);
+    historyView_->setIconSize(QSize(kHistoryIconSide, kHistoryIconSide));
+    historyView_->verticalHeader()->setVisible(false);
+    historyView_->verticalHeader()->setDefaultSectionSize(kHistoryIconSide + 4);
+    historyView_->horizontalHeader()->setStretchLastSection(false);
+    historyView_->horizontalHeader()->setSectionResizeMode(HistoryModel::Prediction, QHeaderView::Stretch);
+    historyView_->setContextMenuPolicy(Qt::ActionsContextMenu);
+    historyView_->setToolTip(tr("Every run. Double-click one to restore its input and settings; pin one to "
+                                "overlay it on the plot."));
+    auto* historyDock = new QDockWidget(tr("History"), this);
+    historyDock->setObjectName(QStringLiteral("historyDock"));
+    historyDock->setWidget(historyView_);
+    addDockWidget(Qt::BottomDockWidgetArea, historyDock);
+    resizeDocks({historyDock}, {kHistoryDockHeight}, Qt::Vertical);
+
+    // Status bar: model, device and threads, last latency, a busy indicator.
+    modelStatus_ = new QLabel;
+    deviceStatus_ = new QLabel;
+    latencyStatus_ = new QLabel;
+    busyIndicator_ = new QProgressBar;
+    busyIndicator_->setRange(0, 0);
+    busyIndicator_->setMaximumWidth(120);
+    busyIndicator_->setMaximumHeight(14);
+    busyIndicator_->setVisible(false);
+    busyIndicator_->setToolTip(tr("The engine is running in the background; the window stays responsive."));
+    statusBar()->addPermanentWidget(busyIndicator_);
+    statusBar()->addPermanentWidget(latencyStatus_);
+    statusBar()->addPermanentWidget(deviceStatus_);
+    statusBar()->addPermanentWidget(modelStatus_);
+
+    connect(taskBox_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        controller_->setTask(static_cast<mue::Task>(taskBox_->currentData().toInt()));
+        updateTaskControls();
+    });
+    connect(textEdit_, &QLineEdit::textChanged, this, [this](const QString& text) {
+        controller_->setText(text);
+        expected_->clear();
+    });
+    connect(runButton_, &QPushButton::clicked, controller_, &RunController::runNow);
+    connect(cancelButton_, &QPushButton::clicked, controller_, &RunController::cancel);
+    connect(autoRunBox_, &QCheckBox::toggled, this, [this](bool on) {
+        controller_->setAutoRun(on);
+        if (autoRunAction_ != nullptr) autoRunAction_->setChecked(on);
+    });
+    connect(thresholds_, &widgets::ThresholdPanel::settingsChanged, this, [this](const mue::ExitSettings& settings) {
+        plot_->setThresholds(settings);
+        controller_->setSettings(settings);
+    });
+    connect(plot_, &widgets::SimilarityPlot::thresholdChanged, this,
+            [this](widgets::Stream stream, double value) { thresholds_->setThreshold(stream, value); });
+    connect(tokenBox_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int index) {
+        if (index >= 0) plot_->setSelectedToken(index);
+    });
+    connect(output_, &widgets::TokenOutputView::tokenClicked, this, [this](int index) {
+        if (index >= 0 && index < tokenBox_->count()) tokenBox_->setCurrentIndex(index);
+    });
+    connect(historyView_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) { restoreRun(index.row()); });
+    connect(history_, &HistoryModel::pinnedChanged, this, [this](std::optional<quint64>) {
+        const RunRecord* pinned = history_->pinnedRecord();
+        if (pinned == nullptr) {
+            plot_->setReference(std::nullopt);
+        } else {
+            plot_->setReference(pinned->result->trace, QStringLiteral("#%1").arg(pinned->id));
+        }
+        if (pinAction_ != nullptr) pinAction_->setChecked(pinned != nullptr && current_ && pinned->id == current_->id);
+    });
+}
+
+void MainWindow::buildActions() {
+    const auto action = [this](const QString& text, const QKeySequence& key, const QString& tip) {
+        auto* a = new QAction(text, this);
+        a->setShortcut(key);
+        a->setToolTip(tip);
+        a->setStatusTip(tip);
+        addAction(a);  // shortcuts work while the menu bar is hidden (screenshots, full screen)
+        return a;
+    };
+    openImageAction_ = action(tr("&Open Image…"), QKeySequence::Open, tr("Open an image file."));
+    connect(openImageAction_, &QAction::triggered, this, &MainWindow::openImageDialog);
+    openModelAction_ = action(tr("Open &Model Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+                              tr("Load a different model folder (config.json, model.safetensors, tokenizer)."));
+    connect(openModelAction_, &QAction::triggered, this, &MainWindow::openModelDialog);
+    pasteAction_ = action(tr("&Paste Image"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V),
+                          tr("Use the image on the clipboard as the input."));
+    connect(pasteAction_, &QAction::triggered, this, &MainWindow::pasteImage);
+    runAction_ = action(tr("&Run"), QKeySequence(Qt::CTRL | Qt::Key_Return), tr("Run the model now."));
+    runAction_->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    connect(runAction_, &QAction::triggered, controller_, &RunController::runNow);
+    cancelAction_ = action(tr("&Cancel Run"), QKeySequence(Qt::Key_Escape), tr("Stop the run in progress."));
+    connect(cancelAction_, &QAction::triggered, controller_, &RunController::cancel);
+    autoRunAction_ = action(tr("Run on Every &Change"), QKeySequence(Qt::CTRL | Qt::Key_R),
+                            tr("Run again automatically whenever an input or threshold changes."));
+    autoRunAction_->setCheckable(true);
+    connect(autoRunAction_, &QAction::toggled, autoRunBox_, &QCheckBox::setChecked);
+    measureFullAction_ = action(tr("&Measure Full-Model Time"), QKeySequence(Qt::CTRL | Qt::Key_M),
+                                tr("After each run, also time the full model on the same input to measure the real "
+                                   "saving."));
+    measureFullAction_->setCheckable(true);
+    connect(measureFullAction_, &QAction::toggled, controller_, &RunController::setMeasureFull);
+    pinAction_ = action(tr("&Pin as Reference"), QKeySequence(Qt::CTRL | Qt::Key_P),
+                        tr("Keep this run as the reference drawn faintly under the next runs."));
+    pinAction_->setCheckable(true);
+    connect(pinAction_, &QAction::triggered, this, &MainWindow::pinCurrent);
+    exportPlotAction_ = action(tr("Export &Plot…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+                               tr("Save the similarity plot as PNG or PDF."));
+    connect(exportPlotAction_, &QAction::triggered, this, &MainWindow::exportPlot);
+    exportDiagramAction_ = action(tr("Export Exit &Diagram…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D),
+                                  tr("Save the exit diagram as a PNG image."));
+    connect(exportDiagramAction_, &QAction::triggered, this, &MainWindow::exportDiagram);
+    exportTraceAction_ = action(tr("Export &Trace…"), QKeySequence(Qt::CTRL | Qt::Key_E),
+                                tr("Save the run's trace as JSON (everything) or CSV (per-layer numbers)."));
+    connect(exportTraceAction_, &QAction::triggered, this, &MainWindow::exportTrace);
+    quitAction_ = action(tr("&Quit"), QKeySequence::Quit, tr("Close MuE Studio."));
+    connect(quitAction_, &QAction::triggered, this, &QWidget::close);
+    aboutAction_ = action(tr("&About MuE…"), QKeySequence::HelpContents, tr("How multiple early exiting works."));
+    connect(aboutAction_, &QAction::triggered, this, &MainWindow::showAbout);
+
+    auto* restoreAction = new QAction(tr("Restore This Run"), historyView_);
+    connect(restoreAction, &QAction::triggered, this, [this] {
+        if (historyView_->currentIndex().isValid()) restoreRun(historyView_->currentIndex().row());
+    });
+    auto* pinRowAction = new QAction(tr("Pin as Reference"), historyView_);
+    connect(pinRowAction, &QAction::triggered, this, [this] {
+        if (historyView_->currentIndex().isValid()) history_->setPinned(history_->record(historyView_->currentIndex().row()).id);
+    });
+    auto* unpinAction = new QAction(tr("Unpin Reference"), historyView_);
+    connect(unpinAction, &QAction::triggered, this, [this] { history_->setPinned(std::nullopt); });
+    historyView_->addActions({restoreAction, pinRowAction, unpinAction});
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(openImageAction_);
+    recentImagesMenu_ = file->addMenu(tr("Recent &Images"));
+    samplesMenu_ = file->addMenu(tr("&Samples"));
+    file->addAction(pasteAction_);
+    file->addSeparator();
+    file->addAction(openModelAction_);
+    recentModelsMenu_ = file->addMenu(tr("Recent Mo&dels"));
+    file->addSeparator();
+    file->addAction(exportPlotAction_);
+    file->addAction(exportDiagramAction_);
+    file->addAction(exportTraceAction_);
+    file->addSeparator();
+    file->addAction(quitAction_);
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(runAction_);
+    run->addAction(cancelAction_);
+    run->addSeparator();
+    run->addAction(autoRunAction_);
+    run->addAction(measureFullAction_);
+    run->addSeparator();
+    run->addAction(pinAction_);
+    auto* clearHistory = run->addAction(tr("Clear &History"));
+    clearHistory->setToolTip(tr("Forget every run in the history table."));
+    connect(clearHistory, &QAction::triggered, history_, &HistoryModel::clear);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    themeMenu_ = view->addMenu(tr("&Theme"));
+    auto* themes = new QActionGroup(this);
+    const std::array<std::pair<QString, Theme>, 3> choices{{{tr("&System"), Theme::System},
+                                                            {tr("&Light"), Theme::Light},
+                                                            {tr("&Dark"), Theme::Dark}}};
+    for (const auto& [name, theme] : choices) {
+        QAction* a = themeMenu_->addAction(name);
+        a->setCheckable(true);
+        a->setData(static_cast<int>(theme));
+        themes->addAction(a);
+        connect(a, &QAction::triggered, this, [this, t = theme] { setTheme(t); });
+    }
+    for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(aboutAction_);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::connectController() {
+    connect(controller_, &RunController::modelChanged, this,
+            [this](const QString& folder, const std::shared_ptr<const LoadedModel>& model) {
+                clearError();
+                rememberRecent(kRecentModelsKey, folder);
+                shapesSamples_ = shapesSamples(model->config.image.size);
+                rebuildSampleMenu();
+                // Never an empty window: start on the easiest built-in scene for the chosen task.
+                if (!controller_->image() && !imagePending_) {
+                    const auto task = static_cast<mue::Task>(taskBox_->currentData().toInt());
+                    const auto first = std::find_if(shapesSamples_.begin(), shapesSamples_.end(),
+                                                    [&](const Sample& sample) { return sample.task == task; });
+                    if (first != shapesSamples_.end()) loadSample(*first, /*keepText=*/!textEdit_->text().isEmpty());
+                }
+                updateStatus();
+                statusBar()->showMessage(tr("Loaded model %1").arg(QString::fromStdString(model->info.model_id)),
+                                         kStatusMessageMs);
+            });
+    connect(controller_, &RunController::modelFailed, this, [this](const QString& folder, const QString& message) {
+        showError(tr("Could not load the model folder %1: %2").arg(folder, message));
+    });
+    connect(controller_, &RunController::imageChanged, this, [this](const LoadedImage& image) {
+        clearError();
+        imagePending_ = false;
+        updateStatus();
+        heatmap_->setImage(toQImage(*image.rgb));
+        if (!image.path.isEmpty()) rememberRecent(kRecentImagesKey, image.path);
+        setWindowTitle(tr("%1 — MuE Studio").arg(QFileInfo(image.source).fileName()));
+    });
+    connect(controller_, &RunController::imageFailed, this, [this](const QString& path, const QString& message) {
+        imagePending_ = false;
+        showError(tr("Could not open the image %1: %2").arg(path, message));
+    });
+    connect(controller_, &RunController::runFinished, this, [this](const RunRecord& record) {
+        clearError();
+        history_->add(record);
+        showRecord(record);
+        historyView_->scrollToBottom();
+    });
+    connect(controller_, &RunController::fullTimingReady, this, [this](quint64 id, double ms) {
+        history_->setFullTiming(id, ms);
+        if (current_ && current_->id == id) {
+            current_->fullComputeMs = ms;
+            mue::Savings s = current_->result->trace.savings;
+            s.full_compute_ms = ms;
+            s.measured_reduction = measuredReduction(*current_);
+            savings_->setSavings(s, current_->result->trace);
+        }
+    });
+    connect(controller_, &RunController::runFailed, this, [this](quint64, const QString& message) {
+        showError(tr("The run failed: %1").arg(message));
+    });
+    connect(controller_, &RunController::runCancelled, this,
+            [this](quint64) { statusBar()->showMessage(tr("Run cancelled."), kStatusMessageMs); });
+    connect(controller_, &RunController::busyChanged, this, [this](bool busy) {
+        busyIndicator_->setVisible(busy);
+        cancelButton_->setEnabled(busy);
+        cancelAction_->setEnabled(busy);
+    });
+}
+
+void MainWindow::showRecord(const RunRecord& record) {
+    current_ = record;
+    const auto& result = *record.result;
+    const auto& trace = result.trace;
+    plot_->setTrace(trace);
+    updateTokenChoices();
+    diagram_->setTrace(trace);
+    output_->setResult(trace, QString::fromStdString(result.prediction), answerProbabilities(result));
+    heatmap_->setTrace(trace);
+    mue::Savings s = trace.savings;
+    if (const auto measured = measuredReduction(record)) {
+        s.full_compute_ms = record.fullComputeMs;
+        s.measured_reduction = measured;
+    }
+    savings_->setSavings(s, trace);
+    pinAction_->setChecked(history_->pinned() == record.id);
+    updateStatus();
+    Q_EMIT resultShown(record.id);
+}
+
+void MainWindow::updateTokenChoices() {
+    const QSignalBlocker block(tokenBox_);
+    const int previous = tokenBox_->currentIndex();
+    tokenBox_->clear();
+    if (!current_) return;
+    for (const auto& token : current_->result->trace.decoder_tokens) {
+        tokenBox_->addItem(tr("%1: \"%2\" (exit %3)")
+                               .arg(token.step)
+                               .arg(QString::fromStdString(token.text).trimmed())
+                               .arg(token.exit_layer));
+    }
+    tokenBox_->setEnabled(tokenBox_->count() > 1);
+    const int index = std::clamp(previous, 0, std::max(0, tokenBox_->count() - 1));
+    tokenBox_->setCurrentIndex(index);
+    plot_->setSelectedToken(index);
+}
+
+void MainWindow::updateTaskControls() {
+    const auto task = static_cast<mue::Task>(taskBox_->currentData().toInt());
+    textEdit_->setEnabled(task != mue::Task::Caption);
+    switch (task) {
+    case mue::Task::Entailment:
+        textEdit_->setPlaceholderText(tr("Hypothesis, e.g. \"there is a red circle\""));
+        textEdit_->setToolTip(tr("The statement the model judges against the image: yes (entailed), no "
+                                 "(contradicted) or maybe (undecidable)."));
+        break;
+    case mue::Task::Caption:
+        textEdit_->setPlaceholderText(tr("Not used: the model describes the image"));
+        textEdit_->setToolTip(tr("Captioning uses the model's own prompt; no text is needed."));
+        break;
+    case mue::Task::Prompt:
+        textEdit_->setPlaceholderText(tr("Prompt, e.g. \"what does the image describe?\""));
+        textEdit_->setToolTip(tr("Any instruction; the model generates the answer token by token."));
+        break;
+    }
+}
+
+void MainWindow::updateStatus() {
+    const auto& model = controller_->model();
+    if (model) {
+        const auto& info = model->info;
+        modelStatus_->setText(tr("Model: %1%2")
+                                  .arg(QString::fromStdString(info.model_id))
+                                  .arg(info.trained ? QString() : tr(" (UNTRAINED)")));
+        modelStatus_->setToolTip(QString::fromStdString(info.description) + QStringLiteral("\n") +
+                                 QString::fromStdString(info.folder.string()));
+    } else {
+        modelStatus_->setText(tr("No model"));
+    }
+    deviceStatus_->setText(tr("CPU · %n thread(s)", nullptr, mue::intra_op_threads()));
+    if (current_) {
+        latencyStatus_->setText(tr("Last run %1 ms").arg(QLocale().toString(current_->latencyMs, 'f', 0)));
+    }
+    const bool haveRun = current_.has_value();
+    for (QAction* a : {exportPlotAction_, exportDiagramAction_, exportTraceAction_, pinAction_}) a->setEnabled(haveRun);
+    runAction_->setEnabled(controller_->ready());
+    runButton_->setEnabled(controller_->ready());
+}
+
+void MainWindow::showError(const QString& message) {
+    message_->setText(message);
+    message_->setVisible(true);
+    statusBar()->showMessage(message, kStatusMessageMs);
+    Q_EMIT errorShown(message);
+}
+
+void MainWindow::clearError() {
+    message_->clear();
+    message_->setVisible(false);
+}
+
+void MainWindow::openImage(const QString& path) {
+    lastFolder_ = QFileInfo(path).absolutePath();
+    imagePending_ = true;
+    expected_->clear();
+    controller_->openImage(path);
+}
+
+void MainWindow::openModel(const QString& folder) { controller_->openModel(folder); }
+
+void MainWindow::loadSample(const Sample& sample, bool keepText) {
+    {
+        // One run for the new image, task and text together.
+        const bool autoRun = controller_->autoRun();
+        controller_->setAutoRun(false);
+        if (sample.path.isEmpty()) taskBox_->setCurrentIndex(taskBox_->findData(static_cast<int>(sample.task)));
+        if (sample.task != mue::Task::Caption && !keepText) textEdit_->setText(sample.text);
+        controller_->setAutoRun(autoRun);
+    }
+    if (sample.path.isEmpty()) {
+        controller_->setImage(toQImage(sample.image), sample.name);
+    } else {
+        openImage(sample.path);
+    }
+    expected_->setText(keepText ? QString() : sample.expected);
+    updateStatus();
+}
+
+void MainWindow::restoreRun(int row) {
+    if (row < 0 || row >= history_->rowCount()) return;
+    const RunRecord record = history_->record(row);
+    const bool autoRun = controller_->autoRun();
+    controller_->setAutoRun(false);
+    taskBox_->setCurrentIndex(taskBox_->findData(static_cast<int>(record.task)));
+    textEdit_->setText(record.text);
+    thresholds_->setSettings(record.settings);
+    plot_->setThresholds(record.settings);
+    controller_->setSettings(record.settings);
+    LoadedImage image;
+    image.rgb = record.image;
+    image.source = record.imageSource;
+    image.path = record.imagePath;
+    controller_->setImage(image);
+    controller_->setAutoRun(autoRun);
+    showRecord(record);
+}
+
+void MainWindow::pinCurrent(bool pin) {
+    if (!current_) return;
+    history_->setPinned(pin ? std::optional<RunId>(current_->id) : std::nullopt);
+}
+
+const RunRecord* MainWindow::currentRecord() const { return current_ ? &*current_ : nullptr; }
+
+void MainWindow::setTheme(Theme theme) {
+    theme_ = theme;
+    qApp->setPalette(themePalette(theme));
+    for (QAction* a : themeMenu_->actions()) a->setChecked(a->data().toInt() == static_cast<int>(theme));
+}
+
+QString MainWindow::dialogFolder() const { return lastFolder_.isEmpty() ? samplesFolder() : lastFolder_; }
+
+void MainWindow::openImageDialog() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Image"), dialogFolder(), imageFilter());
+    if (!path.isEmpty()) openImage(path);
+}
+
+void MainWindow::openModelDialog() {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Model Folder"), controller_->modelFolder());
+    if (!folder.isEmpty()) openModel(folder);
+}
+
+void MainWindow::pasteImage() {
+    const QImage image = QApplication::clipboard()->image();
+    if (image.isNull()) {
+        showError(tr("The clipboard holds no image."));
+        return;
+    }
+    expected_->clear();
+    controller_->setImage(image, tr("clipboard"));
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls() || event->mimeData()->hasImage()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QMimeData* mime = event->mimeData();
+    if (mime->hasUrls() && mime->urls().front().isLocalFile()) {
+        const QString path = mime->urls().front().toLocalFile();
+        if (QFileInfo(path).isDir()) {
+            openModel(path);  // a dropped folder is a model folder
+        } else {
+            openImage(path);
+        }
+        event->acceptProposedAction();
+    } else if (mime->hasImage()) {
+        controller_->setImage(qvariant_cast<QImage>(mime->imageData()), tr("dropped image"));
+        event->acceptProposedAction();
+    }
+}
+
+void MainWindow::exportPlot() {
+    QString selected;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Plot"), dialogFolder() + QStringLiteral("/similarity.png"),
+                                                      tr("PNG image (*.png);;PDF document (*.pdf)"), &selected);
+    if (path.isEmpty()) return;
+    QCustomPlot* plot = plot_->customPlot();
+    const bool pdf = path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive);
+    // Exports stay readable whatever the window's theme: render them on the light palette.
+    const bool ok = pdf ? plot->savePdf(path) : plot->savePng(path, 0, 0, /*scale=*/2.0);
+    if (!ok) showError(tr("Cannot write %1.").arg(path));
+}
+
+void MainWindow::exportDiagram() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Exit Diagram"),
+                                                      dialogFolder() + QStringLiteral("/exits.png"), tr("PNG image (*.png)"));
+    if (path.isEmpty()) return;
+    if (!diagram_->grab().save(path, "PNG")) showError(tr("Cannot write %1.").arg(path));
+}
+
+void MainWindow::exportTrace() {
+    if (!current_ || !controller_->model()) return;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export Trace"), dialogFolder() + QStringLiteral("/trace.json"),
+                                                      tr("JSON trace (*.json);;CSV per-layer table (*.csv)"));
+    if (path.isEmpty()) return;
+    const bool csv = path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive);
+    const QByteArray bytes = csv ? traceCsv(current_->result->trace) : traceJson(*current_, controller_->model()->info);
+    const QString error = writeFileAtomically(path, bytes);
+    if (!error.isEmpty()) showError(error);
+}
+
+void MainWindow::showAbout() {
+    AboutDialog dialog(this);
+    dialog.exec();
+}
+
+void MainWindow::rememberRecent(const QString& key, const QString& value) {
+    QSettings settings;
+    QStringList list = settings.value(key).toStringList();
+    list.removeAll(value);
+    list.prepend(value);
+    while (list.size() > kMaxRecent) list.removeLast();
+    settings.setValue(key, list);
+    rebuildRecentMenus();
+}
+
+void MainWindow::rebuildRecentMenus() {
+    const QSettings settings;
+    recentImagesMenu_->clear();
+    for (const QString& path : settings.value(kRecentImagesKey).toStringList()) {
+        recentImagesMenu_->addAction(QFileInfo(path).fileName(), this, [this, path] { openImage(path); })->setToolTip(path);
+    }
+    recentImagesMenu_->setEnabled(!recentImagesMenu_->isEmpty());
+    recentModelsMenu_->clear();
+    for (const QString& folder : settings.value(kRecentModelsKey).toStringList()) {
+        recentModelsMenu_->addAction(folder, this, [this, folder] { openModel(folder); });
+    }
+    recentModelsMenu_->setEnabled(!recentModelsMenu_->isEmpty());
+}
+
+void MainWindow::rebuildSampleMenu() {
+    samplesMenu_->clear();
+    for (const Sample& sample : shapesSamples_) {
+        QAction* a = samplesMenu_->addAction(sample.name, this, [this, sample] { loadSample(sample); });
+        a->setToolTip(sample.task == mue::Task::Entailment ? tr("Hypothesis: %1 (label: %2)").arg(sample.text, sample.expected)
+                                                            : tr("References: %1").arg(sample.expected));
+    }
+    const auto files = fileSamples(samplesFolder());
+    if (!files.empty()) samplesMenu_->addSeparator();
+    for (const Sample& sample : files) {
+        samplesMenu_->addAction(sample.name, this, [this, sample] { loadSample(sample); });
+    }
+    samplesMenu_->setEnabled(!samplesMenu_->isEmpty());
+}
+
+void MainWindow::readSettings() {
+    QSettings s;
+    restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    mainSplitter_->restoreState(s.value(QStringLiteral("window/mainSplitter")).toByteArray());
+    viewSplitter_->restoreState(s.value(QStringLiteral("window/viewSplitter")).toByteArray());
+    lastFolder_ = s.value(QStringLiteral("input/lastFolder")).toString();
+    const int task = s.value(QStringLiteral("input/task"), static_cast<int>(mue::Task::Entailment)).toInt();
+    const int index = taskBox_->findData(task);
+    taskBox_->setCurrentIndex(index >= 0 ? index : 0);
+    controller_->setTask(static_cast<mue::Task>(taskBox_->currentData().toInt()));
+    textEdit_->setText(s.value(QStringLiteral("input/text")).toString());
+
+    mue::ExitSettings exits = mue::ExitSettings::preset("paper");
+    exits.policy = mue::ExitPolicy::Mue;
+    s.beginGroup(QStringLiteral("exits"));
+    const auto policy = mue::parse_exit_policy(s.value(QStringLiteral("policy"), QStringLiteral("mue")).toString().toStdString());
+    if (policy) exits.policy = *policy;
+    const auto number = [&](const char* key, double& field) { field = s.value(QLatin1String(key), field).toDouble(); };
+    const auto integer = [&](const char* key, int& field) { field = s.value(QLatin1String(key), field).toInt(); };
+    number("image", exits.image_threshold);
+    number("text", exits.text_threshold);
+    number("joint", exits.joint_threshold);
+    number("decoder", exits.decoder_threshold);
+    number("beta", exits.beta);
+    number("tau", exits.tau);
+    number("warmup", exits.warmup_fraction);
+    if (const auto kv = mue::parse_kv_policy(s.value(QStringLiteral("kv"), QStringLiteral("none")).toString().toStdString())) {
+        exits.kv_policy = *kv;
+    }
+    integer("staticImage", exits.static_image_layers);
+    integer("staticText", exits.static_text_layers);
+    integer("staticDecoder", exits.static_decoder_layers);
+    number("entropy", exits.entropy_threshold);
+    integer("patience", exits.patience);
+    number("confidence", exits.confidence_threshold);
+    s.endGroup();
+    try {
+        exits.validate();
+    } catch (const std::exception&) {
+        // Remembered settings from another version that no longer validate: start from the paper's.
+        exits = mue::ExitSettings::preset("paper");
+        exits.policy = mue::ExitPolicy::Mue;
+    }
+    thresholds_->setSettings(exits);
+    controller_->setSettings(exits);
+
+    const bool autoRun = s.value(QStringLiteral("run/auto"), true).toBool();
+    autoRunBox_->setChecked(autoRun);
+    autoRunAction_->setChecked(autoRun);
+    controller_->setAutoRun(autoRun);
+    const bool measure = s.value(QStringLiteral("run/measureFull"), true).toBool();
+    measureFullAction_->setChecked(measure);
+    controller_->setMeasureFull(measure);
+    setTheme(static_cast<Theme>(std::clamp(s.value(QStringLiteral("view/theme"), 0).toInt(), 0, 2)));
+    rebuildRecentMenus();
+    rebuildSampleMenu();
+}
+
+void MainWindow::writeSettings() const {
+    QSettings s;
+    s.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    s.setValue(QStringLiteral("window/state"), saveState());
+    s.setValue(QStringLiteral("window/mainSplitter"), mainSplitter_->saveState());
+    s.setValue(QStringLiteral("window/viewSplitter"), viewSplitter_->saveState());
+    s.setValue(QStringLiteral("input/lastFolder"), lastFolder_);
+    s.setValue(QStringLiteral("input/task"), taskBox_->currentData());
+    s.setValue(QStringLiteral("input/text"), textEdit_->text());
+    const mue::ExitSettings e = thresholds_->settings();
+    s.beginGroup(QStringLiteral("exits"));
+    s.setValue(QStringLiteral("policy"), QString::fromUtf8(mue::exit_policy_name(e.policy).data(),
+                                                            static_cast<int>(mue::exit_policy_name(e.policy).size())));
+    s.setValue(QStringLiteral("image"), e.image_threshold);
+    s.setValue(QStringLiteral("text"), e.text_threshold);
+    s.setValue(QStringLiteral("joint"), e.joint_threshold);
+    s.setValue(QStringLiteral("decoder"), e.decoder_threshold);
+    s.setValue(QStringLiteral("beta"), e.beta);
+    s.setValue(QStringLiteral("tau"), e.tau);
+    s.setValue(QStringLiteral("warmup"), e.warmup_fraction);
+    s.setValue(QStringLiteral("kv"), QString::fromUtf8(mue::kv_policy_name(e.kv_policy).data(),
+                                                        static_cast<int>(mue::kv_policy_name(e.kv_policy).size())));
+    s.setValue(QStringLiteral("staticImage"), e.static_image_layers);
+    s.setValue(QStringLiteral("staticText"), e.static_text_layers);
+    s.setValue(QStringLiteral("staticDecoder"), e.static_decoder_layers);
+    s.setValue(QStringLiteral("entropy"), e.entropy_threshold);
+    s.setValue(QStringLiteral("patience"), e.patience);
+    s.setValue(QStringLiteral("confidence"), e.confidence_threshold);
+    s.endGroup();
+    s.setValue(QStringLiteral("run/auto"), controller_->autoRun());
+    s.setValue(QStringLiteral("run/measureFull"), controller_->measureFull());
+    s.setValue(QStringLiteral("view/theme"), static_cast<int>(theme_));
+}
+
+void MainWindow::applyOptions(const StudioOptions& options) {
+    const bool autoRun = controller_->autoRun();
+    controller_->setAutoRun(false);
+    if (options.task) taskBox_->setCurrentIndex(taskBox_->findData(static_cast<int>(*options.task)));
+    if (options.task && *options.task != mue::Task::Caption) textEdit_->setText(options.text);
+    if (options.thresholds) {
+        mue::ExitSettings exits = thresholds_->settings();
+        exits.policy = mue::ExitPolicy::Mue;
+        exits.image_threshold = (*options.thresholds)[0];
+        exits.text_threshold = (*options.thresholds)[1];
+        exits.decoder_threshold = (*options.thresholds)[2];
+        thresholds_->setSettings(exits);
+        controller_->setSettings(exits);
+    }
+    controller_->setAutoRun(autoRun);
+    openModel(options.modelFolder.isEmpty() ? defaultModelFolder() : options.modelFolder);
+    if (!options.image.isEmpty()) openImage(options.image);
+}
+
+QString MainWindow::saveScreenshot(const QString& file) {
+    if (!grab().save(file, "PNG")) return tr("Cannot write the screenshot %1.").arg(file);
+    return {};
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    controller_->cancel();
+    writeSettings();
+    event->accept();
+}
+
+}  // namespace mue::studio

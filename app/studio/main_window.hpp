@@ -1,0 +1,163 @@
+#pragma once
+// MuE Studio's window: inputs and thresholds on the left; the similarity plot, the exit diagram,
+// the output and the savings on the right; the run history below. Everything shown is drawn from
+// the newest run's trace; the engine runs in RunController's worker thread.
+//
+// Threading: GUI thread only.
+
+#include "history_model.hpp"
+#include "run_controller.hpp"
+#include "sample_gallery.hpp"
+#include "studio_options.hpp"
+
+#include <QMainWindow>
+#include <QPointer>
+
+#include <memory>
+#include <optional>
+
+class QAction;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+class QSplitter;
+class QTableView;
+class QToolButton;
+class QCheckBox;
+
+namespace mue::widgets {
+class ExitDiagram;
+class PatchHeatmapView;
+class SavingsPanel;
+class SimilarityPlot;
+class ThresholdPanel;
+class TokenOutputView;
+}  // namespace mue::widgets
+
+namespace mue::studio {
+
+enum class Theme { System, Light, Dark };
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // `controller` must outlive the window.
+    explicit MainWindow(RunController* controller, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Initial inputs from the command line, over the remembered ones.
+    void applyOptions(const StudioOptions& options);
+    // Renders the window (also offscreen) into a PNG. Returns an error message, or empty.
+    [[nodiscard]] QString saveScreenshot(const QString& file);
+
+    void openImage(const QString& path);
+    void openModel(const QString& folder);
+    // keepText: leave the hypothesis or prompt the user typed.
+    void loadSample(const Sample& sample, bool keepText = false);
+    void restoreRun(int historyRow);  // inputs and settings of that run, then run again
+    void setTheme(Theme theme);
+
+    [[nodiscard]] const RunRecord* currentRecord() const;
+    [[nodiscard]] RunController* controller() const { return controller_; }
+    [[nodiscard]] HistoryModel* history() const { return history_; }
+    [[nodiscard]] widgets::SimilarityPlot* similarityPlot() const { return plot_; }
+    [[nodiscard]] widgets::ExitDiagram* exitDiagram() const { return diagram_; }
+    [[nodiscard]] widgets::ThresholdPanel* thresholdPanel() const { return thresholds_; }
+    [[nodiscard]] widgets::TokenOutputView* outputView() const { return output_; }
+    [[nodiscard]] widgets::PatchHeatmapView* heatmapView() const { return heatmap_; }
+    [[nodiscard]] widgets::SavingsPanel* savingsPanel() const { return savings_; }
+    [[nodiscard]] QTableView* historyView() const { return historyView_; }
+    [[nodiscard]] QComboBox* taskBox() const { return taskBox_; }
+    [[nodiscard]] QLineEdit* textEdit() const { return textEdit_; }
+    [[nodiscard]] QLabel* messageLabel() const { return message_; }
+
+Q_SIGNALS:
+    // After the views show a run's result (tests and --screenshot wait for it).
+    void resultShown(quint64 runId);
+    // After a model, image or run error is shown in the window.
+    void errorShown(const QString& message);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void buildViews();
+    void buildActions();
+    void buildMenus();
+    void connectController();
+    void readSettings();
+    void writeSettings() const;
+    void showRecord(const RunRecord& record);
+    void showError(const QString& message);
+    void clearError();
+    void updateTaskControls();
+    void updateStatus();
+    void updateTokenChoices();
+    void rememberRecent(const QString& key, const QString& value);
+    void rebuildRecentMenus();
+    void rebuildSampleMenu();
+    void openImageDialog();
+    void openModelDialog();
+    void pasteImage();
+    void exportPlot();
+    void exportDiagram();
+    void exportTrace();
+    void showAbout();
+    void pinCurrent(bool pin);
+    [[nodiscard]] QString dialogFolder() const;
+
+    RunController* controller_;
+    HistoryModel* history_;
+    std::optional<RunRecord> current_;
+    std::vector<Sample> shapesSamples_;
+    QString lastFolder_;
+    bool imagePending_ = false;  // an image file is being decoded
+    Theme theme_ = Theme::System;
+
+    widgets::PatchHeatmapView* heatmap_ = nullptr;
+    widgets::ThresholdPanel* thresholds_ = nullptr;
+    widgets::SimilarityPlot* plot_ = nullptr;
+    widgets::ExitDiagram* diagram_ = nullptr;
+    widgets::TokenOutputView* output_ = nullptr;
+    widgets::SavingsPanel* savings_ = nullptr;
+    QComboBox* taskBox_ = nullptr;
+    QLineEdit* textEdit_ = nullptr;
+    QLabel* expected_ = nullptr;
+    QComboBox* tokenBox_ = nullptr;
+    QLabel* message_ = nullptr;
+    QPushButton* runButton_ = nullptr;
+    QPushButton* cancelButton_ = nullptr;
+    QCheckBox* autoRunBox_ = nullptr;
+    QTableView* historyView_ = nullptr;
+    QSplitter* mainSplitter_ = nullptr;
+    QSplitter* viewSplitter_ = nullptr;
+    QLabel* modelStatus_ = nullptr;
+    QLabel* deviceStatus_ = nullptr;
+    QLabel* latencyStatus_ = nullptr;
+    QProgressBar* busyIndicator_ = nullptr;
+
+    QAction* openImageAction_ = nullptr;
+    QAction* openModelAction_ = nullptr;
+    QAction* pasteAction_ = nullptr;
+    QAction* runAction_ = nullptr;
+    QAction* cancelAction_ = nullptr;
+    QAction* autoRunAction_ = nullptr;
+    QAction* measureFullAction_ = nullptr;
+    QAction* pinAction_ = nullptr;
+    QAction* exportPlotAction_ = nullptr;
+    QAction* exportDiagramAction_ = nullptr;
+    QAction* exportTraceAction_ = nullptr;
+    QAction* quitAction_ = nullptr;
+    QAction* aboutAction_ = nullptr;
+    QMenu* recentImagesMenu_ = nullptr;
+    QMenu* recentModelsMenu_ = nullptr;
+    QMenu* samplesMenu_ = nullptr;
+    QMenu* themeMenu_ = nullptr;
+};
+
+}  // namespace mue::studio

@@ -1,0 +1,202 @@
+#include "run_controller.hpp"
+
+#include <QCoreApplication>
+
+#include <utility>
+
+namespace mue::studio {
+namespace {
+
+constexpr int kThumbnailSide = 64;
+
+// The full model's time depends on the input, not on the thresholds.
+QString fullTimingKey(mue::Task task, const QString& text) {
+    return QString::number(static_cast<int>(task)) + QLatin1Char('|') + (task == mue::Task::Caption ? QString() : text);
+}
+
+void registerMetaTypes() {
+    qRegisterMetaType<mue::studio::RunJob>();
+    qRegisterMetaType<mue::studio::LoadedImage>();
+    qRegisterMetaType<mue::studio::RunRecord>();
+    qRegisterMetaType<std::shared_ptr<const mue::studio::LoadedModel>>();
+    qRegisterMetaType<std::shared_ptr<const mue::RunResult>>();
+}
+
+}  // namespace
+
+RunController::RunController(EngineWorker::BackendFactory factory, QObject* parent) : QObject(parent) {
+    registerMetaTypes();
+    worker_ = new EngineWorker(std::move(factory));
+    worker_->moveToThread(&thread_);
+    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    thread_.setObjectName(QStringLiteral("mue-engine"));
+    thread_.start();
+
+    debounce_.setSingleShot(true);
+    debounce_.setInterval(kDefaultDebounce);
+    connect(&debounce_, &QTimer::timeout, this, &RunController::runNow);
+
+    connect(worker_, &EngineWorker::modelLoaded, this,
+            [this](quint64 id, const QString& folder, const std::shared_ptr<const LoadedModel>& model) {
+                if (id != latestModelRequest_) return;
+                model_ = model;
+                modelFolder_ = folder;
+                fullTimings_.clear();
+                Q_EMIT modelChanged(folder, model);
+                inputsChanged();
+            });
+    connect(worker_, &EngineWorker::modelFailed, this, [this](quint64 id, const QString& folder, const QString& message) {
+        if (id == latestModelRequest_) Q_EMIT modelFailed(folder, message);
+    });
+    connect(worker_, &EngineWorker::imageLoaded, this, [this](quint64 id, const LoadedImage& image) {
+        if (id == latestImageRequest_) setImage(image);
+    });
+    connect(worker_, &EngineWorker::imageFailed, this, [this](quint64 id, const QString& path, const QString& message) {
+        if (id == latestImageRequest_) Q_EMIT imageFailed(path, message);
+    });
+    connect(worker_, &EngineWorker::runFinished, this, &RunController::onRunFinished);
+    connect(worker_, &EngineWorker::runFailed, this, [this](quint64 id, const QString& message) {
+        if (id != latestRun_) return;
+        onRunEnded(id);
+        Q_EMIT runFailed(id, message);
+    });
+    connect(worker_, &EngineWorker::runCancelled, this, [this](quint64 id) {
+        if (id != latestRun_) return;
+        onRunEnded(id);
+        Q_EMIT runCancelled(id);
+    });
+    connect(worker_, &EngineWorker::fullTimingReady, this, [this](quint64 id, double ms) {
+        if (id != latestRun_) return;
+        fullTimings_[fullTimingKey(pending_.task, pending_.text)] = ms;
+        Q_EMIT fullTimingReady(id, ms);
+    });
+}
+
+RunController::~RunController() {
+    if (cancel_) cancel_->cancel();
+    thread_.quit();
+    thread_.wait();
+}
+
+void RunController::openModel(const QString& folder) {
+    latestModelRequest_ = nextRequest_++;
+    QMetaObject::invokeMethod(
+        worker_, [worker = worker_, id = latestModelRequest_, folder] { worker->loadModel(id, folder); },
+        Qt::QueuedConnection);
+}
+
+void RunController::openImage(const QString& path) {
+    latestImageRequest_ = nextRequest_++;
+    QMetaObject::invokeMethod(
+        worker_, [worker = worker_, id = latestImageRequest_, path] { worker->loadImage(id, path); },
+        Qt::QueuedConnection);
+}
+
+void RunController::setImage(const QImage& image, const QString& source) {
+    LoadedImage loaded;
+    loaded.rgb = std::make_shared<const mue::RgbImage>(fromQImage(image));
+    loaded.source = source;
+    setImage(loaded);
+}
+
+void RunController::setImage(const LoadedImage& image) {
+    // A newer image supersedes one still being decoded.
+    latestImageRequest_ = nextRequest_++;
+    image_ = image;
+    fullTimings_.clear();
+    Q_EMIT imageChanged(image);
+    inputsChanged();
+}
+
+void RunController::setTask(mue::Task task) {
+    if (task == task_) return;
+    task_ = task;
+    inputsChanged();
+}
+
+void RunController::setText(const QString& text) {
+    if (text == text_) return;
+    text_ = text;
+    if (task_ != mue::Task::Caption) inputsChanged();
+}
+
+void RunController::setSettings(const mue::ExitSettings& settings) {
+    if (settings == settings_) return;
+    settings_ = settings;
+    inputsChanged();
+}
+
+void RunController::setAutoRun(bool on) {
+    autoRun_ = on;
+    if (!on) debounce_.stop();
+}
+
+void RunController::setMeasureFull(bool on) { measureFull_ = on; }
+
+void RunController::setDebounce(std::chrono::milliseconds delay) { debounce_.setInterval(delay); }
+
+void RunController::inputsChanged() {
+    if (autoRun_ && ready()) debounce_.start();
+}
+
+void RunController::runNow() {
+    debounce_.stop();
+    if (!ready()) return;
+    if (cancel_) cancel_->cancel();
+    cancel_ = std::make_shared<mue::CancellationToken>();
+
+    RunJob job;
+    job.id = nextRequest_++;
+    job.cancel = cancel_;
+    job.request.image = *image_->rgb;
+    job.request.task = task_;
+    if (task_ != mue::Task::Caption) job.request.text = text_.toStdString();
+    job.request.exits = settings_;
+    job.request.exits.lens = true;  // the output view shows each layer's top predictions
+    const auto cached = fullTimings_.find(fullTimingKey(task_, text_));
+    job.measureFull = measureFull_ && cached == fullTimings_.end();
+
+    latestRun_ = job.id;
+    pending_ = RunRecord{};
+    pending_.id = job.id;
+    pending_.imageSource = image_->source;
+    pending_.imagePath = image_->path;
+    pending_.image = image_->rgb;
+    pending_.task = task_;
+    pending_.text = text_;
+    pending_.settings = settings_;
+    if (cached != fullTimings_.end()) pending_.fullComputeMs = cached->second;
+    runStartedAt_ = std::chrono::steady_clock::now();
+    setBusy(true);
+    Q_EMIT runStarted(job.id);
+    QMetaObject::invokeMethod(worker_, [worker = worker_, job] { worker->run(job); }, Qt::QueuedConnection);
+}
+
+void RunController::cancel() {
+    debounce_.stop();
+    if (cancel_) cancel_->cancel();
+}
+
+void RunController::onRunFinished(quint64 runId, const std::shared_ptr<const mue::RunResult>& result) {
+    if (runId != latestRun_) return;  // a newer request superseded this one
+    RunRecord record = pending_;
+    record.result = result;
+    record.finishedAt = QDateTime::currentDateTime();
+    record.latencyMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - runStartedAt_).count();
+    record.thumbnail = toQImage(*record.image).scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio,
+                                                      Qt::SmoothTransformation);
+    onRunEnded(runId);
+    Q_EMIT runFinished(record);
+}
+
+void RunController::onRunEnded(quint64 runId) {
+    if (runId == latestRun_) setBusy(false);
+}
+
+void RunController::setBusy(bool busy) {
+    if (busy == busy_) return;
+    busy_ = busy;
+    Q_EMIT busyChanged(busy);
+}
+
+}  // namespace mue::studio

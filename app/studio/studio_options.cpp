@@ -1,0 +1,102 @@
+#include "studio_options.hpp"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace mue::studio {
+namespace {
+
+struct Text {
+    Q_DECLARE_TR_FUNCTIONS(StudioOptions)
+};
+
+}  // namespace
+
+ParsedOptions parseStudioOptions(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        Text::tr("MuE Studio: see where a vision-language model's image stream, text stream and every decoded token "
+           "exit early, and tune the thresholds by hand."));
+    const auto help = parser.addHelpOption();
+    const auto version = parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("IMAGE"), Text::tr("Image to open (PNG, JPEG, BMP, TIFF, WebP, ...)."),
+                                 QStringLiteral("[IMAGE]"));
+    const QCommandLineOption model(QStringLiteral("model"), Text::tr("Model folder to load (default: the embedded model)."),
+                                   QStringLiteral("DIR"));
+    const QCommandLineOption hypothesis(QStringLiteral("hypothesis"), Text::tr("Visual entailment with this hypothesis."),
+                                        QStringLiteral("TEXT"));
+    const QCommandLineOption caption(QStringLiteral("caption"), Text::tr("Caption the image."));
+    const QCommandLineOption prompt(QStringLiteral("prompt"), Text::tr("Answer this free prompt about the image."),
+                                    QStringLiteral("TEXT"));
+    const QCommandLineOption thresholds(QStringLiteral("thresholds"),
+                                        Text::tr("MuE thresholds for the image stream, text stream and decoder, e.g. "
+                                           "0.99,0.99,0.99."),
+                                        QStringLiteral("I,T,D"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        Text::tr("Run once, save the window as a PNG image to FILE and exit."),
+                                        QStringLiteral("FILE"));
+    const QCommandLineOption language(QStringLiteral("lang"), Text::tr("User-interface language, e.g. en, ja, zh_CN."),
+                                      QStringLiteral("CODE"));
+    parser.addOptions({model, hypothesis, caption, prompt, thresholds, screenshot, language});
+
+    ParsedOptions parsed;
+    if (!parser.parse(arguments)) {
+        parsed.error = parser.errorText();
+        return parsed;
+    }
+    parsed.helpText = parser.helpText();
+    if (parser.isSet(help)) {
+        parsed.helpRequested = true;
+        return parsed;
+    }
+    if (parser.isSet(version)) {
+        parsed.versionRequested = true;
+        return parsed;
+    }
+    StudioOptions o;
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1) {
+        parsed.error = Text::tr("expected at most one IMAGE, got %1 arguments: %2")
+                           .arg(positional.size())
+                           .arg(positional.join(QStringLiteral(" ")));
+        return parsed;
+    }
+    if (!positional.isEmpty()) o.image = positional.front();
+    o.modelFolder = parser.value(model);
+    const int tasks = int{parser.isSet(hypothesis)} + int{parser.isSet(caption)} + int{parser.isSet(prompt)};
+    if (tasks > 1) {
+        parsed.error = Text::tr("--hypothesis, --caption and --prompt exclude each other");
+        return parsed;
+    }
+    if (parser.isSet(hypothesis)) {
+        o.task = mue::Task::Entailment;
+        o.text = parser.value(hypothesis);
+    } else if (parser.isSet(prompt)) {
+        o.task = mue::Task::Prompt;
+        o.text = parser.value(prompt);
+    } else if (parser.isSet(caption)) {
+        o.task = mue::Task::Caption;
+    }
+    if (parser.isSet(thresholds)) {
+        const QStringList parts = parser.value(thresholds).split(QLatin1Char(','));
+        std::array<double, 3> values{};
+        bool ok = parts.size() == static_cast<int>(values.size());
+        for (int i = 0; ok && i < parts.size(); ++i) {
+            values[static_cast<std::size_t>(i)] = parts[i].trimmed().toDouble(&ok);
+            ok = ok && values[static_cast<std::size_t>(i)] >= -1.0 && values[static_cast<std::size_t>(i)] <= 1.0;
+        }
+        if (!ok) {
+            parsed.error = Text::tr("--thresholds expects three numbers in [-1, 1] separated by commas (image,text,decoder), "
+                              "got '%1'")
+                               .arg(parser.value(thresholds));
+            return parsed;
+        }
+        o.thresholds = values;
+    }
+    o.screenshot = parser.value(screenshot);
+    o.language = parser.value(language);
+    parsed.options = o;
+    return parsed;
+}
+
+}  // namespace mue::studio

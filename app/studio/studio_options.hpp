@@ -1,0 +1,40 @@
+#pragma once
+// mue-studio's command line:
+//   mue-studio [IMAGE] [--model DIR] [--hypothesis TEXT | --caption | --prompt TEXT]
+//              [--thresholds I,T,D] [--screenshot FILE] [--lang CODE]
+// Parsed into plain values; errors name the option.
+//
+// Threading: any thread (pure functions).
+
+#include <mue/engine.hpp>
+
+#include <QString>
+#include <QStringList>
+
+#include <array>
+#include <optional>
+
+namespace mue::studio {
+
+struct StudioOptions {
+    QString image;
+    QString modelFolder;
+    std::optional<mue::Task> task;
+    QString text;  // hypothesis or prompt
+    std::optional<std::array<double, 3>> thresholds;  // image, text, decoder
+    QString screenshot;
+    QString language;
+};
+
+struct ParsedOptions {
+    std::optional<StudioOptions> options;  // set when parsing succeeded
+    QString error;                         // otherwise: what is wrong, naming the option
+    bool helpRequested = false;
+    bool versionRequested = false;
+    QString helpText;
+};
+
+// `arguments` includes the program name first, like QCoreApplication::arguments().
+[[nodiscard]] ParsedOptions parseStudioOptions(const QStringList& arguments);
+
+}  // namespace mue::studio
