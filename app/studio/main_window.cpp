@@ -54,7 +54,11 @@ namespace {
 
 constexpr int kMaxRecent = 8;
 constexpr int kHistoryIconSide = 40;
-constexpr int kHistoryDockHeight = 150;  // first start; the user's layout is remembered
+constexpr int kHistoryDockHeight = 150;
+// First-start heights of the plot, the exit diagram and the output row (then remembered).
+constexpr int kPlotHeight = 320;
+constexpr int kDiagramHeight = 300;
+constexpr int kOutputHeight = 200;  // first start; the user's layout is remembered
 constexpr int kStatusMessageMs = 4000;
 const QString kRecentImagesKey = QStringLiteral("recent/images");
 const QString kRecentModelsKey = QStringLiteral("recent/models");
@@ -199,9 +203,14 @@ void MainWindow::buildViews() {
     plot_->setMinimumHeight(240);
     plot_->setToolTip(tr("How much each layer changed each stream: 1 - cos(h_i, h_i-1) on a log scale. A stream "
                          "exits after the first layer whose similarity passes its threshold line."));
-    plotLayout->addWidget(plot_);
+    plotLayout->addWidget(plot_, /*stretch=*/1);
 
     diagram_ = new widgets::ExitDiagram;
+    // Long answers have many decoder lanes: they scroll instead of growing the window.
+    auto* diagramScroll = new QScrollArea;
+    diagramScroll->setWidget(diagram_);
+    diagramScroll->setWidgetResizable(true);
+    diagramScroll->setFrameShape(QFrame::NoFrame);
 
     auto* bottom = new QSplitter(Qt::Horizontal);
     auto* outputGroup = new QGroupBox(tr("Output"));
@@ -226,11 +235,12 @@ void MainWindow::buildViews() {
 
     viewSplitter_ = new QSplitter(Qt::Vertical);
     viewSplitter_->addWidget(plotBox);
-    viewSplitter_->addWidget(diagram_);
+    viewSplitter_->addWidget(diagramScroll);
     viewSplitter_->addWidget(bottom);
-    viewSplitter_->setStretchFactor(0, 4);
+    viewSplitter_->setStretchFactor(0, 3);
     viewSplitter_->setStretchFactor(1, 3);
     viewSplitter_->setStretchFactor(2, 2);
+    viewSplitter_->setSizes({kPlotHeight, kDiagramHeight, kOutputHeight});
     auto* right = new QWidget;
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
@@ -515,7 +525,7 @@ void MainWindow::updateTokenChoices() {
     for (const auto& token : current_->result->trace.decoder_tokens) {
         tokenBox_->addItem(tr("%1: \"%2\" (exit %3)")
                                .arg(token.step)
-                               .arg(QString::fromStdString(token.text).trimmed())
+                               .arg(widgets::tokenDisplayText(token.text))
                                .arg(token.exit_layer));
     }
     tokenBox_->setEnabled(tokenBox_->count() > 1);

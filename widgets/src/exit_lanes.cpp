@@ -66,9 +66,7 @@ std::vector<Lane> exitLanes(const mue::RunTrace& trace)
         Lane lane;
         lane.stream = Stream::Decoder;
         lane.tokenIndex = static_cast<int>(i);
-        const QString text = QString::fromStdString(token.text).trimmed();
-        lane.label = QStringLiteral("%1  %2").arg(token.step).arg(
-            text.isEmpty() ? QStringLiteral("#%1").arg(token.id) : text);
+        lane.label = QStringLiteral("%1  %2").arg(token.step).arg(tokenDisplayText(token.text));
         lane.cells = laneCells(trace.decoder_layers, token.exit_layer, token.exited, token.similarity,
                                token.threshold);
         lanes.push_back(std::move(lane));

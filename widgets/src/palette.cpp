@@ -15,6 +15,18 @@ QString streamName(Stream stream, bool jointEncoder)
     return {};
 }
 
+QString tokenDisplayText(const std::string& token)
+{
+    QString text = QString::fromStdString(token);
+    if (text.startsWith(QChar(0x0120)))  // byte-level BPE's space marker, should a raw token slip through
+        text.remove(0, 1);
+    while (text.startsWith(QLatin1Char(' ')))
+        text.remove(0, 1);
+    if (text.trimmed().isEmpty())
+        return QStringLiteral("\u2423");
+    return text;
+}
+
 QColor Palette::color(Stream stream) const
 {
     switch (stream) {

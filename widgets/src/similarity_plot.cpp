@@ -213,7 +213,7 @@ void SimilarityPlot::rebuild()
          trace_.settings.text_threshold, streamName(Stream::Text, joint)},
         {token ? &token->similarity : &none, token ? token->exit_layer : 0, token && token->exited,
          token ? token->threshold : 1.0,
-         token ? tr("decoder, token %1 \"%2\"").arg(token->step).arg(QString::fromStdString(token->text).trimmed())
+         token ? tr("decoder, token %1 \"%2\"").arg(token->step).arg(tokenDisplayText(token->text))
                : streamName(Stream::Decoder, joint)},
     }};
 

@@ -69,14 +69,7 @@ TokenOutputView::TokenOutputView(QWidget* parent) : QWidget(parent)
 
 QString TokenOutputView::displayText(const std::string& token)
 {
-    QString text = QString::fromStdString(token);
-    if (text.startsWith(QChar(0x0120)))  // byte-level BPE's space marker, should a raw token slip through
-        text.remove(0, 1);
-    while (text.startsWith(QLatin1Char(' ')))
-        text.remove(0, 1);
-    if (text.trimmed().isEmpty())
-        return QStringLiteral("\u2423");  // a whitespace-only token: show the open box
-    return text;
+    return tokenDisplayText(token);
 }
 
 QColor TokenOutputView::exitLayerColor(int layer, int layers)

@@ -6,6 +6,8 @@
 #include <QMetaType>
 #include <QString>
 
+#include <string>
+
 namespace mue::widgets {
 
 // For a joint-encoder trace, Image stands for the joint [image; text] stream.
@@ -17,6 +19,10 @@ inline constexpr int kStreamCount = 3;
 
 // "image encoder", "text encoder", "joint encoder" or "decoder", for labels and tooltips.
 [[nodiscard]] QString streamName(Stream stream, bool jointEncoder);
+
+// A decoded token as the views print it: without the leading space (or byte-level BPE's "Ġ"), and
+// a whitespace-only token as the open box "␣", so that no label is empty.
+[[nodiscard]] QString tokenDisplayText(const std::string& token);
 
 // Mid-lightness colours from the Okabe-Ito colour-blind-safe set: each keeps enough contrast on
 // both a light and a dark background, so views and exported figures work in either theme.
