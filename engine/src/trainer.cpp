@@ -152,8 +152,9 @@ nlohmann::json run_identity(const TrainingOptions& o) {
                                 {"seed", o.seed},
                                 {"layerwise_loss", o.layerwise_loss},
                                 {"joint_encoder", o.joint_encoder},
-                                {"learning_rate", o.learning_rate}};
-    // Only continued runs name their start, so checkpoints of runs from scratch stay resumable.
+                                {"learning_rate", o.learning_rate},
+                                {"loss_average", o.loss_average == LossAverage::PerToken ? "token" : "example"}};
+    // Only continued runs name their start.
     if (!o.init_from.empty()) identity["init_from"] = o.init_from.string();
     return identity;
 }
@@ -276,7 +277,18 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
     const int layers = config.arch.decoder_layers;
     const auto smoothed_ce = torch::nn::functional::CrossEntropyFuncOptions()
                                  .ignore_index(kIgnoreIndex)
-                                 .label_smoothing(options.label_smoothing);
+                                 .label_smoothing(options.label_smoothing)
+                                 .reduction(torch::kNone);
+    // Per token: the mean over every target token of the batch. Per example: each example's mean
+    // first, so an entailment answer (one token) weighs as much as a whole caption.
+    const auto batch_loss = [&](const torch::Tensor& logits, const torch::Tensor& targets) {
+        const auto per_token = torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(-1)}),
+                                                                    targets.reshape({-1}), smoothed_ce)
+                                   .reshape(targets.sizes());
+        const auto counted = targets.ne(kIgnoreIndex).to(per_token.scalar_type());
+        if (options.loss_average == LossAverage::PerToken) return per_token.sum() / counted.sum().clamp_min(1);
+        return (per_token.sum(/*dim=*/1) / counted.sum(/*dim=*/1).clamp_min(1)).mean();
+    };
 
     TrainingProgress progress;
     progress.steps = options.steps;
@@ -316,8 +328,7 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
         for (int l = 0; l < layers; ++l) {
             run.step_layer();
             const auto logits = model.logits(run.hidden());
-            const auto loss = torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(-1)}),
-                                                                   b.targets.reshape({-1}), smoothed_ce);
+            const auto loss = batch_loss(logits, b.targets);
             progress.layer_losses[static_cast<std::size_t>(l)] = loss.item<double>();
             if (options.layerwise_loss || l == layers - 1) total = total + loss;
         }

@@ -165,6 +165,20 @@ private Q_SLOTS:
                  qPrintable(QString::number(max_weight_difference(straight, interrupted))));
     }
 
+    void lossAveragesDiffer() {
+        // The toy batch mixes 3-token captions and 1-token answers: the two averages weigh them
+        // differently, so the same steps end in different weights; both learn.
+        QTemporaryDir dir;
+        const auto per_example = fresh_model(dir, "example");
+        const auto per_token = fresh_model(dir, "token");
+        const auto a = mue::train(options_for(per_example, 25), toy_example);
+        auto o = options_for(per_token, 25);
+        o.loss_average = mue::LossAverage::PerToken;
+        const auto b = mue::train(o, toy_example);
+        QVERIFY(max_weight_difference(per_example, per_token) > 1e-4);
+        QVERIFY(std::isfinite(a.loss) && std::isfinite(b.loss));
+    }
+
     void continuesFromATrainedModel() {
         QTemporaryDir dir;
         const auto trained = fresh_model(dir, "trained");
@@ -226,6 +240,9 @@ private Q_SLOTS:
         auto other = options_for(folder, 3);
         other.seed = 10;
         QVERIFY(mue::test::error_of([&] { (void)mue::train(other, toy_example); }).find("other settings") != std::string::npos);
+        auto token_mean = options_for(folder, 3);
+        token_mean.loss_average = mue::LossAverage::PerToken;
+        QVERIFY(mue::test::error_of([&] { (void)mue::train(token_mean, toy_example); }).find("other settings") != std::string::npos);
         other.resume = false;
         QCOMPARE(mue::train(other, toy_example).step, 3);  // starting afresh is always allowed
     }

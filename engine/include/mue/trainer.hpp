@@ -29,6 +29,9 @@ struct TrainingExample {
 // Examples by index: the same index must always give the same example (resume relies on it).
 using ExampleSource = std::function<TrainingExample(std::uint64_t index)>;
 
+// How a batch's loss averages its target tokens (see train()).
+enum class LossAverage { PerToken, PerExample };
+
 struct TrainingOptions {
     std::filesystem::path model_folder;  // holds config.json + tokenizer files; weights are written here
     int steps = 1000;
@@ -39,6 +42,10 @@ struct TrainingOptions {
     double weight_decay = 0.01;
     double clip_norm = 1.0;
     double label_smoothing = 0.1;
+    // PerExample: each example's token mean, then the batch mean, so that the one-token entailment
+    // answers are not outweighed by the captions' many tokens (PerToken: fairseq's mean over all
+    // target tokens, the recipe of the first embedded model).
+    LossAverage loss_average = LossAverage::PerExample;
     bool layerwise_loss = true;    // false: the last decoder layer only (the paper's ablation)
     bool joint_encoder = false;    // true: OFA's joint encoder (the "without decomposition" ablation)
     std::uint64_t seed = 1;
