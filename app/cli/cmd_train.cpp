@@ -48,8 +48,54 @@ const CommandSpec kTrain{
                           "a new --out folder takes its config and tokenizer"},
      {"entailment-share", "X", "share of entailment examples in each batch, 0..1 (default 0.5); a resumed\n"
                                "run must repeat it"},
+     {"loss-average", "example|token", "average the loss per example, then over the batch (default), or over\n"
+                                        "all target tokens of the batch (fairseq's; captions then outweigh answers)"},
      {"first-item", "N", "first train-split item to draw (default 0); a resumed run must repeat it"},
      {"threads", "N", "LibTorch intra-op threads (default 1)"}}};
+
+const CommandSpec kExportShapes{
+    "export-shapes", "",
+    "Write items of the shapes world as a user dataset: one PNG per item and data.tsv\n"
+    "(image<TAB>hypothesis<TAB>label, or image<TAB>ref1|ref2|...), the format every --dataset DIR reads.",
+    {{"dataset", "shapes-ve|shapes-caption", "the entailment or the caption items"},
+     {"split", "train|validation|test", "split (default test)"},
+     {"count", "N", "items 0 .. N-1 of the split (default: the split's size; 1000 for train)"},
+     {"image-size", "N", "image side in pixels (default 64, the embedded model's)"},
+     {"out", "DIR", "folder to write (created when missing)"}}};
+
+int cmd_export_shapes(const ParsedArgs& args) {
+    constexpr int kDefaultImageSize = 64;
+    constexpr int kDefaultTrainCount = 1000;
+    no_positionals(kExportShapes, args);
+    const auto dataset = args.value("dataset");
+    const auto out = args.value("out");
+    if (!dataset || !out) throw UsageError("mue export-shapes: --dataset and --out are required");
+    if (*dataset != "shapes-ve" && *dataset != "shapes-caption") {
+        throw UsageError("mue export-shapes: --dataset must be shapes-ve or shapes-caption (got '" + *dataset + "')");
+    }
+    const std::string split_name = args.value("split").value_or("test");
+    mue::shapes::Split split = mue::shapes::Split::Test;
+    std::size_t default_count = mue::shapes::kTestItems;
+    if (split_name == "train") {
+        split = mue::shapes::Split::Train;
+        default_count = kDefaultTrainCount;
+    } else if (split_name == "validation") {
+        split = mue::shapes::Split::Validation;
+        default_count = mue::shapes::kValidationItems;
+    } else if (split_name != "test") {
+        throw UsageError("mue export-shapes: --split must be train, validation or test (got '" + split_name + "')");
+    }
+    const auto count = static_cast<std::size_t>(args.integer("count", 1, 1'000'000).value_or(static_cast<int>(default_count)));
+    const int image_size = args.integer("image-size", mue::shapes::kMinImageSize, mue::shapes::kMaxImageSize)
+                               .value_or(kDefaultImageSize);
+    if (*dataset == "shapes-ve") {
+        mue::shapes::export_entailment(*out, mue::shapes::entailment_items(split, count, image_size));
+    } else {
+        mue::shapes::export_captions(*out, mue::shapes::caption_items(split, count, image_size));
+    }
+    std::cout << "wrote " << count << " items to " << *out << "\n";
+    return kExitOk;
+}
 
 int cmd_train(const ParsedArgs& args) {
     constexpr int kDefaultWidth = 128;
@@ -70,6 +116,11 @@ int cmd_train(const ParsedArgs& args) {
     o.layerwise_loss = !args.flag("no-layerwise-loss");
     o.joint_encoder = args.flag("joint-encoder");
     o.resume = !args.flag("fresh");
+    const std::string loss_average = args.value("loss-average").value_or("example");
+    if (loss_average != "example" && loss_average != "token") {
+        throw UsageError("mue train: --loss-average must be example or token (got '" + loss_average + "')");
+    }
+    o.loss_average = loss_average == "token" ? mue::LossAverage::PerToken : mue::LossAverage::PerExample;
     mue::set_intra_op_threads(args.integer("threads", 1, kMaxThreads).value_or(1));
 
     const int width = args.integer("width", 32, 4096).value_or(kDefaultWidth);

@@ -28,6 +28,8 @@ int cmd_tune(const ParsedArgs& args);
 
 // cmd_train.cpp
 extern const CommandSpec kTrain;
+extern const CommandSpec kExportShapes;
 int cmd_train(const ParsedArgs& args);
+int cmd_export_shapes(const ParsedArgs& args);
 
 }  // namespace mue::cli
