@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, screenshotSettings.path());
     }
 
+    mue::set_intra_op_threads(options.threads);
     mue::studio::RunController controller(&mue::studio::loadEngineBackend);
     mue::studio::MainWindow window(&controller);
     window.applyOptions(options);

@@ -23,8 +23,9 @@ namespace mue::studio {
 class RunController : public QObject {
     Q_OBJECT
 public:
-    // Debounce between an input change and the automatic run it triggers.
-    static constexpr std::chrono::milliseconds kDefaultDebounce{120};
+    // Debounce between an input change and the automatic run it triggers: short, because a newer
+    // request cancels the running one within a layer anyway; it only merges bursts of events.
+    static constexpr std::chrono::milliseconds kDefaultDebounce{10};
 
     explicit RunController(EngineWorker::BackendFactory factory, QObject* parent = nullptr);
     ~RunController() override;  // cancels the current run and joins the worker thread

@@ -32,12 +32,16 @@ ParsedOptions parseStudioOptions(const QStringList& arguments) {
                                         Text::tr("MuE thresholds for the image stream, text stream and decoder, e.g. "
                                            "0.99,0.99,0.99."),
                                         QStringLiteral("I,T,D"));
+    const QCommandLineOption threads(QStringLiteral("threads"),
+                                     Text::tr("LibTorch intra-op threads (default 1: more threads oversubscribe a "
+                                              "small machine)."),
+                                     QStringLiteral("N"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         Text::tr("Run once, save the window as a PNG image to FILE and exit."),
                                         QStringLiteral("FILE"));
     const QCommandLineOption language(QStringLiteral("lang"), Text::tr("User-interface language, e.g. en, ja, zh_CN."),
                                       QStringLiteral("CODE"));
-    parser.addOptions({model, hypothesis, caption, prompt, thresholds, screenshot, language});
+    parser.addOptions({model, hypothesis, caption, prompt, thresholds, threads, screenshot, language});
 
     ParsedOptions parsed;
     if (!parser.parse(arguments)) {
@@ -92,6 +96,17 @@ ParsedOptions parseStudioOptions(const QStringList& arguments) {
             return parsed;
         }
         o.thresholds = values;
+    }
+    if (parser.isSet(threads)) {
+        constexpr int kMaxThreads = 256;
+        bool ok = false;
+        o.threads = parser.value(threads).toInt(&ok);
+        if (!ok || o.threads < 1 || o.threads > kMaxThreads) {
+            parsed.error = Text::tr("--threads expects a whole number from 1 to %1, got '%2'")
+                               .arg(kMaxThreads)
+                               .arg(parser.value(threads));
+            return parsed;
+        }
     }
     o.screenshot = parser.value(screenshot);
     o.language = parser.value(language);

@@ -205,6 +205,8 @@ void TestStudio::options_data() {
                                   << QStringLiteral("--thresholds") << QString() << -1 << QString() << -9.0;
     QTest::newRow("two images") << QStringList{QStringLiteral("a.png"), QStringLiteral("b.png")}
                                 << QStringLiteral("at most one IMAGE") << QString() << -1 << QString() << -9.0;
+    QTest::newRow("zero threads") << QStringList{QStringLiteral("--threads"), QStringLiteral("0")}
+                                  << QStringLiteral("--threads") << QString() << -1 << QString() << -9.0;
     QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate")
                                     << QString() << -1 << QString() << -9.0;
 }
