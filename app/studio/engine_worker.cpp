@@ -21,6 +21,7 @@ EngineWorker::~EngineWorker() = default;
 void EngineWorker::loadModel(quint64 requestId, const QString& folder) {
     try {
         auto backend = factory_(folder.toStdString());
+        backend->warmUp();
         auto model = std::make_shared<const LoadedModel>(backend->model());
         backend_ = std::move(backend);
         Q_EMIT modelLoaded(requestId, folder, std::move(model));

@@ -1,5 +1,8 @@
 #include "inference_backend.hpp"
 
+#include <cstdint>
+#include <vector>
+
 namespace mue::studio {
 namespace {
 
@@ -11,6 +14,20 @@ public:
 
     [[nodiscard]] mue::RunResult run(const mue::RunRequest& request, const mue::CancellationToken& cancel) const override {
         return engine_.run(request, &cancel);
+    }
+
+    void warmUp() const override {
+        constexpr std::uint8_t kGrey = 128;
+        mue::RunRequest request;
+        const int side = engine_.config().image.size;
+        request.image = {side, side, std::vector<std::uint8_t>(static_cast<std::size_t>(side) * side * 3, kGrey)};
+        request.exits = mue::ExitSettings::preset("no-exits");
+        const mue::CancellationToken never;
+        for (const auto task : {mue::Task::Entailment, mue::Task::Caption}) {
+            request.task = task;
+            request.text = task == mue::Task::Entailment ? "there is a circle" : "";
+            (void)engine_.run(request, &never);
+        }
     }
 
 private:

@@ -28,6 +28,9 @@ public:
     // Throws mue::InputError for bad input and mue::Cancelled once `cancel` is set (checked before
     // every layer, so a cancel takes effect within one layer).
     [[nodiscard]] virtual mue::RunResult run(const mue::RunRequest& request, const mue::CancellationToken& cancel) const = 0;
+    // Called once after loading: pays the first run's one-off costs (allocations, kernel set-up) so
+    // that the first measured run is not hundreds of milliseconds slower than the rest.
+    virtual void warmUp() const {}
 };
 
 // Loads a model folder into the real engine. Throws mue::InputError naming the file and field.

@@ -130,7 +130,6 @@ void MainWindow::buildViews() {
     auto* imageGroup = new QGroupBox(tr("Image"));
     auto* imageLayout = new QVBoxLayout(imageGroup);
     heatmap_ = new widgets::PatchHeatmapView;
-    heatmap_->setMinimumSize(220, 220);
     heatmap_->setToolTip(tr("The input image. The overlay shows, per image patch, how little the chosen layer "
                             "changed it: saturated patches have stopped changing."));
     imageLayout->addWidget(heatmap_);
@@ -871,6 +870,11 @@ void MainWindow::applyOptions(const StudioOptions& options) {
         controller_->setSettings(exits);
     }
     controller_->setAutoRun(autoRun);
+    if (options.theme) {
+        setTheme(*options.theme == QStringLiteral("dark")    ? Theme::Dark
+                 : *options.theme == QStringLiteral("light") ? Theme::Light
+                                                             : Theme::System);
+    }
     openModel(options.modelFolder.isEmpty() ? defaultModelFolder() : options.modelFolder);
     if (!options.image.isEmpty()) openImage(options.image);
 }

@@ -36,12 +36,14 @@ ParsedOptions parseStudioOptions(const QStringList& arguments) {
                                      Text::tr("LibTorch intra-op threads (default 1: more threads oversubscribe a "
                                               "small machine)."),
                                      QStringLiteral("N"));
+    const QCommandLineOption theme(QStringLiteral("theme"), Text::tr("Colour theme: system, light or dark."),
+                                   QStringLiteral("NAME"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         Text::tr("Run once, save the window as a PNG image to FILE and exit."),
                                         QStringLiteral("FILE"));
     const QCommandLineOption language(QStringLiteral("lang"), Text::tr("User-interface language, e.g. en, ja, zh_CN."),
                                       QStringLiteral("CODE"));
-    parser.addOptions({model, hypothesis, caption, prompt, thresholds, threads, screenshot, language});
+    parser.addOptions({model, hypothesis, caption, prompt, thresholds, threads, theme, screenshot, language});
 
     ParsedOptions parsed;
     if (!parser.parse(arguments)) {
@@ -107,6 +109,14 @@ ParsedOptions parseStudioOptions(const QStringList& arguments) {
                                .arg(parser.value(threads));
             return parsed;
         }
+    }
+    if (parser.isSet(theme)) {
+        const QString name = parser.value(theme);
+        if (name != QStringLiteral("system") && name != QStringLiteral("light") && name != QStringLiteral("dark")) {
+            parsed.error = Text::tr("--theme expects system, light or dark, got '%1'").arg(name);
+            return parsed;
+        }
+        o.theme = name;
     }
     o.screenshot = parser.value(screenshot);
     o.language = parser.value(language);

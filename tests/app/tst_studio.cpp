@@ -2,6 +2,7 @@
 // controllable layers), the history, exports, and the real window end to end on the seeded
 // random test model.
 
+#include "about_dialog.hpp"
 #include "history_model.hpp"
 #include "main_window.hpp"
 #include "run_controller.hpp"
@@ -21,6 +22,8 @@
 #include <QProcess>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTextBrowser>
+#include <QTextDocument>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -165,6 +168,7 @@ private Q_SLOTS:
     void windowRunsDragsAndRestores();
     void windowShowsErrorsAndKeepsState();
     void screenshotWritesPng();
+    void aboutExplainsWithFigure();
 
 private:
     QTemporaryDir settingsDir_;
@@ -207,6 +211,8 @@ void TestStudio::options_data() {
                                 << QStringLiteral("at most one IMAGE") << QString() << -1 << QString() << -9.0;
     QTest::newRow("zero threads") << QStringList{QStringLiteral("--threads"), QStringLiteral("0")}
                                   << QStringLiteral("--threads") << QString() << -1 << QString() << -9.0;
+    QTest::newRow("bad theme") << QStringList{QStringLiteral("--theme"), QStringLiteral("pink")}
+                               << QStringLiteral("--theme") << QString() << -1 << QString() << -9.0;
     QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate")
                                     << QString() << -1 << QString() << -9.0;
 }
@@ -573,6 +579,23 @@ void TestStudio::screenshotWritesPng() {
     QVERIFY(bad.waitForFinished(60'000));
     QCOMPARE(bad.exitCode(), 2);
     QVERIFY(bad.readAllStandardError().contains("--thresholds"));
+}
+
+void TestStudio::aboutExplainsWithFigure() {
+    AboutDialog dialog;
+    const QString text = dialog.browser()->toPlainText();
+    QVERIFY(text.contains(QStringLiteral("Multiple early exiting")));
+    QVERIFY(text.contains(QStringLiteral("Image stream")));
+    QVERIFY(text.contains(QStringLiteral("Decoder")));
+    const QVariant figure = dialog.browser()->document()->resource(QTextDocument::ImageResource, QUrl(QStringLiteral("mue://figure")));
+    QVERIFY(!figure.value<QImage>().isNull());
+    QVERIFY(figure.value<QImage>().width() >= 600);
+    const QString docs = qEnvironmentVariable("MUE_STUDIO_SCREENSHOT_DIR");
+    if (!docs.isEmpty()) {
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(dialog.grab().save(docs + QStringLiteral("/studio-about.png")));
+    }
 }
 
 QTEST_MAIN(TestStudio)
