@@ -10,8 +10,10 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
-#include <set>
+#include <limits>
+#include <map>
 #include <sstream>
+#include <stdexcept>
 
 namespace mue {
 namespace {
@@ -86,8 +88,11 @@ void write_model_folder(const std::filesystem::path& folder, ModelConfig config,
                         std::uint64_t seed) {
     std::filesystem::create_directories(folder);
 
-    // Byte-level vocabulary plus whole-word merges: each word w (and " w") is built left to right,
-    // so BPE turns it into one token; any other text still tokenizes, byte by byte.
+    // Byte-level vocabulary plus whole-word merges, so that each word w (and " w") is one token and
+    // any other text still tokenizes, byte by byte. BPE applies the lowest-ranked merge first, not
+    // left to right, so each word is segmented as BPE would with the merges so far, and a new
+    // (last-ranked) merge joins its first two pieces until one piece is left. A later merge never
+    // applies to a word already whole, so earlier words stay one token.
     nlohmann::ordered_json vocab;
     vocab["<s>"] = 0;
     vocab["<pad>"] = 1;
@@ -95,21 +100,36 @@ void write_model_folder(const std::filesystem::path& folder, ModelConfig config,
     vocab["<unk>"] = 3;
     for (int b = 0; b < kByteValues; ++b) vocab[byte_level_symbol(static_cast<unsigned char>(b))] = kFirstByteTokenId + b;
     std::string merges = "#version: 0.2\n";
-    std::set<std::string> merged;
+    std::map<std::pair<std::string, std::string>, std::size_t> rank;
+    const auto segment = [&rank](std::vector<std::string> pieces) {
+        while (pieces.size() > 1) {
+            std::size_t best = pieces.size();
+            std::size_t best_rank = std::numeric_limits<std::size_t>::max();
+            for (std::size_t i = 0; i + 1 < pieces.size(); ++i) {
+                const auto found = rank.find({pieces[i], pieces[i + 1]});
+                if (found != rank.end() && found->second < best_rank) {
+                    best_rank = found->second;
+                    best = i;
+                }
+            }
+            if (best == pieces.size()) break;
+            pieces[best] += pieces[best + 1];
+            pieces.erase(pieces.begin() + static_cast<std::ptrdiff_t>(best) + 1);
+        }
+        return pieces;
+    };
     std::vector<std::string> all_words = prompt_words(config);
     all_words.insert(all_words.end(), words.begin(), words.end());
     for (const auto& word : all_words) {
         if (word.empty()) continue;
         for (const std::string& form : {word, " " + word}) {
-            std::string left = byte_level_symbol(static_cast<unsigned char>(form[0]));
-            for (std::size_t i = 1; i < form.size(); ++i) {
-                const std::string right = byte_level_symbol(static_cast<unsigned char>(form[i]));
-                const std::string joined = left + right;
-                if (merged.insert(joined).second) {
-                    merges += left + " " + right + "\n";
-                    vocab[joined] = static_cast<int>(vocab.size());
-                }
-                left = joined;
+            std::vector<std::string> pieces;
+            for (const char c : form) pieces.push_back(byte_level_symbol(static_cast<unsigned char>(c)));
+            for (pieces = segment(pieces); pieces.size() > 1; pieces = segment(pieces)) {
+                const auto added = rank.emplace(std::make_pair(pieces[0], pieces[1]), rank.size());
+                merges += pieces[0] + " " + pieces[1] + "\n";
+                if (!vocab.contains(pieces[0] + pieces[1])) vocab[pieces[0] + pieces[1]] = static_cast<int>(vocab.size());
+                if (!added.second) throw std::logic_error("merge list: segment() left a known pair unmerged");
             }
         }
     }

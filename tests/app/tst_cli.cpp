@@ -136,6 +136,27 @@ private Q_SLOTS:
         QCOMPARE(j["output"]["tokens"].size(), j["output"]["ids"].size());
     }
 
+    void exportShapesWritesADataset() {
+        const QString out = dir_.filePath("exported-ve");
+        const auto r = mue({"export-shapes", "--dataset", "shapes-ve", "--split", "validation", "--count", "5",
+                            "--image-size", "32", "--out", out});
+        QCOMPARE(r.exit_code, 0);
+        QFile tsv(out + "/data.tsv");
+        QVERIFY(tsv.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(tsv.readAll()).trimmed().split('\n');
+        QCOMPARE(lines.size(), 5);
+        QVERIFY(lines.front().startsWith("ve-validation-000000.png\t"));
+        QVERIFY(QFile::exists(out + "/ve-validation-000004.png"));
+        // Every command that takes a dataset reads it back.
+        const auto eval = mue({"eval", "--dataset", out, "--policy", "full", "--json"});
+        QCOMPARE(eval.exit_code, 0);
+        QCOMPARE(json_of(eval)["n"], 5);
+
+        QCOMPARE(mue({"export-shapes", "--dataset", "shapes-xx", "--out", out}).exit_code, 2);
+        QCOMPARE(mue({"export-shapes", "--dataset", "shapes-ve", "--split", "dev", "--out", out}).exit_code, 2);
+        QCOMPARE(mue({"export-shapes", "--dataset", "shapes-ve"}).exit_code, 2);
+    }
+
     void runEntailmentPrintsAnswers() {
         const auto r = runJson({"--hypothesis", "there is a red circle", "--policy", "full", "--mode", "joint"});
         QCOMPARE(r.exit_code, 0);
@@ -143,7 +164,8 @@ private Q_SLOTS:
         QCOMPARE(j["answers"].size(), 3u);
         QCOMPARE(j["encoder_mode"], "joint");
         QCOMPARE(j["answers"][0]["answer"], " yes");
-        const auto plain = mue({"run", "--image", image_, "--hypothesis", "there is a red circle"});
+        const auto plain =
+            mue({"run", "--image", image_, "--hypothesis", "there is a red circle", "--policy", "full", "--mode", "joint"});
         QCOMPARE(plain.exit_code, 0);
         QVERIFY(plain.out.trimmed() == j["prediction"].get<std::string>().c_str());
     }

@@ -5,6 +5,7 @@
 #include "mue/engine.hpp"
 #include "mue/errors.hpp"
 #include "mue/safetensors.hpp"
+#include "mue/tokenizer.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -197,6 +198,22 @@ private Q_SLOTS:
         const auto r = engine_->run(request(mue::Task::Entailment, text, scene(1, 1)));
         QCOMPARE(static_cast<int>(r.source_ids.size()), engine_->config().max_source_tokens);
         QCOMPARE(r.source_ids.back(), 2);
+    }
+
+    void generatedVocabularyKeepsWordsWhole() {
+        // Merges shared between words must not split a word whose pieces another word merged
+        // first ("large" once became l|ar|g|e).
+        QTemporaryDir dir;
+        const fs::path folder = fs::path(dir.path().toStdString()) / "words";
+        const std::vector<std::string> words{"are", "large", "a", "lar", "there", "the", "triangle", "angle", "tri"};
+        mue::write_model_folder(folder, mue::default_random_model_config(), words, /*seed=*/1);
+        const auto tokenizer = mue::Tokenizer::load(folder);
+        for (const auto& word : words) {
+            QCOMPARE(tokenizer.encode(word).size(), std::size_t{1});
+            QCOMPARE(tokenizer.encode(" " + word).size(), std::size_t{1});
+        }
+        QCOMPARE(tokenizer.encode(" there are large triangle").size(), std::size_t{4});
+        QCOMPARE(tokenizer.decode(tokenizer.encode(" largest")), std::string(" largest"));  // unknown words still work
     }
 
     void brokenModelFoldersAreNamed() {

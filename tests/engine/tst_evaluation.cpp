@@ -45,7 +45,7 @@ constexpr double kTolerance = 1e-12;
 // Thresholds at which the default model's exits differ between examples (the paper's defaults
 // send every example to the same layers), so that histograms and correlations have something to show.
 [[nodiscard]] mue::ExitSettings spread_exits() {
-    constexpr double kThreshold = 0.92;
+    constexpr double kThreshold = 0.9;
     auto s = mue_policy();
     s.image_threshold = kThreshold;
     s.text_threshold = kThreshold;
