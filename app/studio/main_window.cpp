@@ -68,7 +68,10 @@ QString imageFilter() {
 }
 
 QPalette themePalette(Theme theme) {
-    if (theme != Theme::Dark) return QApplication::style()->standardPalette();
+    // The platform's palette, as the application had it before any theme was chosen.
+    static const QPalette system = QApplication::palette();
+    if (theme == Theme::System) return system;
+    if (theme == Theme::Light) return QApplication::style()->standardPalette();
     QPalette p;
     const QColor window(0x2b, 0x2d, 0x31);
     const QColor base(0x1e, 0x1f, 0x22);
@@ -374,6 +377,21 @@ void MainWindow::buildActions() {
     aboutAction_ = action(tr("&About MuE…"), QKeySequence::HelpContents, tr("How multiple early exiting works."));
     connect(aboutAction_, &QAction::triggered, this, &MainWindow::showAbout);
 
+    const std::array<std::pair<mue::Task, Qt::Key>, 3> taskKeys{
+        {{mue::Task::Entailment, Qt::Key_1}, {mue::Task::Caption, Qt::Key_2}, {mue::Task::Prompt, Qt::Key_3}}};
+    for (const auto& [task, key] : taskKeys) {
+        const int index = taskBox_->findData(static_cast<int>(task));
+        QAction* a = action(tr("Task: %1").arg(taskBox_->itemText(index)), QKeySequence(Qt::CTRL | key),
+                            tr("Switch the task."));
+        connect(a, &QAction::triggered, this, [this, index] { taskBox_->setCurrentIndex(index); });
+        taskActions_.push_back(a);
+    }
+    focusTextAction_ = action(tr("Edit &Text"), QKeySequence(Qt::CTRL | Qt::Key_L), tr("Put the cursor in the text field."));
+    connect(focusTextAction_, &QAction::triggered, this, [this] {
+        textEdit_->setFocus();
+        textEdit_->selectAll();
+    });
+
     auto* restoreAction = new QAction(tr("Restore This Run"), historyView_);
     connect(restoreAction, &QAction::triggered, this, [this] {
         if (historyView_->currentIndex().isValid()) restoreRun(historyView_->currentIndex().row());
@@ -404,6 +422,9 @@ void MainWindow::buildMenus() {
     file->addAction(quitAction_);
 
     QMenu* run = menuBar()->addMenu(tr("&Run"));
+    for (QAction* a : taskActions_) run->addAction(a);
+    run->addAction(focusTextAction_);
+    run->addSeparator();
     run->addAction(runAction_);
     run->addAction(cancelAction_);
     run->addSeparator();
@@ -510,7 +531,10 @@ void MainWindow::showRecord(const RunRecord& record) {
         s.full_compute_ms = record.fullComputeMs;
         s.measured_reduction = measured;
     }
-    savings_->setSavings(s, trace);
+    // The panel says "measuring…" while the full model's timing is on its way.
+    mue::RunTrace shown = trace;
+    shown.settings.compare_full = controller_->measureFull() && trace.settings.policy != mue::ExitPolicy::Full;
+    savings_->setSavings(s, shown);
     pinAction_->setChecked(history_->pinned() == record.id);
     updateStatus();
     Q_EMIT resultShown(record.id);

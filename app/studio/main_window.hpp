@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 class QAction;
 class QComboBox;
@@ -154,6 +155,8 @@ private:
     QAction* exportTraceAction_ = nullptr;
     QAction* quitAction_ = nullptr;
     QAction* aboutAction_ = nullptr;
+    QAction* focusTextAction_ = nullptr;
+    std::vector<QAction*> taskActions_;
     QMenu* recentImagesMenu_ = nullptr;
     QMenu* recentModelsMenu_ = nullptr;
     QMenu* samplesMenu_ = nullptr;

@@ -1,16 +1,20 @@
 #include "mue_widgets/palette.hpp"
 
+#include <QCoreApplication>
+
 namespace mue::widgets {
 
 QString streamName(Stream stream, bool jointEncoder)
 {
     switch (stream) {
     case Stream::Image:
-        return jointEncoder ? QStringLiteral("joint encoder") : QStringLiteral("image encoder");
+        return jointEncoder ? QCoreApplication::translate("mue::widgets::Palette", "joint encoder")
+                            : QCoreApplication::translate("mue::widgets::Palette", "image encoder");
     case Stream::Text:
-        return jointEncoder ? QStringLiteral("joint encoder") : QStringLiteral("text encoder");
+        return jointEncoder ? QCoreApplication::translate("mue::widgets::Palette", "joint encoder")
+                            : QCoreApplication::translate("mue::widgets::Palette", "text encoder");
     case Stream::Decoder:
-        return QStringLiteral("decoder");
+        return QCoreApplication::translate("mue::widgets::Palette", "decoder");
     }
     return {};
 }
