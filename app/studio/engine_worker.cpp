@@ -4,7 +4,9 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
 #include <exception>
+#include <limits>
 #include <utility>
 
 namespace mue::studio {
@@ -67,12 +69,18 @@ void EngineWorker::run(const RunJob& job) {
     if (!job.measureFull || job.request.exits.policy == mue::ExitPolicy::Full) return;
     mue::RunRequest full = job.request;
     full.exits = mue::ExitSettings::preset("no-exits");
+    double best = result->trace.savings.compute_ms;
+    double bestFull = std::numeric_limits<double>::infinity();
     try {
-        const auto reference = backend_->run(full, *job.cancel);
-        Q_EMIT fullTimingReady(job.id, reference.trace.savings.compute_ms);
+        // Alternating rounds, so that a burst of other work on the machine hits both sides.
+        for (int round = 0; round < kTimingRounds; ++round) {
+            bestFull = std::min(bestFull, backend_->run(full, *job.cancel).trace.savings.compute_ms);
+            if (round > 0) best = std::min(best, backend_->run(job.request, *job.cancel).trace.savings.compute_ms);
+        }
     } catch (const std::exception&) {
-        // Cancelled by a newer run, or failing where the run itself succeeded: no measurement.
+        return;  // cancelled by a newer run, or failing where the run itself succeeded: no measurement
     }
+    Q_EMIT timingReady(job.id, best, bestFull);
 }
 
 }  // namespace mue::studio

@@ -17,6 +17,7 @@ namespace mue::studio {
 class EngineWorker : public QObject {
     Q_OBJECT
 public:
+    static constexpr int kTimingRounds = 3;
     using BackendFactory = std::function<std::unique_ptr<InferenceBackend>(const std::filesystem::path& folder)>;
 
     // Any thread (before the object moves to its thread).
@@ -37,8 +38,9 @@ Q_SIGNALS:
     void runFinished(quint64 runId, std::shared_ptr<const mue::RunResult> result);
     void runFailed(quint64 runId, const QString& message);
     void runCancelled(quint64 runId);
-    // The full model's compute time on the run's input, measured after the run itself.
-    void fullTimingReady(quint64 runId, double fullComputeMs);
+    // Compute times of the run and of the full model on its input: each the best of
+    // kTimingRounds, measured after the run's result went out.
+    void timingReady(quint64 runId, double computeMs, double fullComputeMs);
 
 private:
     BackendFactory factory_;

@@ -74,8 +74,8 @@ QString exitsLabel(const mue::RunTrace& trace) {
 }
 
 std::optional<double> measuredReduction(const RunRecord& record) {
-    if (!record.fullComputeMs || *record.fullComputeMs <= 0 || !record.result) return std::nullopt;
-    return 1.0 - record.result->trace.savings.compute_ms / *record.fullComputeMs;
+    if (!record.computeMs || !record.fullComputeMs || *record.fullComputeMs <= 0) return std::nullopt;
+    return 1.0 - *record.computeMs / *record.fullComputeMs;
 }
 
 HistoryModel::HistoryModel(QObject* parent) : QAbstractTableModel(parent) {}
@@ -192,9 +192,10 @@ void HistoryModel::add(const RunRecord& record) {
     endInsertRows();
 }
 
-void HistoryModel::setFullTiming(RunId id, double fullComputeMs) {
+void HistoryModel::setTiming(RunId id, double computeMs, double fullComputeMs) {
     const auto row = rowOf(id);
     if (!row) return;
+    records_[static_cast<std::size_t>(*row)].computeMs = computeMs;
     records_[static_cast<std::size_t>(*row)].fullComputeMs = fullComputeMs;
     Q_EMIT dataChanged(index(*row, Saving), index(*row, Saving));
 }

@@ -29,8 +29,8 @@ public:
     [[nodiscard]] QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void add(const RunRecord& record);
-    // The measured full-model time arrives after the run; it completes that run's row.
-    void setFullTiming(RunId id, double fullComputeMs);
+    // The measured times arrive after the run; they complete that run's row.
+    void setTiming(RunId id, double computeMs, double fullComputeMs);
     void clear();
 
     [[nodiscard]] const RunRecord& record(int row) const { return records_.at(static_cast<std::size_t>(row)); }
@@ -54,7 +54,8 @@ private:
 [[nodiscard]] QString policyLabel(mue::ExitPolicy policy);
 [[nodiscard]] QString thresholdsLabel(const mue::ExitSettings& settings);
 [[nodiscard]] QString exitsLabel(const mue::RunTrace& trace);
-// Measured saving: 1 - run compute time / full model compute time.
+// Measured saving: 1 - the run's compute time / the full model's, both from the background
+// measurement; nullopt until it arrived.
 [[nodiscard]] std::optional<double> measuredReduction(const RunRecord& record);
 
 }  // namespace mue::studio

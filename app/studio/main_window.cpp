@@ -495,14 +495,12 @@ void MainWindow::connectController() {
         showRecord(record);
         historyView_->scrollToBottom();
     });
-    connect(controller_, &RunController::fullTimingReady, this, [this](quint64 id, double ms) {
-        history_->setFullTiming(id, ms);
+    connect(controller_, &RunController::timingReady, this, [this](quint64 id, double ms, double fullMs) {
+        history_->setTiming(id, ms, fullMs);
         if (current_ && current_->id == id) {
-            current_->fullComputeMs = ms;
-            mue::Savings s = current_->result->trace.savings;
-            s.full_compute_ms = ms;
-            s.measured_reduction = measuredReduction(*current_);
-            savings_->setSavings(s, current_->result->trace);
+            current_->computeMs = ms;
+            current_->fullComputeMs = fullMs;
+            showSavings(*current_);
         }
     });
     connect(controller_, &RunController::runFailed, this, [this](quint64, const QString& message) {
@@ -526,18 +524,24 @@ void MainWindow::showRecord(const RunRecord& record) {
     diagram_->setTrace(trace);
     output_->setResult(trace, QString::fromStdString(result.prediction), answerProbabilities(result));
     heatmap_->setTrace(trace);
-    mue::Savings s = trace.savings;
-    if (const auto measured = measuredReduction(record)) {
-        s.full_compute_ms = record.fullComputeMs;
-        s.measured_reduction = measured;
-    }
-    // The panel says "measuring…" while the full model's timing is on its way.
-    mue::RunTrace shown = trace;
-    shown.settings.compare_full = controller_->measureFull() && trace.settings.policy != mue::ExitPolicy::Full;
-    savings_->setSavings(s, shown);
+    showSavings(record);
     pinAction_->setChecked(history_->pinned() == record.id);
     updateStatus();
     Q_EMIT resultShown(record.id);
+}
+
+void MainWindow::showSavings(const RunRecord& record) {
+    const auto& trace = record.result->trace;
+    mue::Savings s = trace.savings;
+    if (const auto measured = measuredReduction(record)) {
+        s.compute_ms = *record.computeMs;
+        s.full_compute_ms = record.fullComputeMs;
+        s.measured_reduction = measured;
+    }
+    // The panel says "measuring…" while the timing is on its way.
+    mue::RunTrace shown = trace;
+    shown.settings.compare_full = controller_->measureFull() && trace.settings.policy != mue::ExitPolicy::Full;
+    savings_->setSavings(s, shown);
 }
 
 void MainWindow::updateTokenChoices() {

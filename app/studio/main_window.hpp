@@ -94,6 +94,7 @@ private:
     void readSettings();
     void writeSettings() const;
     void showRecord(const RunRecord& record);
+    void showSavings(const RunRecord& record);
     void showError(const QString& message);
     void clearError();
     void updateTaskControls();

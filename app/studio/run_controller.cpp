@@ -9,11 +9,6 @@ namespace {
 
 constexpr int kThumbnailSide = 64;
 
-// The full model's time depends on the input, not on the thresholds.
-QString fullTimingKey(mue::Task task, const QString& text) {
-    return QString::number(static_cast<int>(task)) + QLatin1Char('|') + (task == mue::Task::Caption ? QString() : text);
-}
-
 void registerMetaTypes() {
     qRegisterMetaType<mue::studio::RunJob>();
     qRegisterMetaType<mue::studio::LoadedImage>();
@@ -41,7 +36,6 @@ RunController::RunController(EngineWorker::BackendFactory factory, QObject* pare
                 if (id != latestModelRequest_) return;
                 model_ = model;
                 modelFolder_ = folder;
-                fullTimings_.clear();
                 Q_EMIT modelChanged(folder, model);
                 inputsChanged();
             });
@@ -65,10 +59,8 @@ RunController::RunController(EngineWorker::BackendFactory factory, QObject* pare
         onRunEnded(id);
         Q_EMIT runCancelled(id);
     });
-    connect(worker_, &EngineWorker::fullTimingReady, this, [this](quint64 id, double ms) {
-        if (id != latestRun_) return;
-        fullTimings_[fullTimingKey(pending_.task, pending_.text)] = ms;
-        Q_EMIT fullTimingReady(id, ms);
+    connect(worker_, &EngineWorker::timingReady, this, [this](quint64 id, double ms, double fullMs) {
+        if (id == latestRun_) Q_EMIT timingReady(id, ms, fullMs);
     });
 }
 
@@ -103,7 +95,6 @@ void RunController::setImage(const LoadedImage& image) {
     // A newer image supersedes one still being decoded.
     latestImageRequest_ = nextRequest_++;
     image_ = image;
-    fullTimings_.clear();
     Q_EMIT imageChanged(image);
     inputsChanged();
 }
@@ -153,8 +144,7 @@ void RunController::runNow() {
     if (task_ != mue::Task::Caption) job.request.text = text_.toStdString();
     job.request.exits = settings_;
     job.request.exits.lens = true;  // the output view shows each layer's top predictions
-    const auto cached = fullTimings_.find(fullTimingKey(task_, text_));
-    job.measureFull = measureFull_ && cached == fullTimings_.end();
+    job.measureFull = measureFull_;
 
     latestRun_ = job.id;
     pending_ = RunRecord{};
@@ -165,7 +155,6 @@ void RunController::runNow() {
     pending_.task = task_;
     pending_.text = text_;
     pending_.settings = settings_;
-    if (cached != fullTimings_.end()) pending_.fullComputeMs = cached->second;
     runStartedAt_ = std::chrono::steady_clock::now();
     setBusy(true);
     Q_EMIT runStarted(job.id);

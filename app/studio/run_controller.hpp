@@ -14,7 +14,6 @@
 #include <QTimer>
 
 #include <chrono>
-#include <map>
 #include <memory>
 #include <optional>
 
@@ -65,7 +64,7 @@ Q_SIGNALS:
     void runFinished(const mue::studio::RunRecord& record);
     void runFailed(quint64 runId, const QString& message);
     void runCancelled(quint64 runId);
-    void fullTimingReady(quint64 runId, double fullComputeMs);
+    void timingReady(quint64 runId, double computeMs, double fullComputeMs);
     void busyChanged(bool busy);
 
 private:
@@ -95,8 +94,6 @@ private:
     std::chrono::steady_clock::time_point runStartedAt_;
     RunRecord pending_;  // the newest run's inputs, completed by its result
     bool busy_ = false;
-    // Full-model compute time per input (model, image, task, text): thresholds do not change it.
-    std::map<QString, double> fullTimings_;
 };
 
 }  // namespace mue::studio

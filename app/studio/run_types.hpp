@@ -22,7 +22,7 @@ struct RunJob {
     RunId id = 0;
     mue::RunRequest request;
     std::shared_ptr<mue::CancellationToken> cancel;
-    // After the run, also time the full model on the same input (for the measured saving).
+    // After the run, time it again against the full model on the same input (the measured saving).
     bool measureFull = false;
 };
 
@@ -46,7 +46,10 @@ struct RunRecord {
     std::shared_ptr<const mue::RunResult> result;
     std::shared_ptr<const mue::RgbImage> image;  // the exact input, for re-runs and restore
     double latencyMs = 0;                        // request to result, as the user waited
-    std::optional<double> fullComputeMs;         // the full model on the same input, when measured
+    // Measured in the background after the run: the best of a few rounds of this run and of the full
+    // model on the same input (the minimum is what interference from other work leaves least changed).
+    std::optional<double> computeMs;
+    std::optional<double> fullComputeMs;
 };
 
 // RGB buffer to QImage (deep copy) and back (Format_RGB888; alpha is dropped like the engine does).
