@@ -1,6 +1,7 @@
 #include "main_window.hpp"
 
 #include "about_dialog.hpp"
+#include "explorer_view.hpp"
 #include "resource_paths.hpp"
 #include "trace_export.hpp"
 
@@ -43,6 +44,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QStyleFactory>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -254,7 +256,21 @@ void MainWindow::buildViews() {
     mainSplitter_->addWidget(right);
     mainSplitter_->setStretchFactor(0, 0);
     mainSplitter_->setStretchFactor(1, 1);
-    setCentralWidget(mainSplitter_);
+
+    explorer_ = new ExplorerView;
+    workspaces_ = new QTabWidget;
+    workspaces_->setDocumentMode(true);
+    workspaces_->addTab(mainSplitter_, tr("Single input"));
+    workspaces_->addTab(explorer_, tr("Data set"));
+    workspaces_->setTabToolTip(0, tr("One image and text: where each stream and token exits, and why."));
+    workspaces_->setTabToolTip(1, tr("What thresholds do over a whole data set: sweeps, the Pareto front, auto-tuning."));
+    setCentralWidget(workspaces_);
+    connect(explorer_, &ExplorerView::settingsChosen, this, [this](const mue::ExitSettings& settings) {
+        thresholds_->setSettings(settings);
+        plot_->setThresholds(settings);
+        controller_->setSettings(settings);
+        workspaces_->setCurrentIndex(0);
+    });
 
     // History, as a dock the user can move, float or hide.
     historyView_ = new QTableView;
@@ -449,6 +465,14 @@ void MainWindow::buildMenus() {
         themes->addAction(a);
         connect(a, &QAction::triggered, this, [this, t = theme] { setTheme(t); });
     }
+    for (int i = 0; i < workspaces_->count(); ++i) {
+        QAction* a = view->addAction(workspaces_->tabText(i));
+        a->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + i)));
+        a->setToolTip(workspaces_->tabToolTip(i));
+        connect(a, &QAction::triggered, this, [this, i] { workspaces_->setCurrentIndex(i); });
+        addAction(a);
+    }
+    view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -461,6 +485,8 @@ void MainWindow::connectController() {
             [this](const QString& folder, const std::shared_ptr<const LoadedModel>& model) {
                 clearError();
                 rememberRecent(kRecentModelsKey, folder);
+                explorer_->setModelFolder(folder);
+                thresholds_->setModelLayers(model->config.arch.encoder_layers, model->config.arch.decoder_layers);
                 shapesSamples_ = shapesSamples(model->config.image.size);
                 rebuildSampleMenu();
                 // Never an empty window: start on the easiest built-in scene for the chosen task.

@@ -26,6 +26,7 @@ class QProgressBar;
 class QPushButton;
 class QSplitter;
 class QTableView;
+class QTabWidget;
 class QToolButton;
 class QCheckBox;
 
@@ -39,6 +40,8 @@ class TokenOutputView;
 }  // namespace mue::widgets
 
 namespace mue::studio {
+
+class ExplorerView;
 
 enum class Theme { System, Light, Dark };
 
@@ -74,6 +77,8 @@ public:
     [[nodiscard]] QComboBox* taskBox() const { return taskBox_; }
     [[nodiscard]] QLineEdit* textEdit() const { return textEdit_; }
     [[nodiscard]] QLabel* messageLabel() const { return message_; }
+    [[nodiscard]] ExplorerView* explorer() const { return explorer_; }
+    [[nodiscard]] QTabWidget* workspaces() const { return workspaces_; }
 
 Q_SIGNALS:
     // After the views show a run's result (tests and --screenshot wait for it).
@@ -137,6 +142,8 @@ private:
     QCheckBox* autoRunBox_ = nullptr;
     QTableView* historyView_ = nullptr;
     QSplitter* mainSplitter_ = nullptr;
+    QTabWidget* workspaces_ = nullptr;
+    ExplorerView* explorer_ = nullptr;
     QSplitter* viewSplitter_ = nullptr;
     QLabel* modelStatus_ = nullptr;
     QLabel* deviceStatus_ = nullptr;

@@ -1,0 +1,479 @@
+#include "explorer_view.hpp"
+
+#include "history_model.hpp"
+
+#include <mue/errors.hpp>
+#include <mue_widgets/palette.hpp>
+#include <mue_widgets/qcustomplot.hpp>
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStandardItemModel>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace mue::studio {
+namespace {
+
+constexpr int kDefaultLimit = 200;
+constexpr int kMaxLimit = 100'000;
+constexpr double kPercent = 100.0;
+constexpr double kPointSize = 9.0;
+constexpr double kClickRadiusPx = 12.0;
+const char* const kDefaultGrid = "0.9,0.95,0.99,1";
+
+enum TableColumn { Label, Policy, Score, Retention, Expected, TokenWeighted, Flops, Pareto, ColumnCount };
+
+QString percent(double share) { return QLocale().toString(kPercent * share, 'f', 1) + QStringLiteral(" %"); }
+
+QString duration(double seconds) {
+    const auto s = static_cast<long>(std::lround(seconds));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+QColor policyColor(mue::ExitPolicy policy) {
+    const widgets::Palette palette;
+    switch (policy) {
+    case mue::ExitPolicy::Full:
+        return Qt::black;
+    case mue::ExitPolicy::Mue:
+        return palette.image;
+    case mue::ExitPolicy::Joint:
+        return palette.decoder;
+    case mue::ExitPolicy::Static:
+        return QColor(0x99, 0x99, 0x99);
+    case mue::ExitPolicy::DeeBert:
+        return palette.text;
+    case mue::ExitPolicy::Pabee:
+        return QColor(0x00, 0x9E, 0x73);
+    case mue::ExitPolicy::Confidence:
+        return QColor(0xD5, 0x5E, 0x00);
+    }
+    return Qt::black;
+}
+
+}  // namespace
+
+ExplorerView::ExplorerView(QWidget* parent)
+    : QWidget(parent),
+      cacheFolder_(QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/sweeps")) {
+    qRegisterMetaType<mue::studio::SweepRequest>();
+    qRegisterMetaType<std::shared_ptr<const mue::studio::SweepOutcome>>();
+    worker_ = new SweepWorker;
+    worker_->moveToThread(&thread_);
+    connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    thread_.setObjectName(QStringLiteral("mue-sweep"));
+    thread_.start();
+
+    // Data set and grid.
+    auto* setup = new QGroupBox(tr("Data set and thresholds"));
+    auto* form = new QFormLayout(setup);
+    dataset_ = new QComboBox;
+    dataset_->addItem(tr("Shapes world: visual entailment"), QStringLiteral("shapes-ve"));
+    dataset_->addItem(tr("Shapes world: captioning"), QStringLiteral("shapes-caption"));
+    dataset_->addItem(tr("Folder with data.tsv…"), QString());
+    dataset_->setToolTip(tr("The items to evaluate: a built-in benchmark, or your own folder of images and a data.tsv."));
+    split_ = new QComboBox;
+    split_->addItem(tr("validation"), QStringLiteral("validation"));
+    split_->addItem(tr("test"), QStringLiteral("test"));
+    split_->setToolTip(tr("Choose thresholds on the validation split and report them on the test split."));
+    limit_ = new QSpinBox;
+    limit_->setRange(0, kMaxLimit);
+    limit_->setValue(kDefaultLimit);
+    limit_->setSpecialValueText(tr("all"));
+    limit_->setToolTip(tr("How many items (the first ones) each setting is evaluated on; 0 means all."));
+    auto* datasetRow = new QHBoxLayout;
+    datasetRow->addWidget(dataset_, 1);
+    datasetRow->addWidget(split_);
+    datasetRow->addWidget(new QLabel(tr("items:")));
+    datasetRow->addWidget(limit_);
+    form->addRow(tr("Data set:"), datasetRow);
+    const std::array<QString, 3> gridNames{tr("Image thresholds:"), tr("Text thresholds:"), tr("Decoder thresholds:")};
+    for (std::size_t i = 0; i < grids_.size(); ++i) {
+        grids_[i] = new QLineEdit(QString::fromLatin1(kDefaultGrid));
+        grids_[i]->setToolTip(tr("Comma-separated similarity thresholds for this stream; every combination of the "
+                                 "three lists is one MuE setting. 1 never exits."));
+        form->addRow(gridNames[i], grids_[i]);
+    }
+    baselines_ = new QCheckBox(tr("Also sweep the baselines (DeeBERT, PABEE, confidence, joint exit, static depth)"));
+    baselines_->setToolTip(tr("Adds the baseline policies at their default settings, to compare at equal score."));
+    form->addRow(baselines_);
+
+    auto* buttons = new QHBoxLayout;
+    sweepButton_ = new QPushButton(tr("Sweep"));
+    sweepButton_->setToolTip(tr("Evaluate the full model and every setting of the grid on the data set."));
+    cancelButton_ = new QPushButton(tr("Cancel"));
+    cancelButton_->setToolTip(tr("Stop the sweep; the settings finished so far stay on the plot."));
+    cancelButton_->setEnabled(false);
+    auto* openButton = new QPushButton(tr("Open Sweep…"));
+    openButton->setToolTip(tr("Show a sweep written by `mue sweep --out PREFIX` (the PREFIX.json file)."));
+    progress_ = new QProgressBar;
+    progress_->setTextVisible(false);
+    progress_->setMaximumHeight(14);
+    status_ = new QLabel;
+    status_->setWordWrap(true);
+    buttons->addWidget(sweepButton_);
+    buttons->addWidget(cancelButton_);
+    buttons->addWidget(openButton);
+    buttons->addWidget(progress_, 1);
+    form->addRow(buttons);
+    form->addRow(status_);
+
+    auto* tuneGroup = new QGroupBox(tr("Auto-tune"));
+    auto* tuneLayout = new QHBoxLayout(tuneGroup);
+    target_ = new QDoubleSpinBox;
+    target_->setRange(0.5, 1.0);
+    target_->setDecimals(3);
+    target_->setSingleStep(0.005);
+    target_->setValue(0.99);
+    target_->setToolTip(tr("The least share of the full model's score to keep, e.g. 0.99 for 99 %."));
+    tuneButton_ = new QPushButton(tr("Tune on Validation"));
+    tuneButton_->setToolTip(tr("Choose the grid setting that saves the most layers while keeping the target share on "
+                               "the validation split, then report it on the test split (shapes data sets)."));
+    tuneResult_ = new QLabel;
+    tuneResult_->setWordWrap(true);
+    tuneResult_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    tuneLayout->addWidget(new QLabel(tr("Keep at least")));
+    tuneLayout->addWidget(target_);
+    tuneLayout->addWidget(tuneButton_);
+    tuneLayout->addWidget(tuneResult_, 1);
+    useTuned_ = new QPushButton(tr("Use These Thresholds"));
+    useTuned_->setToolTip(tr("Load the tuned thresholds into the single-input workspace."));
+    useTuned_->setEnabled(false);
+    tuneLayout->addWidget(useTuned_);
+    connect(useTuned_, &QPushButton::clicked, this, [this] {
+        if (tuned_) Q_EMIT settingsChosen(*tuned_);
+    });
+
+    plot_ = new QCustomPlot;
+    plot_->setMinimumHeight(260);
+    plot_->xAxis->setLabel(tr("expected reduction (mean), %"));
+    plot_->yAxis->setLabel(tr("score"));
+    plot_->legend->setVisible(true);
+    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+    plot_->setToolTip(tr("Each point is one setting: its score against the layers it saved. The line joins the Pareto "
+                         "front. Click a point to load its settings into the single-input workspace."));
+
+    points_ = new QStandardItemModel(0, ColumnCount, this);
+    points_->setHorizontalHeaderLabels({tr("Setting"), tr("Policy"), tr("Score"), tr("Retention"),
+                                        tr("Expected (mean)"), tr("Expected (token-weighted)"), tr("FLOPs"),
+                                        tr("Pareto")});
+    table_ = new QTableView;
+    table_->setModel(points_);
+    table_->setSortingEnabled(true);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->verticalHeader()->setVisible(false);
+    table_->horizontalHeader()->setSectionResizeMode(Label, QHeaderView::Stretch);
+    table_->setToolTip(tr("Every evaluated setting. Double-click one to load it into the single-input workspace."));
+
+    auto* results = new QSplitter(Qt::Vertical);
+    results->addWidget(plot_);
+    results->addWidget(table_);
+    results->setStretchFactor(0, 3);
+    results->setStretchFactor(1, 2);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(setup);
+    layout->addWidget(tuneGroup);
+    layout->addWidget(results, 1);
+
+    connect(dataset_, qOverload<int>(&QComboBox::activated), this, [this](int index) {
+        if (!dataset_->itemData(index).toString().isEmpty() || index != dataset_->count() - 1) {
+            split_->setEnabled(dataset_->itemData(index).toString().startsWith(QStringLiteral("shapes-")));
+            return;
+        }
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Data Set Folder"));
+        if (folder.isEmpty()) {
+            dataset_->setCurrentIndex(0);
+            return;
+        }
+        dataset_->insertItem(index, folder, folder);
+        dataset_->setCurrentIndex(index);
+        split_->setEnabled(false);
+    });
+    connect(sweepButton_, &QPushButton::clicked, this, &ExplorerView::startSweep);
+    connect(tuneButton_, &QPushButton::clicked, this, &ExplorerView::startTune);
+    connect(cancelButton_, &QPushButton::clicked, this, &ExplorerView::cancel);
+    connect(openButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open Sweep"), {}, tr("Sweep JSON (*.json)"));
+        if (path.isEmpty()) return;
+        const QString error = openSweep(path);
+        if (!error.isEmpty()) {
+            status_->setText(error);
+            Q_EMIT errorShown(error);
+        }
+    });
+    connect(plot_, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+        const int index = pointAt(event->position());
+        if (index >= 0) choosePoint(index);
+    });
+    connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        choosePoint(points_->item(index.row(), Label)->data().toInt());
+    });
+    connect(worker_, &SweepWorker::progress, this, [this](quint64 id, int done, int total, double elapsed) {
+        if (id != running_) return;
+        progress_->setRange(0, total);
+        progress_->setValue(done);
+        const double left = done > 0 ? elapsed / done * (total - done) : 0;
+        status_->setText(tr("%1 of %2 settings · %3 elapsed · about %4 left")
+                             .arg(done)
+                             .arg(total)
+                             .arg(duration(elapsed), duration(left)));
+    });
+    connect(worker_, &SweepWorker::finished, this, [this](const std::shared_ptr<const SweepOutcome>& outcome) {
+        if (outcome->id != running_) return;
+        setRunning(0);
+        if (outcome->tune) {
+            showTune(*outcome->tune, outcome->seconds);
+        } else {
+            display(outcome);
+        }
+    });
+    connect(worker_, &SweepWorker::failed, this, [this](quint64 id, const QString& message) {
+        if (id != running_) return;
+        setRunning(0);
+        status_->setText(tr("Failed: %1").arg(message));
+        Q_EMIT errorShown(message);
+    });
+}
+
+ExplorerView::~ExplorerView() {
+    if (cancel_) cancel_->cancel();
+    thread_.quit();
+    thread_.wait();
+}
+
+void ExplorerView::setModelFolder(const QString& folder) { modelFolder_ = folder; }
+
+void ExplorerView::setCacheFolder(const QString& folder) { cacheFolder_ = folder; }
+
+std::optional<std::vector<double>> ExplorerView::parseGrid(int stream) const {
+    std::vector<double> values;
+    for (const QString& part : grids_.at(static_cast<std::size_t>(stream))->text().split(QLatin1Char(','))) {
+        bool ok = false;
+        const double v = part.trimmed().toDouble(&ok);
+        if (!ok || v < -1.0 || v > 1.0) return std::nullopt;
+        values.push_back(v);
+    }
+    return values;
+}
+
+void ExplorerView::startSweep() { start(SweepRequest::Kind::Sweep); }
+
+void ExplorerView::startTune() { start(SweepRequest::Kind::Tune); }
+
+void ExplorerView::start(SweepRequest::Kind kind) {
+    if (modelFolder_.isEmpty()) return;
+    SweepRequest request;
+    request.kind = kind;
+    request.modelFolder = modelFolder_;
+    request.dataset = dataset_->currentData().toString();
+    if (request.dataset.isEmpty()) return;
+    const bool builtIn = request.dataset.startsWith(QStringLiteral("shapes-"));
+    request.split = builtIn ? split_->currentData().toString() : QString();
+    if (kind == SweepRequest::Kind::Tune && !builtIn) {
+        status_->setText(tr("Auto-tune needs a shapes data set: it chooses on validation and reports on test."));
+        return;
+    }
+    request.limit = limit_->value();
+    const std::array<QString, 3> names{tr("image"), tr("text"), tr("decoder")};
+    std::array<std::vector<double>*, 3> lists{&request.grid.image_thresholds, &request.grid.text_thresholds,
+                                               &request.grid.decoder_thresholds};
+    for (int i = 0; i < 3; ++i) {
+        const auto values = parseGrid(i);
+        if (!values) {
+            const QString message = tr("The %1 thresholds must be numbers in [-1, 1] separated by commas.")
+                                        .arg(names[static_cast<std::size_t>(i)]);
+            status_->setText(message);
+            Q_EMIT errorShown(message);
+            return;
+        }
+        *lists[static_cast<std::size_t>(i)] = *values;
+    }
+    request.grid.include_baselines = baselines_->isChecked() && kind == SweepRequest::Kind::Sweep;
+    request.targetRetention = target_->value();
+    request.cacheFolder = cacheFolder_;
+    if (cancel_) cancel_->cancel();
+    cancel_ = std::make_shared<mue::CancellationToken>();
+    request.cancel = cancel_;
+    request.id = nextId_++;
+    setRunning(request.id);
+    status_->setText(kind == SweepRequest::Kind::Tune ? tr("Tuning…") : tr("Sweeping…"));
+    QMetaObject::invokeMethod(worker_, [worker = worker_, request] { worker->run(request); }, Qt::QueuedConnection);
+}
+
+void ExplorerView::cancel() {
+    if (cancel_) cancel_->cancel();
+}
+
+void ExplorerView::setRunning(quint64 id) {
+    running_ = id;
+    cancelButton_->setEnabled(id != 0);
+    progress_->setRange(0, id != 0 ? 0 : 1);  // busy until the first progress report
+    progress_->setValue(0);
+}
+
+QString ExplorerView::openSweep(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) return tr("Cannot read %1: %2").arg(path, file.errorString());
+    auto outcome = std::make_shared<SweepOutcome>();
+    try {
+        outcome->document = mue::report::read_sweep_json(file.readAll().toStdString(), path.toStdString());
+    } catch (const mue::InputError& error) {
+        return QString::fromStdString(error.what());
+    }
+    outcome->fromCache = true;
+    display(outcome);
+    return {};
+}
+
+void ExplorerView::display(const std::shared_ptr<const SweepOutcome>& outcome) {
+    outcome_ = outcome;
+    const auto& d = outcome->document;
+    const bool accuracy = d.task == mue::Task::Entailment;
+    const QLocale locale;
+
+    plot_->clearGraphs();
+    plottedPoints_.clear();
+    std::map<mue::ExitPolicy, QCPGraph*> graphs;
+    for (std::size_t i = 0; i < d.points.size(); ++i) {
+        const auto& p = d.points[i];
+        QCPGraph*& graph = graphs[p.settings.policy];
+        if (graph == nullptr) {
+            graph = plot_->addGraph();
+            graph->setLineStyle(QCPGraph::lsNone);
+            const QCPScatterStyle::ScatterShape shape =
+                p.settings.policy == mue::ExitPolicy::Full ? QCPScatterStyle::ssStar : QCPScatterStyle::ssDisc;
+            graph->setScatterStyle(QCPScatterStyle(shape, policyColor(p.settings.policy), kPointSize));
+            graph->setName(policyLabel(p.settings.policy));
+        }
+    }
+    // Points are added policy by policy so each graph's index matches plottedPoints_ order.
+    for (const auto& [policy, graph] : graphs) {
+        for (std::size_t i = 0; i < d.points.size(); ++i) {
+            const auto& p = d.points[i];
+            if (p.settings.policy != policy) continue;
+            graph->addData(kPercent * p.savings.expected_reduction_mean, p.score);
+        }
+    }
+    for (const auto& [policy, graph] : graphs) {
+        for (std::size_t i = 0; i < d.points.size(); ++i) {
+            if (d.points[i].settings.policy == policy) plottedPoints_.push_back(static_cast<int>(i));
+        }
+    }
+    std::vector<std::pair<double, double>> front;
+    for (const auto& p : d.points) {
+        if (p.pareto) front.emplace_back(kPercent * p.savings.expected_reduction_mean, p.score);
+    }
+    std::sort(front.begin(), front.end());
+    if (!front.empty()) {
+        QCPGraph* line = plot_->addGraph();
+        QPen pen(palette().color(QPalette::WindowText), 1.2, Qt::DashLine);
+        line->setPen(pen);
+        line->setName(tr("Pareto front"));
+        for (const auto& [x, y] : front) line->addData(x, y);
+    }
+    plot_->yAxis->setLabel(accuracy ? tr("accuracy") : tr("CIDEr-D"));
+    plot_->rescaleAxes();
+    plot_->xAxis->scaleRange(1.1);
+    plot_->yAxis->scaleRange(1.15);
+    plot_->replot();
+
+    points_->removeRows(0, points_->rowCount());
+    for (std::size_t i = 0; i < d.points.size(); ++i) {
+        const auto& p = d.points[i];
+        QList<QStandardItem*> row;
+        auto* label = new QStandardItem(QString::fromStdString(p.label));
+        label->setData(static_cast<int>(i));
+        row << label << new QStandardItem(policyLabel(p.settings.policy));
+        const auto number = [&](double value, const QString& text) {
+            auto* item = new QStandardItem(text);
+            item->setData(value, Qt::UserRole + 2);
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            return item;
+        };
+        row << number(p.score, accuracy ? percent(p.score) : locale.toString(p.score, 'f', 1))
+            << number(p.retention, percent(p.retention))
+            << number(p.savings.expected_reduction_mean, percent(p.savings.expected_reduction_mean))
+            << number(p.savings.expected_reduction_token_weighted, percent(p.savings.expected_reduction_token_weighted))
+            << number(p.savings.flop_reduction, percent(p.savings.flop_reduction))
+            << new QStandardItem(p.pareto ? tr("yes") : QString());
+        points_->appendRow(row);
+    }
+    points_->setSortRole(Qt::UserRole + 2);
+
+    QString summary = tr("%n setting(s) on %1 items of %2", nullptr, static_cast<int>(d.points.size()))
+                          .arg(d.n)
+                          .arg(QString::fromStdString(d.dataset) +
+                               (d.split.empty() ? QString() : QStringLiteral(" (%1)").arg(QString::fromStdString(d.split))));
+    if (!outcome->complete) summary += tr(" · cancelled: the settings finished so far");
+    if (outcome->fromCache) summary += tr(" · from the cache, or a saved sweep");
+    if (outcome->seconds > 0) summary += tr(" · %1").arg(duration(outcome->seconds));
+    status_->setText(summary);
+    Q_EMIT sweepShown();
+}
+
+void ExplorerView::showTune(const mue::TuneResult& tune, double seconds) {
+    tuned_ = tune.settings;
+    const auto& s = tune.settings;
+    const bool mue = s.policy == mue::ExitPolicy::Mue;
+    const auto n = [](double v) { return QString::number(v, 'g', 4); };
+    tuneResult_->setText(
+        (mue ? tr("Chosen on validation: image %1 · text %2 · decoder %3.")
+                   .arg(n(s.image_threshold), n(s.text_threshold), n(s.decoder_threshold))
+             : tr("No grid setting kept the target on validation: the full model.")) +
+        QStringLiteral(" ") +
+        tr("On test: score %1 (%2 of the full model's %3), expected reduction %4, FLOPs %5.")
+            .arg(n(tune.test.score), percent(tune.test_retention), n(tune.full_test_score),
+                 percent(tune.test.savings.expected_reduction_mean), percent(tune.test.savings.flop_reduction)));
+    status_->setText(tr("Tuned in %1.").arg(duration(seconds)));
+    useTuned_->setEnabled(mue);
+    Q_EMIT tuneShown();
+}
+
+int ExplorerView::pointAt(const QPointF& pixel) const {
+    if (!outcome_) return -1;
+    int best = -1;
+    double bestDistance = kClickRadiusPx;
+    const auto& points = outcome_->document.points;
+    for (int index : plottedPoints_) {
+        const auto& p = points[static_cast<std::size_t>(index)];
+        const double x = plot_->xAxis->coordToPixel(kPercent * p.savings.expected_reduction_mean);
+        const double y = plot_->yAxis->coordToPixel(p.score);
+        const double distance = std::hypot(x - pixel.x(), y - pixel.y());
+        if (distance <= bestDistance) {
+            bestDistance = distance;
+            best = index;
+        }
+    }
+    return best;
+}
+
+void ExplorerView::choosePoint(int index) {
+    if (!outcome_ || index < 0 || index >= static_cast<int>(outcome_->document.points.size())) return;
+    const auto& p = outcome_->document.points[static_cast<std::size_t>(index)];
+    status_->setText(tr("Loaded \"%1\" into the single-input workspace.").arg(QString::fromStdString(p.label)));
+    Q_EMIT settingsChosen(p.settings);
+}
+
+}  // namespace mue::studio

@@ -1,0 +1,114 @@
+#pragma once
+// The data-set workspace: sweeps of exit thresholds over a data set (MuE's grid and the
+// baselines), score against expected reduction with the Pareto front, a table of every point,
+// and auto-tuning for a target retention. Sweeps run in SweepWorker's thread, are cached per
+// model, data set and grid, and can be cancelled with their finished points kept. `mue sweep
+// --out PREFIX` output opens here too.
+//
+// Threading: GUI thread only.
+
+#include "sweep_worker.hpp"
+
+#include <QThread>
+#include <QWidget>
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QCPGraph;
+class QCustomPlot;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QStandardItemModel;
+class QTableView;
+class QMouseEvent;
+
+namespace mue::studio {
+
+class ExplorerView : public QWidget {
+    Q_OBJECT
+public:
+    explicit ExplorerView(QWidget* parent = nullptr);
+    ~ExplorerView() override;  // cancels a sweep in progress and joins the worker
+
+    void setModelFolder(const QString& folder);
+    // Where finished sweeps are cached (default: the user's cache folder); empty turns caching off.
+    void setCacheFolder(const QString& folder);
+
+    // Starts a sweep or a tune with the controls' settings (cancelling one in progress).
+    void startSweep();
+    void startTune();
+    void cancel();
+    // Shows a sweep document written by `mue sweep --out PREFIX` (PREFIX.json). Returns an error
+    // message naming the file, or empty.
+    [[nodiscard]] QString openSweep(const QString& path);
+
+    [[nodiscard]] bool busy() const { return running_ != 0; }
+    [[nodiscard]] const std::shared_ptr<const SweepOutcome>& outcome() const { return outcome_; }
+    [[nodiscard]] QCustomPlot* plot() const { return plot_; }
+    [[nodiscard]] QTableView* table() const { return table_; }
+    [[nodiscard]] QComboBox* datasetBox() const { return dataset_; }
+    [[nodiscard]] QComboBox* splitBox() const { return split_; }
+    [[nodiscard]] QSpinBox* limitBox() const { return limit_; }
+    [[nodiscard]] QLineEdit* gridEdit(int stream) const { return grids_.at(static_cast<std::size_t>(stream)); }
+    [[nodiscard]] QCheckBox* baselinesBox() const { return baselines_; }
+    [[nodiscard]] QLabel* statusLabel() const { return status_; }
+    [[nodiscard]] QLabel* tuneResultLabel() const { return tuneResult_; }
+    [[nodiscard]] const std::optional<mue::ExitSettings>& tunedSettings() const { return tuned_; }
+    // The point the plot shows nearest to a pixel (for clicks), or -1.
+    [[nodiscard]] int pointAt(const QPointF& pixel) const;
+    // Emits settingsChosen for point `index` of the shown sweep.
+    void choosePoint(int index);
+
+Q_SIGNALS:
+    // A point was clicked: load its settings into the single-input workspace.
+    void settingsChosen(const mue::ExitSettings& settings);
+    void sweepShown();   // a sweep's points (complete, partial or cached) are on screen
+    void tuneShown();
+    void errorShown(const QString& message);
+
+private:
+    void start(SweepRequest::Kind kind);
+    void display(const std::shared_ptr<const SweepOutcome>& outcome);
+    void showTune(const mue::TuneResult& tune, double seconds);
+    void setRunning(quint64 id);
+    [[nodiscard]] std::optional<std::vector<double>> parseGrid(int stream) const;
+
+    QThread thread_;
+    SweepWorker* worker_ = nullptr;
+    QString modelFolder_;
+    QString cacheFolder_;
+    quint64 nextId_ = 1;
+    quint64 running_ = 0;
+    std::shared_ptr<mue::CancellationToken> cancel_;
+    std::shared_ptr<const SweepOutcome> outcome_;
+    std::vector<int> plottedPoints_;  // plot order -> point index, for clicks
+
+    QComboBox* dataset_ = nullptr;
+    QComboBox* split_ = nullptr;
+    QSpinBox* limit_ = nullptr;
+    std::array<QLineEdit*, 3> grids_{};
+    QCheckBox* baselines_ = nullptr;
+    QPushButton* sweepButton_ = nullptr;
+    QPushButton* cancelButton_ = nullptr;
+    QDoubleSpinBox* target_ = nullptr;
+    QPushButton* tuneButton_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QLabel* status_ = nullptr;
+    QLabel* tuneResult_ = nullptr;
+    QPushButton* useTuned_ = nullptr;
+    std::optional<mue::ExitSettings> tuned_;
+    QCustomPlot* plot_ = nullptr;
+    QTableView* table_ = nullptr;
+    QStandardItemModel* points_ = nullptr;
+};
+
+}  // namespace mue::studio

@@ -1,0 +1,138 @@
+#include "sweep_worker.hpp"
+
+#include "json_output.hpp"
+#include "trace_export.hpp"
+
+#include <mue/errors.hpp>
+#include <mue/evaluation.hpp>
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+
+namespace mue::studio {
+namespace {
+
+QString joined(const std::vector<double>& values) {
+    QStringList parts;
+    for (const double v : values) parts << QString::number(v, 'g', 17);
+    return parts.join(QLatin1Char(','));
+}
+
+QString joined(const std::vector<int>& values) {
+    QStringList parts;
+    for (const int v : values) parts << QString::number(v);
+    return parts.join(QLatin1Char(','));
+}
+
+mue::report::SweepDocument document(const std::vector<mue::SweepPoint>& points, const mue::EvalDataset& dataset,
+                                    const std::string& modelId) {
+    mue::report::SweepDocument d;
+    d.dataset = dataset.name;
+    d.split = dataset.split;
+    d.task = dataset.task;
+    d.model_id = modelId;
+    d.n = dataset.items.size();
+    d.points = points;
+    return d;
+}
+
+// A cached sweep, or nullopt; a damaged cache file is removed and the sweep runs again.
+std::optional<mue::report::SweepDocument> readCache(const QString& path) {
+    QFile file(path);
+    if (path.isEmpty() || !file.open(QIODevice::ReadOnly)) return std::nullopt;
+    try {
+        return mue::report::read_sweep_json(file.readAll().toStdString(), path.toStdString());
+    } catch (const mue::InputError&) {
+        file.close();
+        QFile::remove(path);
+        return std::nullopt;
+    }
+}
+
+}  // namespace
+
+QString sweepCacheFile(const SweepRequest& r) {
+    if (r.cacheFolder.isEmpty()) return {};
+    const QFileInfo weights(r.modelFolder + QStringLiteral("/model.safetensors"));
+    const auto& g = r.grid;
+    const QStringList parts{QFileInfo(r.modelFolder).absoluteFilePath(),
+                            QString::number(weights.size()),
+                            QString::number(weights.lastModified().toMSecsSinceEpoch()),
+                            r.dataset,
+                            r.split,
+                            QString::number(r.limit),
+                            joined(g.image_thresholds),
+                            joined(g.text_thresholds),
+                            joined(g.decoder_thresholds),
+                            QString::number(int{g.include_baselines}),
+                            joined(g.entropy_thresholds),
+                            joined(g.patience_values),
+                            joined(g.confidence_thresholds),
+                            joined(g.joint_thresholds),
+                            joined(g.static_layers)};
+    const QByteArray key = QCryptographicHash::hash(parts.join(QLatin1Char('\n')).toUtf8(), QCryptographicHash::Sha1);
+    return r.cacheFolder + QStringLiteral("/sweep-") + QString::fromLatin1(key.toHex()) + QStringLiteral(".json");
+}
+
+SweepWorker::SweepWorker(QObject* parent) : QObject(parent) {}
+
+SweepWorker::~SweepWorker() = default;
+
+const mue::Engine& SweepWorker::engine(const QString& folder) {
+    if (!engine_ || folder != engineFolder_) {
+        engine_ = std::make_unique<mue::Engine>(mue::Engine::load(folder.toStdString()));
+        engineFolder_ = folder;
+    }
+    return *engine_;
+}
+
+void SweepWorker::run(const SweepRequest& request) {
+    QElapsedTimer clock;
+    clock.start();
+    auto outcome = std::make_shared<SweepOutcome>();
+    outcome->id = request.id;
+    const QString cacheFile = request.kind == SweepRequest::Kind::Sweep ? sweepCacheFile(request) : QString();
+    try {
+        if (auto cached = readCache(cacheFile)) {
+            outcome->document = std::move(*cached);
+            outcome->fromCache = true;
+            Q_EMIT finished(outcome);
+            return;
+        }
+        const mue::Engine& e = engine(request.modelFolder);
+        const auto onProgress = [&](std::size_t done, std::size_t total) {
+            Q_EMIT progress(request.id, static_cast<int>(done), static_cast<int>(total),
+                            static_cast<double>(clock.elapsed()) / 1000.0);
+        };
+        if (request.kind == SweepRequest::Kind::Tune) {
+            outcome->tune = mue::tune(e, request.dataset.toStdString(), request.targetRetention, request.grid, {},
+                                      static_cast<std::size_t>(request.limit), request.cancel.get(), onProgress);
+        } else {
+            const auto dataset = mue::load_eval_dataset(request.dataset.toStdString(), request.split.toStdString(),
+                                                        static_cast<std::size_t>(request.limit), e.info().image_size);
+            const auto points = mue::sweep(e, dataset, request.grid, {}, request.cancel.get(), onProgress);
+            outcome->document = document(points, dataset, e.info().model_id);
+            // A cancelled sweep returns the points it finished: usable, but not cached.
+            outcome->complete = !request.cancel->cancelled();
+            if (outcome->complete && !cacheFile.isEmpty()) {
+                QDir().mkpath(request.cacheFolder);
+                const auto json = mue::report::sweep_json(points, dataset, e.info().model_id);
+                // A cache that cannot be written costs only speed next time.
+                (void)writeFileAtomically(cacheFile, QByteArray::fromStdString(json.dump(1)));
+            }
+        }
+    } catch (const mue::Cancelled&) {
+        outcome->complete = false;
+    } catch (const std::exception& error) {
+        Q_EMIT failed(request.id, QString::fromStdString(error.what()));
+        return;
+    }
+    outcome->seconds = static_cast<double>(clock.elapsed()) / 1000.0;
+    Q_EMIT finished(outcome);
+}
+
+}  // namespace mue::studio
