@@ -930,6 +930,14 @@ void MainWindow::applyOptions(const StudioOptions& options) {
                                                              : Theme::System);
     }
     openModel(options.modelFolder.isEmpty() ? defaultModelFolder() : options.modelFolder);
+    if (!options.sweep.isEmpty()) {
+        const QString error = explorer_->openSweep(options.sweep);
+        if (!error.isEmpty()) {
+            showError(error);
+        } else {
+            workspaces_->setCurrentIndex(1);
+        }
+    }
     if (!options.image.isEmpty()) openImage(options.image);
 }
 

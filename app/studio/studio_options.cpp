@@ -38,12 +38,16 @@ ParsedOptions parseStudioOptions(const QStringList& arguments) {
                                      QStringLiteral("N"));
     const QCommandLineOption theme(QStringLiteral("theme"), Text::tr("Colour theme: system, light or dark."),
                                    QStringLiteral("NAME"));
+    const QCommandLineOption sweep(QStringLiteral("sweep"),
+                                   Text::tr("Open a sweep written by `mue sweep --out PREFIX` (PREFIX.json) in the data-set "
+                                            "workspace."),
+                                   QStringLiteral("FILE"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         Text::tr("Run once, save the window as a PNG image to FILE and exit."),
                                         QStringLiteral("FILE"));
     const QCommandLineOption language(QStringLiteral("lang"), Text::tr("User-interface language, e.g. en, ja, zh_CN."),
                                       QStringLiteral("CODE"));
-    parser.addOptions({model, hypothesis, caption, prompt, thresholds, threads, theme, screenshot, language});
+    parser.addOptions({model, hypothesis, caption, prompt, thresholds, threads, theme, sweep, screenshot, language});
 
     ParsedOptions parsed;
     if (!parser.parse(arguments)) {
@@ -118,6 +122,7 @@ ParsedOptions parseStudioOptions(const QStringList& arguments) {
         }
         o.theme = name;
     }
+    o.sweep = parser.value(sweep);
     o.screenshot = parser.value(screenshot);
     o.language = parser.value(language);
     parsed.options = o;

@@ -1,8 +1,8 @@
 #pragma once
 // mue-studio's command line:
 //   mue-studio [IMAGE] [--model DIR] [--hypothesis TEXT | --caption | --prompt TEXT]
-//              [--thresholds I,T,D] [--threads N] [--theme system|light|dark] [--screenshot FILE]
-//              [--lang CODE]
+//              [--thresholds I,T,D] [--threads N] [--theme system|light|dark] [--sweep FILE]
+//              [--screenshot FILE] [--lang CODE]
 // Parsed into plain values; errors name the option.
 //
 // Threading: any thread (pure functions).
@@ -25,6 +25,7 @@ struct StudioOptions {
     std::optional<std::array<double, 3>> thresholds;  // image, text, decoder
     std::optional<QString> theme;  // "system", "light" or "dark"; default: the remembered one
     int threads = 1;  // LibTorch intra-op threads: 1 is fastest for small models on few cores
+    QString sweep;  // a `mue sweep --out PREFIX` document to open in the data-set workspace
     QString screenshot;
     QString language;
 };

@@ -213,6 +213,8 @@ void TestStudio::options_data() {
                                   << QStringLiteral("--threads") << QString() << -1 << QString() << -9.0;
     QTest::newRow("bad theme") << QStringList{QStringLiteral("--theme"), QStringLiteral("pink")}
                                << QStringLiteral("--theme") << QString() << -1 << QString() << -9.0;
+    QTest::newRow("sweep") << QStringList{QStringLiteral("--sweep"), QStringLiteral("s.json"), QStringLiteral("--caption")}
+                           << QString() << QString() << static_cast<int>(mue::Task::Caption) << QString() << -9.0;
     QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate")
                                     << QString() << -1 << QString() << -9.0;
 }
