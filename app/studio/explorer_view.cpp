@@ -38,7 +38,9 @@ constexpr int kDefaultLimit = 200;
 constexpr int kMaxLimit = 100'000;
 constexpr double kPercent = 100.0;
 constexpr double kPointSize = 9.0;
+constexpr double kFullPointSize = 14.0;
 constexpr double kClickRadiusPx = 12.0;
+constexpr double kLegendColumnStretch = 0.001;  // as narrow as the legend
 const char* const kDefaultGrid = "0.9,0.95,0.99,1";
 
 enum TableColumn { Label, Policy, Score, Retention, Expected, TokenWeighted, Flops, Pareto, ColumnCount };
@@ -168,8 +170,14 @@ ExplorerView::ExplorerView(QWidget* parent)
     plot_->setMinimumHeight(260);
     plot_->xAxis->setLabel(tr("expected reduction (mean), %"));
     plot_->yAxis->setLabel(tr("score"));
+    // The legend gets its own column right of the axes, where it cannot cover a point.
     plot_->legend->setVisible(true);
-    plot_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+    auto* legendColumn = new QCPLayoutGrid;
+    plot_->plotLayout()->addElement(0, 1, legendColumn);
+    legendColumn->addElement(0, 0, plot_->legend);
+    legendColumn->setMargins(QMargins(0, 8, 8, 0));
+    plot_->plotLayout()->setColumnStretchFactor(1, kLegendColumnStretch);
+    plot_->legend->setBorderPen(Qt::NoPen);
     plot_->setToolTip(tr("Each point is one setting: its score against the layers it saved. The line joins the Pareto "
                          "front. Click a point to load its settings into the single-input workspace."));
 
@@ -356,15 +364,25 @@ void ExplorerView::display(const std::shared_ptr<const SweepOutcome>& outcome) {
     plot_->clearGraphs();
     plottedPoints_.clear();
     std::map<mue::ExitPolicy, QCPGraph*> graphs;
-    for (std::size_t i = 0; i < d.points.size(); ++i) {
-        const auto& p = d.points[i];
+    // Graphs draw in creation order: the full model's star last, on top of points at 0 %.
+    std::vector<const mue::SweepPoint*> byPolicy;
+    for (const auto& p : d.points) {
+        if (p.settings.policy != mue::ExitPolicy::Full) byPolicy.push_back(&p);
+    }
+    for (const auto& p : d.points) {
+        if (p.settings.policy == mue::ExitPolicy::Full) byPolicy.push_back(&p);
+    }
+    for (const mue::SweepPoint* point : byPolicy) {
+        const auto& p = *point;
         QCPGraph*& graph = graphs[p.settings.policy];
         if (graph == nullptr) {
             graph = plot_->addGraph();
             graph->setLineStyle(QCPGraph::lsNone);
             const QCPScatterStyle::ScatterShape shape =
                 p.settings.policy == mue::ExitPolicy::Full ? QCPScatterStyle::ssStar : QCPScatterStyle::ssDisc;
-            graph->setScatterStyle(QCPScatterStyle(shape, policyColor(p.settings.policy), kPointSize));
+            const double size = p.settings.policy == mue::ExitPolicy::Full ? kFullPointSize : kPointSize;
+            graph->setScatterStyle(QCPScatterStyle(shape, QPen(policyColor(p.settings.policy), 2.0),
+                                                   policyColor(p.settings.policy), size));
             graph->setName(policyLabel(p.settings.policy));
         }
     }
