@@ -14,6 +14,7 @@
 #include <mue_widgets/qcustomplot.hpp>
 #include <mue_widgets/similarity_plot.hpp>
 #include <mue_widgets/threshold_panel.hpp>
+#include <mue_widgets/token_output_view.hpp>
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -165,6 +166,7 @@ private Q_SLOTS:
     void csvExportHasEveryLayer();
     void atomicWriteReportsErrors();
 
+    void windowRunsDragsAndRestores_data();
     void windowRunsDragsAndRestores();
     void windowShowsErrorsAndKeepsState();
     void screenshotWritesPng();
@@ -475,7 +477,14 @@ void TestStudio::atomicWriteReportsErrors() {
     QVERIFY(writeFileAtomically(bad, "x").contains(QStringLiteral("trace.csv")));
 }
 
+void TestStudio::windowRunsDragsAndRestores_data() {
+    QTest::addColumn<QString>("model");
+    QTest::newRow("random test model") << QStringLiteral(MUE_TEST_MODEL_DIR);
+    QTest::newRow("embedded model") << QStringLiteral(MUE_EMBEDDED_MODEL_DIR);
+}
+
 void TestStudio::windowRunsDragsAndRestores() {
+    QFETCH(QString, model);
     RunController controller(&loadEngineBackend);
     controller.setDebounce(std::chrono::milliseconds(10));
     MainWindow window(&controller);
@@ -485,7 +494,7 @@ void TestStudio::windowRunsDragsAndRestores() {
     QSignalSpy shown(&window, &MainWindow::resultShown);
 
     StudioOptions options;
-    options.modelFolder = QStringLiteral(MUE_TEST_MODEL_DIR);
+    options.modelFolder = model;
     options.task = mue::Task::Caption;
     // The image stream never exits; the other lines sit elsewhere, so the drag grabs the image's.
     options.thresholds = std::array<double, 3>{1.0, 0.999, 0.999};
@@ -519,6 +528,8 @@ void TestStudio::windowRunsDragsAndRestores() {
     QVERIFY(second.result->trace.image.exit_layer < first.result->trace.image.exit_layer);
     QCOMPARE(window.exitDiagram()->lanes().front().executed(), second.result->trace.image.exit_layer);
     QCOMPARE(window.similarityPlot()->trace().image.exit_layer, second.result->trace.image.exit_layer);
+    // The output shows the new run's tokens.
+    QCOMPARE(window.outputView()->tokenCount(), static_cast<int>(second.result->trace.decoder_tokens.size()));
 
     // Pin the first run: its curves are drawn under the current ones.
     const auto firstRow = window.history()->rowOf(first.id);
