@@ -388,6 +388,26 @@
         <source>Loaded &quot;%1&quot; into the single-input workspace.</source>
         <translation>「%1」を単一入力ワークスペースに読み込みました。</translation>
     </message>
+    <message>
+        <source>exit layer</source>
+        <translation>終了層</translation>
+    </message>
+    <message>
+        <source>share, %</source>
+        <translation>割合（%）</translation>
+    </message>
+    <message>
+        <source>Exit layers</source>
+        <translation>終了層</translation>
+    </message>
+    <message>
+        <source>Where the examples of the selected setting exited: the share of examples per exit layer for each encoder stream, and of decoded tokens for the decoder.</source>
+        <translation>選択した設定で各例がどこで終了したか。エンコーダの各ストリームは終了層ごとの例の割合、デコーダはデコードされたトークンの割合です。</translation>
+    </message>
+    <message>
+        <source>Exit layers: %1</source>
+        <translation>終了層：%1</translation>
+    </message>
 </context>
 <context>
     <name>mue::studio::HistoryModel</name>

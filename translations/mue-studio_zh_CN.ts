@@ -388,6 +388,26 @@
         <source>Loaded &quot;%1&quot; into the single-input workspace.</source>
         <translation>已将“%1”载入单输入工作区。</translation>
     </message>
+    <message>
+        <source>exit layer</source>
+        <translation>退出层</translation>
+    </message>
+    <message>
+        <source>share, %</source>
+        <translation>占比（%）</translation>
+    </message>
+    <message>
+        <source>Exit layers</source>
+        <translation>退出层</translation>
+    </message>
+    <message>
+        <source>Where the examples of the selected setting exited: the share of examples per exit layer for each encoder stream, and of decoded tokens for the decoder.</source>
+        <translation>所选设置下各样例在哪一层退出：编码器各流为每个退出层的样例占比，解码器为已解码词元的占比。</translation>
+    </message>
+    <message>
+        <source>Exit layers: %1</source>
+        <translation>退出层：%1</translation>
+    </message>
 </context>
 <context>
     <name>mue::studio::HistoryModel</name>

@@ -30,6 +30,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 
 namespace mue::studio {
 namespace {
@@ -194,8 +195,27 @@ ExplorerView::ExplorerView(QWidget* parent)
     table_->horizontalHeader()->setSectionResizeMode(Label, QHeaderView::Stretch);
     table_->setToolTip(tr("Every evaluated setting. Double-click one to load it into the single-input workspace."));
 
+    histograms_ = new QCustomPlot;
+    histograms_->setMinimumWidth(300);
+    histograms_->xAxis->setLabel(tr("exit layer"));
+    histograms_->yAxis->setLabel(tr("share, %"));
+    histograms_->legend->setVisible(true);
+    histograms_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    histograms_->plotLayout()->insertRow(0);
+    histograms_->plotLayout()->addElement(0, 0, new QCPTextElement(histograms_, tr("Exit layers")));
+    auto layerTicker = QSharedPointer<QCPAxisTickerFixed>::create();
+    layerTicker->setTickStep(1.0);
+    histograms_->xAxis->setTicker(layerTicker);
+    histograms_->setToolTip(tr("Where the examples of the selected setting exited: the share of examples per exit "
+                               "layer for each encoder stream, and of decoded tokens for the decoder."));
+
+    auto* charts = new QSplitter(Qt::Horizontal);
+    charts->addWidget(plot_);
+    charts->addWidget(histograms_);
+    charts->setStretchFactor(0, 3);
+    charts->setStretchFactor(1, 2);
     auto* results = new QSplitter(Qt::Vertical);
-    results->addWidget(plot_);
+    results->addWidget(charts);
     results->addWidget(table_);
     results->setStretchFactor(0, 3);
     results->setStretchFactor(1, 2);
@@ -238,6 +258,10 @@ ExplorerView::ExplorerView(QWidget* parent)
     connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
         choosePoint(points_->item(index.row(), Label)->data().toInt());
     });
+    connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                if (current.isValid()) showHistograms(points_->item(current.row(), Label)->data().toInt());
+            });
     connect(worker_, &SweepWorker::progress, this, [this](quint64 id, int done, int total, double elapsed) {
         if (id != running_) return;
         progress_->setRange(0, total);
@@ -439,6 +463,16 @@ void ExplorerView::display(const std::shared_ptr<const SweepOutcome>& outcome) {
         points_->appendRow(row);
     }
     points_->setSortRole(Qt::UserRole + 2);
+    // Open on the MuE setting of the Pareto front that saves the most (else the full model).
+    int shownPoint = d.points.empty() ? -1 : 0;
+    for (std::size_t i = 0; i < d.points.size(); ++i) {
+        const auto& p = d.points[i];
+        const auto& shown = d.points[static_cast<std::size_t>(shownPoint)];
+        const bool better = shown.settings.policy != mue::ExitPolicy::Mue ||
+                            p.savings.expected_reduction_mean > shown.savings.expected_reduction_mean;
+        if (p.pareto && p.settings.policy == mue::ExitPolicy::Mue && better) shownPoint = static_cast<int>(i);
+    }
+    showHistograms(shownPoint);
 
     QString summary = tr("%n setting(s) on %1 items of %2", nullptr, static_cast<int>(d.points.size()))
                           .arg(d.n)
@@ -485,6 +519,44 @@ int ExplorerView::pointAt(const QPointF& pixel) const {
         }
     }
     return best;
+}
+
+void ExplorerView::showHistograms(int index) {
+    histograms_->clearPlottables();
+    histogramPoint_ = -1;
+    if (!outcome_ || index < 0 || index >= static_cast<int>(outcome_->document.points.size())) {
+        histograms_->replot();
+        return;
+    }
+    histogramPoint_ = index;
+    const auto& p = outcome_->document.points[static_cast<std::size_t>(index)];
+    const widgets::Palette palette;
+    auto* group = new QCPBarsGroup(histograms_);
+    const std::array<std::pair<const std::vector<int>*, widgets::Stream>, 3> streams{
+        {{&p.histograms.image, widgets::Stream::Image},
+         {&p.histograms.text, widgets::Stream::Text},
+         {&p.histograms.decoder, widgets::Stream::Decoder}}};
+    int layers = 1;
+    for (const auto& [counts, stream] : streams) {
+        const int total = std::accumulate(counts->begin(), counts->end(), 0);
+        if (total == 0) continue;
+        auto* bars = new QCPBars(histograms_->xAxis, histograms_->yAxis);
+        bars->setName(widgets::streamName(stream, p.settings.policy == mue::ExitPolicy::Joint));
+        bars->setPen(Qt::NoPen);
+        bars->setBrush(palette.color(stream));
+        bars->setWidth(0.25);
+        bars->setBarsGroup(group);
+        for (std::size_t layer = 0; layer < counts->size(); ++layer) {
+            bars->addData(static_cast<double>(layer + 1), kPercent * (*counts)[layer] / total);
+        }
+        layers = std::max(layers, static_cast<int>(counts->size()));
+    }
+    if (auto* title = qobject_cast<QCPTextElement*>(histograms_->plotLayout()->element(0, 0))) {
+        title->setText(tr("Exit layers: %1").arg(QString::fromStdString(p.label)));
+    }
+    histograms_->xAxis->setRange(0.4, layers + 0.6);
+    histograms_->yAxis->setRange(0, kPercent * 1.05);
+    histograms_->replot();
 }
 
 void ExplorerView::choosePoint(int index) {

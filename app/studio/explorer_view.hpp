@@ -67,6 +67,10 @@ public:
     [[nodiscard]] int pointAt(const QPointF& pixel) const;
     // Emits settingsChosen for point `index` of the shown sweep.
     void choosePoint(int index);
+    // Shows point `index`'s exit-layer histograms (share of examples, or of tokens for the decoder).
+    void showHistograms(int index);
+    [[nodiscard]] QCustomPlot* histogramPlot() const { return histograms_; }
+    [[nodiscard]] int histogramPoint() const { return histogramPoint_; }
 
 Q_SIGNALS:
     // A point was clicked: load its settings into the single-input workspace.
@@ -107,6 +111,8 @@ private:
     QPushButton* useTuned_ = nullptr;
     std::optional<mue::ExitSettings> tuned_;
     QCustomPlot* plot_ = nullptr;
+    QCustomPlot* histograms_ = nullptr;
+    int histogramPoint_ = -1;
     QTableView* table_ = nullptr;
     QStandardItemModel* points_ = nullptr;
 };

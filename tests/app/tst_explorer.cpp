@@ -192,6 +192,11 @@ private Q_SLOTS:
         int plotted = 0;
         for (int g = 0; g < view.plot()->graphCount(); ++g) plotted += view.plot()->graph(g)->dataCount();
         QVERIFY(plotted >= 3);
+        // The exit histograms show a point, and follow the table's selection.
+        QVERIFY(view.histogramPoint() >= 0);
+        view.table()->selectRow(0);
+        QCOMPARE(view.histogramPoint(), view.table()->model()->index(0, 0).data(Qt::UserRole + 1).toInt());
+        QVERIFY(view.histogramPlot()->plottableCount() >= 1);
 
         // Clicking a point loads its settings.
         QSignalSpy chosen(&view, &ExplorerView::settingsChosen);
