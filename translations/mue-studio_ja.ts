@@ -408,6 +408,74 @@
         <source>Exit layers: %1</source>
         <translation>終了層：%1</translation>
     </message>
+    <message>
+        <source>Profile Layers</source>
+        <translation>層プロファイル</translation>
+    </message>
+    <message>
+        <source>Run every layer once on the data set under the single-input workspace&apos;s policy: per-layer similarity of each stream, and where the policy would exit by difficulty.</source>
+        <translation>単一入力ワークスペースのポリシーで、データセット上の全層を一度ずつ実行します。各ストリームの層ごとの類似度と、難易度別にポリシーがどこで終了するかを示します。</translation>
+    </message>
+    <message>
+        <source>layer i</source>
+        <translation>層 i</translation>
+    </message>
+    <message>
+        <source>1 - cos(h_i, h_i-1), mean ± std over the items (log scale)</source>
+        <translation>1 - cos(h_i, h_i-1)、項目全体の平均 ± 標準偏差（対数目盛）</translation>
+    </message>
+    <message>
+        <source>How much each layer still changes each stream, over the whole data set (the paper&apos;s Figure 3): where the curves fall below a threshold, that stream exits.</source>
+        <translation>データセット全体で、各層が各ストリームをどれだけ変化させているか（論文の図3）。曲線が閾値を下回る層で、そのストリームは終了します。</translation>
+    </message>
+    <message>
+        <source>scene difficulty</source>
+        <translation>シーンの難易度</translation>
+    </message>
+    <message>
+        <source>mean exit layer</source>
+        <translation>平均終了層</translation>
+    </message>
+    <message>
+        <source>Exit layer against difficulty</source>
+        <translation>難易度と終了層</translation>
+    </message>
+    <message>
+        <source>Where the policy exits on easy and hard scenes: harder scenes should run more layers.</source>
+        <translation>易しいシーンと難しいシーンでポリシーがどこで終了するか。難しいシーンほど多くの層を実行するはずです。</translation>
+    </message>
+    <message>
+        <source>Score vs. saving</source>
+        <translation>スコアと削減</translation>
+    </message>
+    <message>
+        <source>Layers and difficulty</source>
+        <translation>層と難易度</translation>
+    </message>
+    <message>
+        <source>Tuning cancelled.</source>
+        <translation>自動調整をキャンセルしました。</translation>
+    </message>
+    <message>
+        <source>Profiling cancelled.</source>
+        <translation>プロファイルをキャンセルしました。</translation>
+    </message>
+    <message>
+        <source>Profiling every layer…</source>
+        <translation>全層をプロファイル中…</translation>
+    </message>
+    <message>
+        <source>%1 (Spearman %2)</source>
+        <translation>%1（スピアマン %2）</translation>
+    </message>
+    <message>
+        <source>accuracy (right axis)</source>
+        <translation>正解率（右軸）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Every layer of %1 items under %2 %3; %n difficulty level(s)</source>
+        <translation><numerusform>%2 %3 のもとで %1 項目の全層を実行、難易度 %n 段階</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>mue::studio::HistoryModel</name>

@@ -408,6 +408,74 @@
         <source>Exit layers: %1</source>
         <translation>退出层：%1</translation>
     </message>
+    <message>
+        <source>Profile Layers</source>
+        <translation>逐层分析</translation>
+    </message>
+    <message>
+        <source>Run every layer once on the data set under the single-input workspace&apos;s policy: per-layer similarity of each stream, and where the policy would exit by difficulty.</source>
+        <translation>在单输入工作区的策略下，对数据集逐一运行所有层：显示各流的逐层相似度，以及按难度划分的策略退出位置。</translation>
+    </message>
+    <message>
+        <source>layer i</source>
+        <translation>第 i 层</translation>
+    </message>
+    <message>
+        <source>1 - cos(h_i, h_i-1), mean ± std over the items (log scale)</source>
+        <translation>1 - cos(h_i, h_i-1)，所有样例的均值 ± 标准差（对数刻度）</translation>
+    </message>
+    <message>
+        <source>How much each layer still changes each stream, over the whole data set (the paper&apos;s Figure 3): where the curves fall below a threshold, that stream exits.</source>
+        <translation>在整个数据集上，每一层对各流仍有多大改变（论文图 3）：曲线低于阈值之处，该流即退出。</translation>
+    </message>
+    <message>
+        <source>scene difficulty</source>
+        <translation>场景难度</translation>
+    </message>
+    <message>
+        <source>mean exit layer</source>
+        <translation>平均退出层</translation>
+    </message>
+    <message>
+        <source>Exit layer against difficulty</source>
+        <translation>退出层与难度</translation>
+    </message>
+    <message>
+        <source>Where the policy exits on easy and hard scenes: harder scenes should run more layers.</source>
+        <translation>策略在简单和困难场景上的退出位置：越难的场景应运行越多的层。</translation>
+    </message>
+    <message>
+        <source>Score vs. saving</source>
+        <translation>得分与节省</translation>
+    </message>
+    <message>
+        <source>Layers and difficulty</source>
+        <translation>层与难度</translation>
+    </message>
+    <message>
+        <source>Tuning cancelled.</source>
+        <translation>已取消自动调优。</translation>
+    </message>
+    <message>
+        <source>Profiling cancelled.</source>
+        <translation>已取消逐层分析。</translation>
+    </message>
+    <message>
+        <source>Profiling every layer…</source>
+        <translation>正在逐层分析…</translation>
+    </message>
+    <message>
+        <source>%1 (Spearman %2)</source>
+        <translation>%1（斯皮尔曼 %2）</translation>
+    </message>
+    <message>
+        <source>accuracy (right axis)</source>
+        <translation>准确率（右轴）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Every layer of %1 items under %2 %3; %n difficulty level(s)</source>
+        <translation><numerusform>在 %2 %3 下运行 %1 个样例的所有层；%n 个难度等级</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>mue::studio::HistoryModel</name>

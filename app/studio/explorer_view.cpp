@@ -5,6 +5,7 @@
 #include <mue/errors.hpp>
 #include <mue_widgets/palette.hpp>
 #include <mue_widgets/qcustomplot.hpp>
+#include <mue_widgets/similarity_plot.hpp>
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -24,6 +25,7 @@
 #include <QSplitter>
 #include <QStandardItemModel>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -31,6 +33,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <tuple>
 
 namespace mue::studio {
 namespace {
@@ -135,6 +138,10 @@ ExplorerView::ExplorerView(QWidget* parent)
     status_ = new QLabel;
     status_->setWordWrap(true);
     buttons->addWidget(sweepButton_);
+    profileButton_ = new QPushButton(tr("Profile Layers"));
+    profileButton_->setToolTip(tr("Run every layer once on the data set under the single-input workspace's policy: "
+                                  "per-layer similarity of each stream, and where the policy would exit by difficulty."));
+    buttons->addWidget(profileButton_);
     buttons->addWidget(cancelButton_);
     buttons->addWidget(openButton);
     buttons->addWidget(progress_, 1);
@@ -214,8 +221,41 @@ ExplorerView::ExplorerView(QWidget* parent)
     charts->addWidget(histograms_);
     charts->setStretchFactor(0, 3);
     charts->setStretchFactor(1, 2);
+    profile_ = new QCustomPlot;
+    profile_->xAxis->setLabel(tr("layer i"));
+    profile_->yAxis->setLabel(tr("1 - cos(h_i, h_i-1), mean ± std over the items (log scale)"));
+    profile_->yAxis->setScaleType(QCPAxis::stLogarithmic);
+    profile_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+    profile_->yAxis->setNumberFormat(QStringLiteral("eb"));
+    profile_->yAxis->setNumberPrecision(0);
+    auto profileTicker = QSharedPointer<QCPAxisTickerFixed>::create();
+    profileTicker->setTickStep(1.0);
+    profile_->xAxis->setTicker(profileTicker);
+    profile_->legend->setVisible(true);
+    profile_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    profile_->setToolTip(tr("How much each layer still changes each stream, over the whole data set (the paper's "
+                            "Figure 3): where the curves fall below a threshold, that stream exits."));
+    difficulty_ = new QCustomPlot;
+    difficulty_->xAxis->setLabel(tr("scene difficulty"));
+    difficulty_->yAxis->setLabel(tr("mean exit layer"));
+    difficulty_->yAxis2->setLabel(tr("accuracy"));
+    difficulty_->legend->setVisible(true);
+    difficulty_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    difficulty_->plotLayout()->insertRow(0);
+    difficulty_->plotLayout()->addElement(0, 0, new QCPTextElement(difficulty_, tr("Exit layer against difficulty")));
+    auto difficultyTicker = QSharedPointer<QCPAxisTickerFixed>::create();
+    difficultyTicker->setTickStep(1.0);
+    difficulty_->xAxis->setTicker(difficultyTicker);
+    difficulty_->setToolTip(tr("Where the policy exits on easy and hard scenes: harder scenes should run more layers."));
+
+    views_ = new QTabWidget;
+    views_->addTab(charts, tr("Score vs. saving"));
+    auto* profileCharts = new QSplitter(Qt::Horizontal);
+    profileCharts->addWidget(profile_);
+    profileCharts->addWidget(difficulty_);
+    views_->addTab(profileCharts, tr("Layers and difficulty"));
     auto* results = new QSplitter(Qt::Vertical);
-    results->addWidget(charts);
+    results->addWidget(views_);
     results->addWidget(table_);
     results->setStretchFactor(0, 3);
     results->setStretchFactor(1, 2);
@@ -241,6 +281,7 @@ ExplorerView::ExplorerView(QWidget* parent)
     });
     connect(sweepButton_, &QPushButton::clicked, this, &ExplorerView::startSweep);
     connect(tuneButton_, &QPushButton::clicked, this, &ExplorerView::startTune);
+    connect(profileButton_, &QPushButton::clicked, this, &ExplorerView::startProfile);
     connect(cancelButton_, &QPushButton::clicked, this, &ExplorerView::cancel);
     connect(openButton, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open Sweep"), {}, tr("Sweep JSON (*.json)"));
@@ -275,10 +316,24 @@ ExplorerView::ExplorerView(QWidget* parent)
     connect(worker_, &SweepWorker::finished, this, [this](const std::shared_ptr<const SweepOutcome>& outcome) {
         if (outcome->id != running_) return;
         setRunning(0);
-        if (outcome->tune) {
-            showTune(*outcome->tune, outcome->seconds);
-        } else {
+        switch (outcome->kind) {
+        case SweepRequest::Kind::Sweep:
             display(outcome);
+            break;
+        case SweepRequest::Kind::Tune:
+            if (outcome->tune) {
+                showTune(*outcome->tune, outcome->seconds);
+            } else {
+                status_->setText(tr("Tuning cancelled."));
+            }
+            break;
+        case SweepRequest::Kind::Profile:
+            if (outcome->profile) {
+                showProfile(*outcome->profile);
+            } else {
+                status_->setText(tr("Profiling cancelled."));
+            }
+            break;
         }
     });
     connect(worker_, &SweepWorker::failed, this, [this](quint64 id, const QString& message) {
@@ -314,6 +369,8 @@ void ExplorerView::startSweep() { start(SweepRequest::Kind::Sweep); }
 
 void ExplorerView::startTune() { start(SweepRequest::Kind::Tune); }
 
+void ExplorerView::startProfile() { start(SweepRequest::Kind::Profile); }
+
 void ExplorerView::start(SweepRequest::Kind kind) {
     if (modelFolder_.isEmpty()) return;
     SweepRequest request;
@@ -344,13 +401,16 @@ void ExplorerView::start(SweepRequest::Kind kind) {
     }
     request.grid.include_baselines = baselines_->isChecked() && kind == SweepRequest::Kind::Sweep;
     request.targetRetention = target_->value();
+    request.settings = settingsSource_ ? settingsSource_() : mue::ExitSettings::preset("paper");
     request.cacheFolder = cacheFolder_;
     if (cancel_) cancel_->cancel();
     cancel_ = std::make_shared<mue::CancellationToken>();
     request.cancel = cancel_;
     request.id = nextId_++;
     setRunning(request.id);
-    status_->setText(kind == SweepRequest::Kind::Tune ? tr("Tuning…") : tr("Sweeping…"));
+    status_->setText(kind == SweepRequest::Kind::Tune      ? tr("Tuning…")
+                     : kind == SweepRequest::Kind::Profile ? tr("Profiling every layer…")
+                                                           : tr("Sweeping…"));
     QMetaObject::invokeMethod(worker_, [worker = worker_, request] { worker->run(request); }, Qt::QueuedConnection);
 }
 
@@ -557,6 +617,102 @@ void ExplorerView::showHistograms(int index) {
     histograms_->xAxis->setRange(0.4, layers + 0.6);
     histograms_->yAxis->setRange(0, kPercent * 1.05);
     histograms_->replot();
+}
+
+void ExplorerView::showProfile(const mue::EvalReport& report) {
+    profileReport_ = report;
+    const widgets::Palette palette;
+    const bool joint = report.settings.policy == mue::ExitPolicy::Joint;
+    profile_->clearPlottables();
+    using Accessor = const std::vector<float>& (*)(const mue::EvalExample&);
+    const std::array<std::pair<widgets::Stream, Accessor>, 3> streams{
+        {{widgets::Stream::Image, [](const mue::EvalExample& e) -> const std::vector<float>& { return e.image_similarity; }},
+         {widgets::Stream::Text, [](const mue::EvalExample& e) -> const std::vector<float>& { return e.text_similarity; }},
+         {widgets::Stream::Decoder,
+          [](const mue::EvalExample& e) -> const std::vector<float>& { return e.decoder_similarity; }}}};
+    double lowest = 1.0;
+    int layers = 1;
+    for (const auto& [stream, similarity] : streams) {
+        if (joint && stream == widgets::Stream::Text) continue;  // the joint stream is drawn once
+        std::vector<double> sum, sumSquares;
+        std::vector<int> count;
+        for (const auto& e : report.examples) {
+            const auto& values = similarity(e);
+            if (values.size() > sum.size()) {
+                sum.resize(values.size(), 0.0);
+                sumSquares.resize(values.size(), 0.0);
+                count.resize(values.size(), 0);
+            }
+            for (std::size_t l = 0; l < values.size(); ++l) {
+                const double d = widgets::SimilarityPlot::distance(values[l]);
+                sum[l] += d;
+                sumSquares[l] += d * d;
+                ++count[l];
+            }
+        }
+        if (sum.empty()) continue;
+        QCPGraph* graph = profile_->addGraph();
+        graph->setName(widgets::streamName(stream, joint));
+        graph->setPen(QPen(palette.color(stream), 2.0));
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, palette.color(stream), 6.0));
+        auto* spread = new QCPErrorBars(profile_->xAxis, profile_->yAxis);
+        spread->removeFromLegend();
+        spread->setDataPlottable(graph);
+        spread->setPen(QPen(palette.color(stream)));
+        for (std::size_t l = 0; l < sum.size(); ++l) {
+            const double mean = sum[l] / count[l];
+            const double deviation = std::sqrt(std::max(0.0, sumSquares[l] / count[l] - mean * mean));
+            graph->addData(static_cast<double>(l + 1), mean);
+            // On a log axis the lower bar stops short of zero.
+            const double below = std::min(deviation, mean * 0.9);
+            spread->addData(below, deviation);
+            lowest = std::min(lowest, mean - below);
+        }
+        layers = std::max(layers, static_cast<int>(sum.size()));
+    }
+    profile_->xAxis->setRange(0.5, layers + 0.5);
+    profile_->yAxis->setRange(std::max(widgets::SimilarityPlot::kMinDistance, lowest * 0.5), 2.0);
+    profile_->replot();
+
+    difficulty_->clearPlottables();
+    QVector<double> x, image, text, decoder, accuracy;
+    for (const auto& level : report.difficulty_levels) {
+        x << level.difficulty;
+        image << level.image_exit_mean;
+        text << level.text_exit_mean;
+        decoder << level.decoder_exit_mean;
+        if (level.accuracy) accuracy << *level.accuracy;
+    }
+    const std::array<std::tuple<widgets::Stream, QVector<double>*, double>, 3> lines{
+        {{widgets::Stream::Image, &image, report.correlations.image_exit},
+         {widgets::Stream::Text, &text, report.correlations.text_exit},
+         {widgets::Stream::Decoder, &decoder, report.correlations.decoder_exit}}};
+    const auto rho = [](double value) { return std::isnan(value) ? QStringLiteral("—") : QString::number(value, 'f', 2); };
+    for (const auto& [stream, values, correlation] : lines) {
+        if (joint && stream == widgets::Stream::Text) continue;
+        QCPGraph* graph = difficulty_->addGraph();
+        graph->setName(tr("%1 (Spearman %2)").arg(widgets::streamName(stream, joint), rho(correlation)));
+        graph->setPen(QPen(palette.color(stream), 2.0));
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, palette.color(stream), 7.0));
+        graph->setData(x, *values);
+    }
+    difficulty_->yAxis2->setVisible(accuracy.size() == x.size() && !x.isEmpty());
+    if (difficulty_->yAxis2->visible()) {
+        QCPGraph* graph = difficulty_->addGraph(difficulty_->xAxis, difficulty_->yAxis2);
+        graph->setName(tr("accuracy (right axis)"));
+        graph->setPen(QPen(this->palette().color(QPalette::WindowText), 1.5, Qt::DashLine));
+        graph->setData(x, accuracy);
+        difficulty_->yAxis2->setRange(0, 1.05);
+    }
+    const int levels = static_cast<int>(report.difficulty_levels.size());
+    difficulty_->xAxis->setRange(x.isEmpty() ? 0 : x.front() - 0.5, x.isEmpty() ? 1 : x.back() + 0.5);
+    difficulty_->yAxis->setRange(0, layers + 0.5);
+    difficulty_->replot();
+    views_->setCurrentIndex(1);
+    status_->setText(tr("Every layer of %1 items under %2 %3; %n difficulty level(s)", nullptr, levels)
+                         .arg(report.n)
+                         .arg(policyLabel(report.settings.policy), thresholdsLabel(report.settings)));
+    Q_EMIT profileShown();
 }
 
 void ExplorerView::choosePoint(int index) {

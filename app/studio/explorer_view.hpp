@@ -13,6 +13,7 @@
 #include <QWidget>
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -29,6 +30,7 @@ class QPushButton;
 class QSpinBox;
 class QStandardItemModel;
 class QTableView;
+class QTabWidget;
 class QMouseEvent;
 
 namespace mue::studio {
@@ -46,6 +48,11 @@ public:
     // Starts a sweep or a tune with the controls' settings (cancelling one in progress).
     void startSweep();
     void startTune();
+    // A what-if evaluation under the settings the settings source gives (the single-input
+    // workspace's): per-layer similarity (mean and spread per stream) and where the policy would
+    // exit against scene difficulty.
+    void startProfile();
+    void setSettingsSource(std::function<mue::ExitSettings()> source) { settingsSource_ = std::move(source); }
     void cancel();
     // Shows a sweep document written by `mue sweep --out PREFIX` (PREFIX.json). Returns an error
     // message naming the file, or empty.
@@ -71,18 +78,23 @@ public:
     void showHistograms(int index);
     [[nodiscard]] QCustomPlot* histogramPlot() const { return histograms_; }
     [[nodiscard]] int histogramPoint() const { return histogramPoint_; }
+    [[nodiscard]] QCustomPlot* profilePlot() const { return profile_; }
+    [[nodiscard]] QCustomPlot* difficultyPlot() const { return difficulty_; }
+    [[nodiscard]] const std::optional<mue::EvalReport>& profileReport() const { return profileReport_; }
 
 Q_SIGNALS:
     // A point was clicked: load its settings into the single-input workspace.
     void settingsChosen(const mue::ExitSettings& settings);
     void sweepShown();   // a sweep's points (complete, partial or cached) are on screen
     void tuneShown();
+    void profileShown();
     void errorShown(const QString& message);
 
 private:
     void start(SweepRequest::Kind kind);
     void display(const std::shared_ptr<const SweepOutcome>& outcome);
     void showTune(const mue::TuneResult& tune, double seconds);
+    void showProfile(const mue::EvalReport& report);
     void setRunning(quint64 id);
     [[nodiscard]] std::optional<std::vector<double>> parseGrid(int stream) const;
 
@@ -112,6 +124,12 @@ private:
     std::optional<mue::ExitSettings> tuned_;
     QCustomPlot* plot_ = nullptr;
     QCustomPlot* histograms_ = nullptr;
+    QCustomPlot* profile_ = nullptr;
+    QCustomPlot* difficulty_ = nullptr;
+    QTabWidget* views_ = nullptr;
+    QPushButton* profileButton_ = nullptr;
+    std::function<mue::ExitSettings()> settingsSource_;
+    std::optional<mue::EvalReport> profileReport_;
     int histogramPoint_ = -1;
     QTableView* table_ = nullptr;
     QStandardItemModel* points_ = nullptr;

@@ -265,6 +265,7 @@ void MainWindow::buildViews() {
     workspaces_->setTabToolTip(0, tr("One image and text: where each stream and token exits, and why."));
     workspaces_->setTabToolTip(1, tr("What thresholds do over a whole data set: sweeps, the Pareto front, auto-tuning."));
     setCentralWidget(workspaces_);
+    explorer_->setSettingsSource([this] { return controller_->settings(); });
     connect(explorer_, &ExplorerView::settingsChosen, this, [this](const mue::ExitSettings& settings) {
         thresholds_->setSettings(settings);
         plot_->setThresholds(settings);

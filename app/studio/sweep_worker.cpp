@@ -95,6 +95,7 @@ void SweepWorker::run(const SweepRequest& request) {
     clock.start();
     auto outcome = std::make_shared<SweepOutcome>();
     outcome->id = request.id;
+    outcome->kind = request.kind;
     const QString cacheFile = request.kind == SweepRequest::Kind::Sweep ? sweepCacheFile(request) : QString();
     try {
         if (auto cached = readCache(cacheFile)) {
@@ -108,7 +109,14 @@ void SweepWorker::run(const SweepRequest& request) {
             Q_EMIT progress(request.id, static_cast<int>(done), static_cast<int>(total),
                             static_cast<double>(clock.elapsed()) / 1000.0);
         };
-        if (request.kind == SweepRequest::Kind::Tune) {
+        if (request.kind == SweepRequest::Kind::Profile) {
+            const auto dataset = mue::load_eval_dataset(request.dataset.toStdString(), request.split.toStdString(),
+                                                        static_cast<std::size_t>(request.limit), e.info().image_size);
+            mue::ExitSettings settings = request.settings;
+            settings.what_if = true;
+            const auto perBatch = [&](std::size_t done, std::size_t total) { onProgress(done, total); };
+            outcome->profile = mue::evaluate(e, dataset, settings, {}, request.cancel.get(), perBatch);
+        } else if (request.kind == SweepRequest::Kind::Tune) {
             outcome->tune = mue::tune(e, request.dataset.toStdString(), request.targetRetention, request.grid, {},
                                       static_cast<std::size_t>(request.limit), request.cancel.get(), onProgress);
         } else {

@@ -7,6 +7,7 @@
 // the GUI thread queued. The request's cancel token may be set from any thread.
 
 #include <mue/engine.hpp>
+#include <mue/evaluation.hpp>
 #include <mue/sweep.hpp>
 
 #include "sweep_reader.hpp"
@@ -21,7 +22,9 @@
 namespace mue::studio {
 
 struct SweepRequest {
-    enum class Kind { Sweep, Tune };
+    // Profile: one what-if evaluation under `settings`: every layer's similarity per example, and
+    // where the policy would exit (the paper's Figure 3, exit layer against difficulty).
+    enum class Kind { Sweep, Tune, Profile };
     quint64 id = 0;
     Kind kind = Kind::Sweep;
     QString modelFolder;
@@ -30,17 +33,20 @@ struct SweepRequest {
     int limit = 0;    // first items; 0: all
     mue::SweepGrid grid;
     double targetRetention = 0.99;  // Tune
+    mue::ExitSettings settings;     // Profile
     QString cacheFolder;            // where finished sweeps are kept; empty: no cache
     std::shared_ptr<mue::CancellationToken> cancel;
 };
 
 struct SweepOutcome {
     quint64 id = 0;
+    SweepRequest::Kind kind = SweepRequest::Kind::Sweep;
     mue::report::SweepDocument document;
-    bool complete = true;   // false: cancelled, `document` holds the points finished so far
+    bool complete = true;   // false: cancelled; a sweep's `document` holds the points finished so far
     bool fromCache = false;
     double seconds = 0;
-    std::optional<mue::TuneResult> tune;  // Tune requests
+    std::optional<mue::TuneResult> tune;      // Tune requests
+    std::optional<mue::EvalReport> profile;  // Profile requests
 };
 
 class SweepWorker : public QObject {

@@ -155,6 +155,20 @@ EvalExample example_of(const EvalItem& item, const RunResult& result, int decode
     e.expected_reduction_mean = trace.savings.expected_reduction_mean;
     e.expected_reduction_token_weighted = trace.savings.expected_reduction_token_weighted;
     e.flop_reduction = trace.savings.flop_reduction;
+    e.image_similarity = trace.image.similarity;
+    e.text_similarity = trace.text.similarity;
+    std::vector<int> ran;
+    for (const auto& t : trace.decoder_tokens) {
+        if (t.similarity.size() > e.decoder_similarity.size()) {
+            e.decoder_similarity.resize(t.similarity.size(), 0.0F);
+            ran.resize(t.similarity.size(), 0);
+        }
+        for (std::size_t l = 0; l < t.similarity.size(); ++l) {
+            e.decoder_similarity[l] += t.similarity[l];
+            ++ran[l];
+        }
+    }
+    for (std::size_t l = 0; l < e.decoder_similarity.size(); ++l) e.decoder_similarity[l] /= static_cast<float>(ran[l]);
     return e;
 }
 

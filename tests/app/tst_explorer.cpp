@@ -261,6 +261,34 @@ private Q_SLOTS:
         QCOMPARE(view.table()->model()->rowCount(), 2);  // the shown sweep stays
     }
 
+    void profilesLayersAndDifficulty() {
+        QTemporaryDir cache;
+        ExplorerView view;
+        configure(view, cache.path(), 8, QStringLiteral("1"));
+        view.splitBox()->setCurrentIndex(1);  // test: difficulty levels vary within the first items
+        view.setSettingsSource([] {
+            mue::ExitSettings s = mue::ExitSettings::preset("paper");
+            s.policy = mue::ExitPolicy::Mue;
+            return s;
+        });
+        QSignalSpy shown(&view, &ExplorerView::profileShown);
+        view.startProfile();
+        QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, kWaitMs);
+        const auto& report = *view.profileReport();
+        QCOMPARE(report.n, std::size_t{8});
+        QVERIFY(report.settings.what_if);
+        for (const auto& e : report.examples) {
+            QCOMPARE(e.image_similarity.size(), std::size_t{6});  // every layer ran (what-if)
+            QCOMPARE(e.decoder_similarity.size(), std::size_t{6});
+        }
+        QCOMPARE(view.profilePlot()->graphCount(), 3);  // image, text, decoder
+        QCOMPARE(view.profilePlot()->graph(0)->dataCount(), 6);
+        QVERIFY(view.difficultyPlot()->graphCount() >= 3);
+        QCOMPARE(view.difficultyPlot()->graph(0)->dataCount(), static_cast<int>(report.difficulty_levels.size()));
+        // A sweep shown afterwards keeps its own views.
+        QVERIFY(view.statusLabel()->text().contains(QStringLiteral("8 items")));
+    }
+
     void tunesOnValidation() {
         QTemporaryDir cache;
         ExplorerView view;

@@ -261,6 +261,28 @@ private Q_SLOTS:
         QVERIFY2(!std::isnan(c.expected_reduction), "spread_exits() no longer spreads this model's exits");
     }
 
+    void examplesKeepPerLayerSimilarity() {
+        for (const auto& e : report_.examples) {
+            QCOMPARE(e.image_similarity.size(), static_cast<std::size_t>(e.image_exit));
+            QCOMPARE(e.text_similarity.size(), static_cast<std::size_t>(e.text_exit));
+            QCOMPARE(e.decoder_similarity.size(), static_cast<std::size_t>(std::ceil(e.decoder_exit_mean)));
+        }
+        // What-if runs every layer, and still reports where the policy would have exited.
+        auto s = spread_exits();
+        s.what_if = true;
+        const auto all = mue::evaluate(*engine_, entailment_, s, {});
+        for (std::size_t i = 0; i < all.examples.size(); ++i) {
+            const auto& e = all.examples[i];
+            QCOMPARE(e.image_similarity.size(), static_cast<std::size_t>(kLayers));
+            QCOMPARE(e.text_similarity.size(), static_cast<std::size_t>(kLayers));
+            QCOMPARE(e.decoder_similarity.size(), static_cast<std::size_t>(kLayers));
+            QCOMPARE(e.image_exit, report_.examples[i].image_exit);
+            for (std::size_t l = 0; l < static_cast<std::size_t>(e.image_exit); ++l) {
+                QCOMPARE(e.image_similarity[l], report_.examples[i].image_similarity[l]);
+            }
+        }
+    }
+
     void difficultyLevelsAddUp() {
         std::size_t n = 0, correct = 0;
         double image_exits = 0;
