@@ -421,10 +421,6 @@
         <translation>層 i</translation>
     </message>
     <message>
-        <source>1 - cos(h_i, h_i-1), mean ± std over the items (log scale)</source>
-        <translation>1 - cos(h_i, h_i-1)、項目全体の平均 ± 標準偏差（対数目盛）</translation>
-    </message>
-    <message>
         <source>How much each layer still changes each stream, over the whole data set (the paper&apos;s Figure 3): where the curves fall below a threshold, that stream exits.</source>
         <translation>データセット全体で、各層が各ストリームをどれだけ変化させているか（論文の図3）。曲線が閾値を下回る層で、そのストリームは終了します。</translation>
     </message>
@@ -474,7 +470,13 @@
     </message>
     <message numerus="yes">
         <source>Every layer of %1 items under %2 %3; %n difficulty level(s)</source>
-        <translation><numerusform>%2 %3 のもとで %1 項目の全層を実行、難易度 %n 段階</numerusform></translation>
+        <translation>
+            <numerusform>%2 %3 のもとで %1 項目の全層を実行、難易度 %n 段階</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>1 - cos, mean ± std (log scale)</source>
+        <translation>1 - cos、平均 ± 標準偏差（対数目盛）</translation>
     </message>
 </context>
 <context>

@@ -421,10 +421,6 @@
         <translation>第 i 层</translation>
     </message>
     <message>
-        <source>1 - cos(h_i, h_i-1), mean ± std over the items (log scale)</source>
-        <translation>1 - cos(h_i, h_i-1)，所有样例的均值 ± 标准差（对数刻度）</translation>
-    </message>
-    <message>
         <source>How much each layer still changes each stream, over the whole data set (the paper&apos;s Figure 3): where the curves fall below a threshold, that stream exits.</source>
         <translation>在整个数据集上，每一层对各流仍有多大改变（论文图 3）：曲线低于阈值之处，该流即退出。</translation>
     </message>
@@ -474,7 +470,13 @@
     </message>
     <message numerus="yes">
         <source>Every layer of %1 items under %2 %3; %n difficulty level(s)</source>
-        <translation><numerusform>在 %2 %3 下运行 %1 个样例的所有层；%n 个难度等级</numerusform></translation>
+        <translation>
+            <numerusform>在 %2 %3 下运行 %1 个样例的所有层；%n 个难度等级</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>1 - cos, mean ± std (log scale)</source>
+        <translation>1 - cos，均值 ± 标准差（对数刻度）</translation>
     </message>
 </context>
 <context>

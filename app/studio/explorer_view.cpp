@@ -223,7 +223,7 @@ ExplorerView::ExplorerView(QWidget* parent)
     charts->setStretchFactor(1, 2);
     profile_ = new QCustomPlot;
     profile_->xAxis->setLabel(tr("layer i"));
-    profile_->yAxis->setLabel(tr("1 - cos(h_i, h_i-1), mean ± std over the items (log scale)"));
+    profile_->yAxis->setLabel(tr("1 - cos, mean ± std (log scale)"));
     profile_->yAxis->setScaleType(QCPAxis::stLogarithmic);
     profile_->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
     profile_->yAxis->setNumberFormat(QStringLiteral("eb"));
@@ -240,9 +240,16 @@ ExplorerView::ExplorerView(QWidget* parent)
     difficulty_->yAxis->setLabel(tr("mean exit layer"));
     difficulty_->yAxis2->setLabel(tr("accuracy"));
     difficulty_->legend->setVisible(true);
-    difficulty_->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     difficulty_->plotLayout()->insertRow(0);
     difficulty_->plotLayout()->addElement(0, 0, new QCPTextElement(difficulty_, tr("Exit layer against difficulty")));
+    // The legend in a row of its own under the axes, where it hides no line.
+    auto* difficultyLegend = new QCPLayoutGrid;
+    difficulty_->plotLayout()->addElement(2, 0, difficultyLegend);
+    difficultyLegend->addElement(0, 0, difficulty_->legend);
+    difficulty_->plotLayout()->setRowStretchFactor(2, kLegendColumnStretch);
+    difficulty_->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    difficulty_->legend->setWrap(2);
+    difficulty_->legend->setBorderPen(Qt::NoPen);
     auto difficultyTicker = QSharedPointer<QCPAxisTickerFixed>::create();
     difficultyTicker->setTickStep(1.0);
     difficulty_->xAxis->setTicker(difficultyTicker);
@@ -250,10 +257,10 @@ ExplorerView::ExplorerView(QWidget* parent)
 
     views_ = new QTabWidget;
     views_->addTab(charts, tr("Score vs. saving"));
-    auto* profileCharts = new QSplitter(Qt::Horizontal);
-    profileCharts->addWidget(profile_);
-    profileCharts->addWidget(difficulty_);
-    views_->addTab(profileCharts, tr("Layers and difficulty"));
+    profileCharts_ = new QSplitter(Qt::Horizontal);
+    profileCharts_->addWidget(profile_);
+    profileCharts_->addWidget(difficulty_);
+    views_->addTab(profileCharts_, tr("Layers and difficulty"));
     auto* results = new QSplitter(Qt::Vertical);
     results->addWidget(views_);
     results->addWidget(table_);
@@ -709,6 +716,12 @@ void ExplorerView::showProfile(const mue::EvalReport& report) {
     difficulty_->yAxis->setRange(0, layers + 0.5);
     difficulty_->replot();
     views_->setCurrentIndex(1);
+    if (!profileSplit_) {
+        // Half each the first time; the user's split after that.
+        profileSplit_ = true;
+        const int half = std::max(1, profileCharts_->width() / 2);
+        profileCharts_->setSizes({half, half});
+    }
     status_->setText(tr("Every layer of %1 items under %2 %3; %n difficulty level(s)", nullptr, levels)
                          .arg(report.n)
                          .arg(policyLabel(report.settings.policy), thresholdsLabel(report.settings)));

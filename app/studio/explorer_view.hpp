@@ -30,6 +30,7 @@ class QPushButton;
 class QSpinBox;
 class QStandardItemModel;
 class QTableView;
+class QSplitter;
 class QTabWidget;
 class QMouseEvent;
 
@@ -127,6 +128,8 @@ private:
     QCustomPlot* profile_ = nullptr;
     QCustomPlot* difficulty_ = nullptr;
     QTabWidget* views_ = nullptr;
+    QSplitter* profileCharts_ = nullptr;
+    bool profileSplit_ = false;
     QPushButton* profileButton_ = nullptr;
     std::function<mue::ExitSettings()> settingsSource_;
     std::optional<mue::EvalReport> profileReport_;

@@ -289,6 +289,32 @@ private Q_SLOTS:
         QVERIFY(view.statusLabel()->text().contains(QStringLiteral("8 items")));
     }
 
+    // With MUE_STUDIO_SCREENSHOT_DIR set: the profile of the embedded model, for the user guide.
+    void profileScreenshot() {
+        const QString docs = qEnvironmentVariable("MUE_STUDIO_SCREENSHOT_DIR");
+        if (docs.isEmpty()) QSKIP("set MUE_STUDIO_SCREENSHOT_DIR to render docs/images/studio-profile.png");
+        QTemporaryDir cache;
+        ExplorerView view;
+        view.resize(1440, 760);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        configure(view, cache.path(), 300, QStringLiteral("1"));
+        view.setModelFolder(QStringLiteral(MUE_EMBEDDED_MODEL_DIR));
+        view.splitBox()->setCurrentIndex(1);
+        view.setSettingsSource([] {
+            mue::ExitSettings s = mue::ExitSettings::preset("paper");
+            s.policy = mue::ExitPolicy::Mue;
+            s.image_threshold = 0.99;
+            s.text_threshold = 0.99;
+            s.decoder_threshold = 0.99;
+            return s;
+        });
+        QSignalSpy shown(&view, &ExplorerView::profileShown);
+        view.startProfile();
+        QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, kWaitMs);
+        QVERIFY(view.grab().save(docs + QStringLiteral("/studio-profile.png")));
+    }
+
     void tunesOnValidation() {
         QTemporaryDir cache;
         ExplorerView view;
