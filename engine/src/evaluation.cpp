@@ -189,6 +189,7 @@ void score(EvalReport& report) {
         const auto correct = std::count_if(report.examples.begin(), report.examples.end(),
                                            [](const EvalExample& e) { return e.correct; });
         report.score = report.n == 0 ? 0.0 : static_cast<double>(correct) / static_cast<double>(report.n);
+        for (auto& e : report.examples) e.score = e.correct ? 1.0 : 0.0;
         return;
     }
     report.metric = kCiderD;
@@ -199,7 +200,13 @@ void score(EvalReport& report) {
         auto& refs = references.emplace_back();
         for (const auto& r : e.references) refs.push_back(without_punctuation(r));
     }
-    report.score = cider_d(candidates, references);
+    const auto per_image = cider_d_per_image(candidates, references);
+    double total = 0;
+    for (std::size_t i = 0; i < per_image.size(); ++i) {
+        report.examples[i].score = per_image[i];
+        total += per_image[i];
+    }
+    report.score = per_image.empty() ? 0.0 : total / static_cast<double>(per_image.size());
     report.bleu4 = bleu4(candidates, references);
 }
 

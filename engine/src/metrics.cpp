@@ -191,9 +191,11 @@ double bleu4(const std::vector<std::string>& candidates, const std::vector<std::
     return std::exp(log_precision_sum / kMaxOrder + brevity_log);
 }
 
-double cider_d(const std::vector<std::string>& candidates, const std::vector<std::vector<std::string>>& references) {
+std::vector<double> cider_d_per_image(const std::vector<std::string>& candidates,
+                                      const std::vector<std::vector<std::string>>& references) {
     check_corpus(candidates, references, "cider_d");
-    if (candidates.empty()) return 0.0;
+    std::vector<double> scores;
+    if (candidates.empty()) return scores;
 
     std::vector<std::vector<Sentence>> analysed(references.size());
     for (std::size_t i = 0; i < references.size(); ++i) {
@@ -201,14 +203,21 @@ double cider_d(const std::vector<std::string>& candidates, const std::vector<std
     }
     const CiderCorpus corpus(analysed);
 
-    double total = 0.0;
     for (std::size_t i = 0; i < candidates.size(); ++i) {
         const TfIdf candidate = corpus.vectorise(analyse(candidates[i]));
         double sum = 0.0;
         for (const Sentence& ref : analysed[i]) sum += CiderCorpus::similarity(candidate, corpus.vectorise(ref));
-        total += kCiderScale * sum / (kMaxOrder * static_cast<double>(analysed[i].size()));
+        scores.push_back(kCiderScale * sum / (kMaxOrder * static_cast<double>(analysed[i].size())));
     }
-    return total / static_cast<double>(candidates.size());
+    return scores;
+}
+
+double cider_d(const std::vector<std::string>& candidates, const std::vector<std::vector<std::string>>& references) {
+    const auto scores = cider_d_per_image(candidates, references);
+    if (scores.empty()) return 0.0;
+    double total = 0.0;
+    for (const double score : scores) total += score;
+    return total / static_cast<double>(scores.size());
 }
 
 }  // namespace mue

@@ -261,6 +261,19 @@ private Q_SLOTS:
         QVERIFY2(!std::isnan(c.expected_reduction), "spread_exits() no longer spreads this model's exits");
     }
 
+    void exampleScoresAverageToTheScore() {
+        double sum = 0;
+        for (const auto& e : report_.examples) {
+            QCOMPARE(e.score, e.correct ? 1.0 : 0.0);
+            sum += e.score;
+        }
+        QVERIFY(close(sum / static_cast<double>(report_.examples.size()), report_.score));
+        const auto captions = mue::evaluate(*engine_, captions_, spread_exits(), {});
+        sum = 0;
+        for (const auto& e : captions.examples) sum += e.score;
+        QVERIFY(close(sum / static_cast<double>(captions.examples.size()), captions.score));
+    }
+
     void examplesKeepPerLayerSimilarity() {
         for (const auto& e : report_.examples) {
             QCOMPARE(e.image_similarity.size(), static_cast<std::size_t>(e.image_exit));

@@ -95,6 +95,10 @@ private Q_SLOTS:
         //   score = 10 * (1/2) / 4 = 1.25.
         // Corpus: (7.5 + 1.25) / 2 = 4.375.
         QVERIFY(near(mue::cider_d({"a dog runs", "a dog sleeps"}, {{"a dog runs"}, {"a cat sleeps"}}), 4.375));
+        const auto per_image = mue::cider_d_per_image({"a dog runs", "a dog sleeps"}, {{"a dog runs"}, {"a cat sleeps"}});
+        QCOMPARE(per_image.size(), std::size_t{2});
+        QVERIFY(near(per_image[0], 7.5));
+        QVERIFY(near(per_image[1], 1.25));
     }
 
     void ciderAveragesOverReferences() {

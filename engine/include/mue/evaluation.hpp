@@ -73,6 +73,9 @@ struct EvalExample {
     double expected_reduction_mean = 0;  // the example's Savings
     double expected_reduction_token_weighted = 0;
     double flop_reduction = 0;
+    // The example's part of the report's score: 1 or 0 for entailment, its CIDEr-D (corpus idf)
+    // for captions; the report's score is their mean.
+    double score = 0;
     // cos(h_i, h_i-1) per executed layer: each encoder stream's, and the decoder's mean over the
     // decoded tokens that ran the layer (all layers when ExitSettings::what_if).
     std::vector<float> image_similarity;

@@ -38,5 +38,8 @@ namespace mue {
 // A one-image corpus always scores 0 (every idf is log 1 - log 1), as in the reference code.
 [[nodiscard]] double cider_d(const std::vector<std::string>& candidates,
                              const std::vector<std::vector<std::string>>& references);
+// Each image's score of cider_d() (whose mean it is), with the idf of the whole corpus.
+[[nodiscard]] std::vector<double> cider_d_per_image(const std::vector<std::string>& candidates,
+                                                    const std::vector<std::vector<std::string>>& references);
 
 }  // namespace mue
