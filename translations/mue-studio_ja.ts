@@ -478,6 +478,66 @@
         <source>1 - cos, mean ± std (log scale)</source>
         <translation>1 - cos、平均 ± 標準偏差（対数目盛）</translation>
     </message>
+    <message>
+        <source>Worst Examples</source>
+        <translation>悪化した例</translation>
+    </message>
+    <message>
+        <source>Run the full model and the single-input workspace&apos;s settings on the items, and list the examples whose score changes most.</source>
+        <translation>フルモデルと単一入力ワークスペースの設定を各項目で実行し、スコアが最も変わった例を一覧にします。</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>項目</translation>
+    </message>
+    <message>
+        <source>Difficulty</source>
+        <translation>難易度</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>テキスト</translation>
+    </message>
+    <message>
+        <source>Full model</source>
+        <translation>フルモデル</translation>
+    </message>
+    <message>
+        <source>With the setting</source>
+        <translation>この設定</translation>
+    </message>
+    <message>
+        <source>Score change</source>
+        <translation>スコアの変化</translation>
+    </message>
+    <message>
+        <source>The examples whose score the setting changes most, worst first. Double-click one to open it in the single-input workspace under the setting.</source>
+        <translation>設定によってスコアが最も変わった例（悪化の大きい順）。ダブルクリックすると、その設定のもとで単一入力ワークスペースに開きます。</translation>
+    </message>
+    <message>
+        <source>Worst examples</source>
+        <translation>悪化した例</translation>
+    </message>
+    <message>
+        <source>Comparison cancelled.</source>
+        <translation>比較をキャンセルしました。</translation>
+    </message>
+    <message>
+        <source>Comparing with the full model…</source>
+        <translation>フルモデルと比較中…</translation>
+    </message>
+    <message>
+        <source>now wrong</source>
+        <translation>不正解に</translation>
+    </message>
+    <message>
+        <source>now right</source>
+        <translation>正解に</translation>
+    </message>
+    <message>
+        <source>%1 of %2 items change under %3 %4 (score %5 → %6)</source>
+        <translation>%3 %4 で %2 項目中 %1 項目が変化（スコア %5 → %6）</translation>
+    </message>
 </context>
 <context>
     <name>mue::studio::HistoryModel</name>

@@ -478,6 +478,66 @@
         <source>1 - cos, mean ± std (log scale)</source>
         <translation>1 - cos，均值 ± 标准差（对数刻度）</translation>
     </message>
+    <message>
+        <source>Worst Examples</source>
+        <translation>最差样例</translation>
+    </message>
+    <message>
+        <source>Run the full model and the single-input workspace&apos;s settings on the items, and list the examples whose score changes most.</source>
+        <translation>在各样例上运行完整模型与单输入工作区的设置，列出得分变化最大的样例。</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>样例</translation>
+    </message>
+    <message>
+        <source>Difficulty</source>
+        <translation>难度</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Full model</source>
+        <translation>完整模型</translation>
+    </message>
+    <message>
+        <source>With the setting</source>
+        <translation>使用该设置</translation>
+    </message>
+    <message>
+        <source>Score change</source>
+        <translation>得分变化</translation>
+    </message>
+    <message>
+        <source>The examples whose score the setting changes most, worst first. Double-click one to open it in the single-input workspace under the setting.</source>
+        <translation>该设置下得分变化最大的样例，最差的在前。双击可在该设置下于单输入工作区中打开。</translation>
+    </message>
+    <message>
+        <source>Worst examples</source>
+        <translation>最差样例</translation>
+    </message>
+    <message>
+        <source>Comparison cancelled.</source>
+        <translation>已取消比较。</translation>
+    </message>
+    <message>
+        <source>Comparing with the full model…</source>
+        <translation>正在与完整模型比较…</translation>
+    </message>
+    <message>
+        <source>now wrong</source>
+        <translation>变为错误</translation>
+    </message>
+    <message>
+        <source>now right</source>
+        <translation>变为正确</translation>
+    </message>
+    <message>
+        <source>%1 of %2 items change under %3 %4 (score %5 → %6)</source>
+        <translation>在 %3 %4 下，%2 个样例中有 %1 个发生变化（得分 %5 → %6）</translation>
+    </message>
 </context>
 <context>
     <name>mue::studio::HistoryModel</name>

@@ -142,6 +142,10 @@ ExplorerView::ExplorerView(QWidget* parent)
     profileButton_->setToolTip(tr("Run every layer once on the data set under the single-input workspace's policy: "
                                   "per-layer similarity of each stream, and where the policy would exit by difficulty."));
     buttons->addWidget(profileButton_);
+    compareButton_ = new QPushButton(tr("Worst Examples"));
+    compareButton_->setToolTip(tr("Run the full model and the single-input workspace's settings on the items, and list "
+                                  "the examples whose score changes most."));
+    buttons->addWidget(compareButton_);
     buttons->addWidget(cancelButton_);
     buttons->addWidget(openButton);
     buttons->addWidget(progress_, 1);
@@ -261,6 +265,20 @@ ExplorerView::ExplorerView(QWidget* parent)
     profileCharts_->addWidget(profile_);
     profileCharts_->addWidget(difficulty_);
     views_->addTab(profileCharts_, tr("Layers and difficulty"));
+    worstRows_ = new QStandardItemModel(0, 6, this);
+    worstRows_->setHorizontalHeaderLabels({tr("Item"), tr("Difficulty"), tr("Text"), tr("Full model"),
+                                           tr("With the setting"), tr("Score change")});
+    worst_ = new QTableView;
+    worst_->setModel(worstRows_);
+    worst_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    worst_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    worst_->verticalHeader()->setVisible(false);
+    worst_->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
+    worst_->setToolTip(tr("The examples whose score the setting changes most, worst first. Double-click one to open "
+                          "it in the single-input workspace under the setting."));
+    views_->addTab(worst_, tr("Worst examples"));
+    connect(worst_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) { chooseExample(index.row()); });
+
     auto* results = new QSplitter(Qt::Vertical);
     results->addWidget(views_);
     results->addWidget(table_);
@@ -289,6 +307,7 @@ ExplorerView::ExplorerView(QWidget* parent)
     connect(sweepButton_, &QPushButton::clicked, this, &ExplorerView::startSweep);
     connect(tuneButton_, &QPushButton::clicked, this, &ExplorerView::startTune);
     connect(profileButton_, &QPushButton::clicked, this, &ExplorerView::startProfile);
+    connect(compareButton_, &QPushButton::clicked, this, &ExplorerView::startCompare);
     connect(cancelButton_, &QPushButton::clicked, this, &ExplorerView::cancel);
     connect(openButton, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open Sweep"), {}, tr("Sweep JSON (*.json)"));
@@ -332,6 +351,13 @@ ExplorerView::ExplorerView(QWidget* parent)
                 showTune(*outcome->tune, outcome->seconds);
             } else {
                 status_->setText(tr("Tuning cancelled."));
+            }
+            break;
+        case SweepRequest::Kind::Compare:
+            if (outcome->compared) {
+                showCompare(outcome);
+            } else {
+                status_->setText(tr("Comparison cancelled."));
             }
             break;
         case SweepRequest::Kind::Profile:
@@ -378,6 +404,8 @@ void ExplorerView::startTune() { start(SweepRequest::Kind::Tune); }
 
 void ExplorerView::startProfile() { start(SweepRequest::Kind::Profile); }
 
+void ExplorerView::startCompare() { start(SweepRequest::Kind::Compare); }
+
 void ExplorerView::start(SweepRequest::Kind kind) {
     if (modelFolder_.isEmpty()) return;
     SweepRequest request;
@@ -417,6 +445,7 @@ void ExplorerView::start(SweepRequest::Kind kind) {
     setRunning(request.id);
     status_->setText(kind == SweepRequest::Kind::Tune      ? tr("Tuning…")
                      : kind == SweepRequest::Kind::Profile ? tr("Profiling every layer…")
+                     : kind == SweepRequest::Kind::Compare ? tr("Comparing with the full model…")
                                                            : tr("Sweeping…"));
     QMetaObject::invokeMethod(worker_, [worker = worker_, request] { worker->run(request); }, Qt::QueuedConnection);
 }
@@ -726,6 +755,68 @@ void ExplorerView::showProfile(const mue::EvalReport& report) {
                          .arg(report.n)
                          .arg(policyLabel(report.settings.policy), thresholdsLabel(report.settings)));
     Q_EMIT profileShown();
+}
+
+void ExplorerView::showCompare(const std::shared_ptr<const SweepOutcome>& outcome) {
+    compare_ = outcome;
+    const auto& full = *outcome->full;
+    const auto& compared = *outcome->compared;
+    const bool accuracy = full.task == mue::Task::Entailment;
+    std::vector<std::size_t> order(full.examples.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    // Largest loss first; ties (and gains) keep item order.
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return compared.examples[a].score - full.examples[a].score < compared.examples[b].score - full.examples[b].score;
+    });
+    worstRows_->removeRows(0, worstRows_->rowCount());
+    const QLocale locale;
+    int changed = 0;
+    for (const std::size_t i : order) {
+        const auto& a = full.examples[i];
+        const auto& b = compared.examples[i];
+        const double delta = b.score - a.score;
+        if (delta != 0.0 || a.prediction != b.prediction) ++changed;
+        const auto& item = outcome->items->items[i];
+        QList<QStandardItem*> row;
+        auto* name = new QStandardItem(QString::fromStdString(a.id));
+        name->setData(static_cast<int>(i));
+        row << name
+            << new QStandardItem(a.difficulty == mue::kUnknownDifficulty ? QString() : QString::number(a.difficulty))
+            << new QStandardItem(QString::fromStdString(accuracy ? item.text : item.references.front()))
+            << new QStandardItem(QString::fromStdString(a.prediction))
+            << new QStandardItem(QString::fromStdString(b.prediction));
+        auto* change = new QStandardItem(accuracy ? (delta < 0 ? tr("now wrong") : delta > 0 ? tr("now right") : QString())
+                                                  : locale.toString(100.0 * delta, 'f', 1));
+        change->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        row << change;
+        worstRows_->appendRow(row);
+    }
+    views_->setCurrentWidget(worst_);
+    status_->setText(tr("%1 of %2 items change under %3 %4 (score %5 → %6)")
+                         .arg(changed)
+                         .arg(full.examples.size())
+                         .arg(policyLabel(compared.settings.policy), thresholdsLabel(compared.settings))
+                         .arg(accuracy ? percent(full.score) : locale.toString(100.0 * full.score, 'f', 1))
+                         .arg(accuracy ? percent(compared.score) : locale.toString(100.0 * compared.score, 'f', 1)));
+    Q_EMIT compareShown();
+}
+
+void ExplorerView::chooseExample(int row) {
+    if (!compare_ || row < 0 || row >= worstRows_->rowCount()) return;
+    const auto index = static_cast<std::size_t>(worstRows_->item(row, 0)->data().toInt());
+    const auto& item = compare_->items->items[index];
+    mue::RgbImage image = item.image;
+    if (image.rgb.empty()) {
+        try {
+            image = mue::decode_image_file(item.image_path);
+        } catch (const mue::InputError& error) {
+            status_->setText(QString::fromStdString(error.what()));
+            Q_EMIT errorShown(status_->text());
+            return;
+        }
+    }
+    Q_EMIT itemChosen(image, compare_->full->task, QString::fromStdString(item.text), QString::fromStdString(item.id),
+                      compare_->compared->settings);
 }
 
 void ExplorerView::choosePoint(int index) {

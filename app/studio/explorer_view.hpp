@@ -54,6 +54,11 @@ public:
     // exit against scene difficulty.
     void startProfile();
     void setSettingsSource(std::function<mue::ExitSettings()> source) { settingsSource_ = std::move(source); }
+    // The full model and the single-input workspace's settings on the same items: the examples
+    // whose score changes most, worst first.
+    void startCompare();
+    // Emits itemChosen for row `row` of the worst-examples table.
+    void chooseExample(int row);
     void cancel();
     // Shows a sweep document written by `mue sweep --out PREFIX` (PREFIX.json). Returns an error
     // message naming the file, or empty.
@@ -82,6 +87,7 @@ public:
     [[nodiscard]] QCustomPlot* profilePlot() const { return profile_; }
     [[nodiscard]] QCustomPlot* difficultyPlot() const { return difficulty_; }
     [[nodiscard]] const std::optional<mue::EvalReport>& profileReport() const { return profileReport_; }
+    [[nodiscard]] QTableView* worstTable() const { return worst_; }
 
 Q_SIGNALS:
     // A point was clicked: load its settings into the single-input workspace.
@@ -89,6 +95,10 @@ Q_SIGNALS:
     void sweepShown();   // a sweep's points (complete, partial or cached) are on screen
     void tuneShown();
     void profileShown();
+    void compareShown();
+    // An example was chosen in the worst-examples table: open it in the single-input workspace.
+    void itemChosen(const mue::RgbImage& image, mue::Task task, const QString& text, const QString& name,
+                    const mue::ExitSettings& settings);
     void errorShown(const QString& message);
 
 private:
@@ -96,6 +106,7 @@ private:
     void display(const std::shared_ptr<const SweepOutcome>& outcome);
     void showTune(const mue::TuneResult& tune, double seconds);
     void showProfile(const mue::EvalReport& report);
+    void showCompare(const std::shared_ptr<const SweepOutcome>& outcome);
     void setRunning(quint64 id);
     [[nodiscard]] std::optional<std::vector<double>> parseGrid(int stream) const;
 
@@ -131,6 +142,10 @@ private:
     QSplitter* profileCharts_ = nullptr;
     bool profileSplit_ = false;
     QPushButton* profileButton_ = nullptr;
+    QPushButton* compareButton_ = nullptr;
+    QTableView* worst_ = nullptr;
+    QStandardItemModel* worstRows_ = nullptr;
+    std::shared_ptr<const SweepOutcome> compare_;
     std::function<mue::ExitSettings()> settingsSource_;
     std::optional<mue::EvalReport> profileReport_;
     int histogramPoint_ = -1;

@@ -266,6 +266,20 @@ void MainWindow::buildViews() {
     workspaces_->setTabToolTip(1, tr("What thresholds do over a whole data set: sweeps, the Pareto front, auto-tuning."));
     setCentralWidget(workspaces_);
     explorer_->setSettingsSource([this] { return controller_->settings(); });
+    connect(explorer_, &ExplorerView::itemChosen, this,
+            [this](const mue::RgbImage& image, mue::Task task, const QString& text, const QString& name,
+                   const mue::ExitSettings& settings) {
+                Sample sample;
+                sample.name = name;
+                sample.task = task;
+                sample.text = text;
+                sample.image = image;
+                thresholds_->setSettings(settings);
+                plot_->setThresholds(settings);
+                controller_->setSettings(settings);
+                loadSample(sample);
+                workspaces_->setCurrentIndex(0);
+            });
     connect(explorer_, &ExplorerView::settingsChosen, this, [this](const mue::ExitSettings& settings) {
         thresholds_->setSettings(settings);
         plot_->setThresholds(settings);

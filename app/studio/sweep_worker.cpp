@@ -109,7 +109,18 @@ void SweepWorker::run(const SweepRequest& request) {
             Q_EMIT progress(request.id, static_cast<int>(done), static_cast<int>(total),
                             static_cast<double>(clock.elapsed()) / 1000.0);
         };
-        if (request.kind == SweepRequest::Kind::Profile) {
+        if (request.kind == SweepRequest::Kind::Compare) {
+            auto dataset = std::make_shared<mue::EvalDataset>(mue::load_eval_dataset(
+                request.dataset.toStdString(), request.split.toStdString(), static_cast<std::size_t>(request.limit),
+                e.info().image_size));
+            const std::size_t n = dataset->items.size();
+            // Progress over both passes: the full model first, then the setting.
+            outcome->full = mue::evaluate(e, *dataset, mue::ExitSettings::preset("no-exits"), {}, request.cancel.get(),
+                                          [&](std::size_t done, std::size_t) { onProgress(done, 2 * n); });
+            outcome->compared = mue::evaluate(e, *dataset, request.settings, {}, request.cancel.get(),
+                                              [&](std::size_t done, std::size_t) { onProgress(n + done, 2 * n); });
+            outcome->items = std::move(dataset);
+        } else if (request.kind == SweepRequest::Kind::Profile) {
             const auto dataset = mue::load_eval_dataset(request.dataset.toStdString(), request.split.toStdString(),
                                                         static_cast<std::size_t>(request.limit), e.info().image_size);
             mue::ExitSettings settings = request.settings;

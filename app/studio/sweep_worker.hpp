@@ -24,7 +24,9 @@ namespace mue::studio {
 struct SweepRequest {
     // Profile: one what-if evaluation under `settings`: every layer's similarity per example, and
     // where the policy would exit (the paper's Figure 3, exit layer against difficulty).
-    enum class Kind { Sweep, Tune, Profile };
+    // Compare: the full model and `settings` on the same items, for the examples whose score
+    // changes most.
+    enum class Kind { Sweep, Tune, Profile, Compare };
     quint64 id = 0;
     Kind kind = Kind::Sweep;
     QString modelFolder;
@@ -33,7 +35,7 @@ struct SweepRequest {
     int limit = 0;    // first items; 0: all
     mue::SweepGrid grid;
     double targetRetention = 0.99;  // Tune
-    mue::ExitSettings settings;     // Profile
+    mue::ExitSettings settings;     // Profile and Compare
     QString cacheFolder;            // where finished sweeps are kept; empty: no cache
     std::shared_ptr<mue::CancellationToken> cancel;
 };
@@ -47,6 +49,10 @@ struct SweepOutcome {
     double seconds = 0;
     std::optional<mue::TuneResult> tune;      // Tune requests
     std::optional<mue::EvalReport> profile;  // Profile requests
+    // Compare requests: the items, the full model's report and the setting's, in item order.
+    std::shared_ptr<const mue::EvalDataset> items;
+    std::optional<mue::EvalReport> full;
+    std::optional<mue::EvalReport> compared;
 };
 
 class SweepWorker : public QObject {

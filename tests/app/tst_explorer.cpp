@@ -289,6 +289,39 @@ private Q_SLOTS:
         QVERIFY(view.statusLabel()->text().contains(QStringLiteral("8 items")));
     }
 
+    void listsTheWorstExamples() {
+        QTemporaryDir cache;
+        ExplorerView view;
+        configure(view, cache.path(), 6, QStringLiteral("1"));
+        view.setSettingsSource([] {
+            mue::ExitSettings s = mue::ExitSettings::preset("paper");
+            s.policy = mue::ExitPolicy::Mue;
+            s.image_threshold = -2;  // every stream leaves after its first layer: answers change
+            s.text_threshold = -2;
+            s.decoder_threshold = -2;
+            return s;
+        });
+        QSignalSpy shown(&view, &ExplorerView::compareShown);
+        view.startCompare();
+        QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, kWaitMs);
+        QAbstractItemModel* rows = view.worstTable()->model();
+        QCOMPARE(rows->rowCount(), 6);
+        // Worst first: a "now wrong" row never follows a row that is not.
+        bool seenOther = false;
+        for (int r = 0; r < rows->rowCount(); ++r) {
+            const bool wrong = rows->index(r, 5).data().toString() == QStringLiteral("now wrong");
+            QVERIFY(!(wrong && seenOther));
+            seenOther = seenOther || !wrong;
+        }
+        QSignalSpy chosen(&view, &ExplorerView::itemChosen);
+        view.chooseExample(0);
+        QCOMPARE(chosen.count(), 1);
+        QVERIFY(!chosen.front().at(0).value<mue::RgbImage>().rgb.empty());
+        QCOMPARE(chosen.front().at(1).value<mue::Task>(), mue::Task::Entailment);
+        QVERIFY(!chosen.front().at(2).toString().isEmpty());  // the hypothesis
+        QCOMPARE(chosen.front().at(4).value<mue::ExitSettings>().image_threshold, -2.0);
+    }
+
     // With MUE_STUDIO_SCREENSHOT_DIR set: the profile of the embedded model, for the user guide.
     void profileScreenshot() {
         const QString docs = qEnvironmentVariable("MUE_STUDIO_SCREENSHOT_DIR");
