@@ -538,6 +538,30 @@
         <source>%1 of %2 items change under %3 %4 (score %5 → %6)</source>
         <translation>%3 %4 で %2 項目中 %1 項目が変化（スコア %5 → %6）</translation>
     </message>
+    <message>
+        <source>Export…</source>
+        <translation>書き出し…</translation>
+    </message>
+    <message>
+        <source>Save the visible chart as PNG or PDF (the profile tab writes FILE and FILE-difficulty), or the table of settings as CSV.</source>
+        <translation>表示中のグラフを PNG または PDF で（プロファイルタブでは FILE と FILE-difficulty の2つ）、または設定の表を CSV で保存します。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>書き出し</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;PDF document (*.pdf);;CSV table (*.csv)</source>
+        <translation>PNG 画像 (*.png);;PDF 文書 (*.pdf);;CSV 表 (*.csv)</translation>
+    </message>
+    <message>
+        <source>The worst-examples table has no chart; export the settings as CSV.</source>
+        <translation>悪化した例の表にはグラフがありません。設定を CSV で書き出してください。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>%1 に書き込めません。</translation>
+    </message>
 </context>
 <context>
     <name>mue::studio::HistoryModel</name>

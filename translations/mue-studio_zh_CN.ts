@@ -538,6 +538,30 @@
         <source>%1 of %2 items change under %3 %4 (score %5 → %6)</source>
         <translation>在 %3 %4 下，%2 个样例中有 %1 个发生变化（得分 %5 → %6）</translation>
     </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Save the visible chart as PNG or PDF (the profile tab writes FILE and FILE-difficulty), or the table of settings as CSV.</source>
+        <translation>将当前图表保存为 PNG 或 PDF（逐层分析页会写出 FILE 和 FILE-difficulty 两个文件），或将设置表保存为 CSV。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;PDF document (*.pdf);;CSV table (*.csv)</source>
+        <translation>PNG 图像 (*.png);;PDF 文档 (*.pdf);;CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <source>The worst-examples table has no chart; export the settings as CSV.</source>
+        <translation>最差样例表没有图表；请将设置导出为 CSV。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>无法写入 %1。</translation>
+    </message>
 </context>
 <context>
     <name>mue::studio::HistoryModel</name>

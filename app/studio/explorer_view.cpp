@@ -1,6 +1,7 @@
 #include "explorer_view.hpp"
 
 #include "history_model.hpp"
+#include "trace_export.hpp"
 
 #include <mue/errors.hpp>
 #include <mue_widgets/palette.hpp>
@@ -12,6 +13,7 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -148,6 +150,22 @@ ExplorerView::ExplorerView(QWidget* parent)
     buttons->addWidget(compareButton_);
     buttons->addWidget(cancelButton_);
     buttons->addWidget(openButton);
+    auto* exportButton = new QPushButton(tr("Export…"));
+    exportButton->setToolTip(tr("Save the visible chart as PNG or PDF (the profile tab writes FILE and "
+                                "FILE-difficulty), or the table of settings as CSV."));
+    buttons->addWidget(exportButton);
+    connect(exportButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export"), QStringLiteral("sweep.png"),
+                                                          tr("PNG image (*.png);;PDF document (*.pdf);;CSV table (*.csv)"));
+        if (path.isEmpty()) return;
+        const QString error = path.endsWith(QStringLiteral(".csv"), Qt::CaseInsensitive)
+                                  ? writeFileAtomically(path, pointsCsv())
+                                  : exportChart(path);
+        if (!error.isEmpty()) {
+            status_->setText(error);
+            Q_EMIT errorShown(error);
+        }
+    });
     buttons->addWidget(progress_, 1);
     form->addRow(buttons);
     form->addRow(status_);
@@ -817,6 +835,41 @@ void ExplorerView::chooseExample(int row) {
     }
     Q_EMIT itemChosen(image, compare_->full->task, QString::fromStdString(item.text), QString::fromStdString(item.id),
                       compare_->compared->settings);
+}
+
+QByteArray ExplorerView::pointsCsv() const {
+    QString out = QStringLiteral("label,policy,score,retention,expected_reduction_mean,expected_reduction_token_weighted,"
+                                 "flop_reduction,pareto\n");
+    if (outcome_) {
+        for (const auto& p : outcome_->document.points) {
+            out += QString::fromStdString(p.label) + QLatin1Char(',') +
+                   QString::fromUtf8(mue::exit_policy_name(p.settings.policy).data(),
+                                     static_cast<int>(mue::exit_policy_name(p.settings.policy).size())) +
+                   QLatin1Char(',') + QString::number(p.score, 'g', 10) + QLatin1Char(',') +
+                   QString::number(p.retention, 'g', 10) + QLatin1Char(',') +
+                   QString::number(p.savings.expected_reduction_mean, 'g', 10) + QLatin1Char(',') +
+                   QString::number(p.savings.expected_reduction_token_weighted, 'g', 10) + QLatin1Char(',') +
+                   QString::number(p.savings.flop_reduction, 'g', 10) + QLatin1Char(',') +
+                   (p.pareto ? QStringLiteral("1") : QStringLiteral("0")) + QLatin1Char('\n');
+        }
+    }
+    return out.toUtf8();
+}
+
+QString ExplorerView::exportChart(const QString& path) const {
+    if (views_->currentWidget() == worst_) return tr("The worst-examples table has no chart; export the settings as CSV.");
+    const bool pdf = path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive);
+    const auto save = [pdf](QCustomPlot* chart, const QString& file) {
+        return pdf ? chart->savePdf(file) : chart->savePng(file, 0, 0, /*scale=*/2.0);
+    };
+    if (views_->currentIndex() == 0) return save(plot_, path) ? QString() : tr("Cannot write %1.").arg(path);
+    // The profile tab has two charts: FILE gets the similarity profile, FILE-difficulty the other.
+    const QFileInfo info(path);
+    const QString second = info.path() + QLatin1Char('/') + info.completeBaseName() + QStringLiteral("-difficulty.") +
+                           info.suffix();
+    if (!save(profile_, path)) return tr("Cannot write %1.").arg(path);
+    if (!save(difficulty_, second)) return tr("Cannot write %1.").arg(second);
+    return {};
 }
 
 void ExplorerView::choosePoint(int index) {

@@ -78,6 +78,12 @@ public:
     [[nodiscard]] const std::optional<mue::ExitSettings>& tunedSettings() const { return tuned_; }
     // The point the plot shows nearest to a pixel (for clicks), or -1.
     [[nodiscard]] int pointAt(const QPointF& pixel) const;
+    // The shown sweep's points as CSV (one row per setting; the columns of `mue sweep --out`'s CSV
+    // that the app has: label, policy, score, retention, the three reductions, pareto).
+    [[nodiscard]] QByteArray pointsCsv() const;
+    // The visible chart (score vs. saving, profile or difficulty) as PNG or PDF, by extension.
+    // Returns an error message naming the file, or empty.
+    [[nodiscard]] QString exportChart(const QString& path) const;
     // Emits settingsChosen for point `index` of the shown sweep.
     void choosePoint(int index);
     // Shows point `index`'s exit-layer histograms (share of examples, or of tokens for the decoder).

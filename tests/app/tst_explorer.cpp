@@ -12,6 +12,8 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
+#include <QFileInfo>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -250,6 +252,15 @@ private Q_SLOTS:
         QCOMPARE(view.openSweep(path), QString());
         QCOMPARE(shown.count(), 1);
         QCOMPARE(view.table()->model()->rowCount(), 2);
+        const QStringList csv = QString::fromUtf8(view.pointsCsv()).trimmed().split(QLatin1Char('\n'));
+        QCOMPARE(csv.size(), 3);
+        QVERIFY(csv[0].startsWith(QStringLiteral("label,policy,score")));
+        QCOMPARE(csv[2], QStringLiteral("mue i=0.9 t=1 d=1,mue,0.75,0.9375,0.25,0.3,0.2,1"));
+        QCOMPARE(view.exportChart(dir.filePath(QStringLiteral("chart.png"))), QString());
+        QVERIFY(!QImage(dir.filePath(QStringLiteral("chart.png"))).isNull());
+        QCOMPARE(view.exportChart(dir.filePath(QStringLiteral("chart.pdf"))), QString());
+        QVERIFY(QFileInfo(dir.filePath(QStringLiteral("chart.pdf"))).size() > 0);
+        QVERIFY(view.exportChart(dir.filePath(QStringLiteral("no/such/chart.png"))).contains(QStringLiteral("chart.png")));
 
         const QString broken = dir.filePath(QStringLiteral("broken.json"));
         QFile bad(broken);
