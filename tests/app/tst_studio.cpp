@@ -158,6 +158,7 @@ private Q_SLOTS:
     void cancelStopsWithinOneLayer();
     void debounceCoalescesChanges();
     void autoRunOffWaitsForRunNow();
+    void destroyingMidRunStopsTheWorker();
     void badModelKeepsPreviousModel();
     void badImageKeepsPreviousImage();
     void timingIsTheBestOfSeveralRounds();
@@ -346,6 +347,27 @@ void TestStudio::autoRunOffWaitsForRunNow() {
     QCOMPARE(started.count(), 0);
     controller.runNow();
     QCOMPARE(started.count(), 1);
+}
+
+void TestStudio::destroyingMidRunStopsTheWorker() {
+    // Closing the window mid-run: the controller cancels, the worker stops within a layer and its
+    // thread is joined; no result arrives for a controller that is gone.
+    auto shared = std::make_shared<FakeBackend::Shared>();
+    shared->layerTime = std::chrono::milliseconds(100);
+    {
+        RunController controller(fakeFactory(shared));
+        controller.setAutoRun(false);
+        controller.openModel(QStringLiteral("good"));
+        QTRY_VERIFY_WITH_TIMEOUT(controller.model() != nullptr, kWaitMs);
+        controller.setImage(testImage(), QStringLiteral("test"));
+        controller.setSettings(mueSettings(1.0));
+        controller.runNow();
+        QTRY_VERIFY_WITH_TIMEOUT(shared->layersRun.load() >= 1, kWaitMs);
+    }
+    const int atDestruction = shared->layersRun.load();
+    QVERIFY2(atDestruction < kLayers, qPrintable(QString::number(atDestruction)));
+    QTest::qWait(300);
+    QCOMPARE(shared->layersRun.load(), atDestruction);  // the worker really stopped
 }
 
 void TestStudio::badModelKeepsPreviousModel() {
