@@ -1138,6 +1138,14 @@
         <source>Cannot write the screenshot %1.</source>
         <translation>スクリーンショット %1 を書き込めません。</translation>
     </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>言語(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System Default</source>
+        <translation>システムの既定</translation>
+    </message>
 </context>
 <context>
     <name>mue::widgets::ExitDiagram</name>

@@ -1138,6 +1138,14 @@
         <source>Cannot write the screenshot %1.</source>
         <translation>无法写入截图 %1。</translation>
     </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>System Default</source>
+        <translation>系统默认</translation>
+    </message>
 </context>
 <context>
     <name>mue::widgets::ExitDiagram</name>

@@ -14,6 +14,8 @@
 
 #include <cstdio>
 #include <cstring>
+#include <functional>
+#include <memory>
 
 namespace {
 
@@ -58,17 +60,6 @@ int main(int argc, char** argv) {
     }
     const auto& options = *parsed.options;
 
-    QTranslator qtTranslator;
-    QTranslator appTranslator;
-    const QLocale locale = options.language.isEmpty() ? QLocale() : QLocale(options.language);
-    if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
-                          QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
-        QApplication::installTranslator(&qtTranslator);
-    }
-    if (appTranslator.load(locale, QStringLiteral("mue-studio"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
-        QApplication::installTranslator(&appTranslator);
-    }
-
     // A screenshot shows the defaults, not this user's remembered window and thresholds, and
     // leaves those untouched.
     QTemporaryDir screenshotSettings;
@@ -77,9 +68,45 @@ int main(int argc, char** argv) {
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, screenshotSettings.path());
     }
 
+    // "" is the system's language; --lang wins over the one chosen in the View menu.
+    QTranslator qtTranslator;
+    QTranslator appTranslator;
+    const auto installLanguage = [&](const QString& code) {
+        QApplication::removeTranslator(&qtTranslator);
+        QApplication::removeTranslator(&appTranslator);
+        const QLocale locale = code.isEmpty() ? QLocale::system() : QLocale(code);
+        QLocale::setDefault(locale);
+        if (qtTranslator.load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                              QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+            QApplication::installTranslator(&qtTranslator);
+        }
+        if (appTranslator.load(locale, QStringLiteral("mue-studio"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+            QApplication::installTranslator(&appTranslator);
+        }
+    };
+    installLanguage(options.language.isEmpty() ? QSettings().value(QStringLiteral("view/language")).toString()
+                                               : options.language);
+
     mue::set_intra_op_threads(options.threads);
     mue::studio::RunController controller(&mue::studio::loadEngineBackend);
-    mue::studio::MainWindow window(&controller);
+    mue::studio::HistoryModel history;
+    auto owned = std::make_unique<mue::studio::MainWindow>(&controller, &history);
+    // A language switch replaces the window with one built in the new language; the controller
+    // (inputs, model) and the history carry over.
+    std::function<void(mue::studio::MainWindow*)> followLanguage = [&](mue::studio::MainWindow* shown) {
+        QObject::connect(shown, &mue::studio::MainWindow::languageChangeRequested, shown, [&](const QString& code) {
+            installLanguage(code);
+            auto next = std::make_unique<mue::studio::MainWindow>(&controller, &history);
+            next->takeOver(*owned);
+            followLanguage(next.get());
+            next->show();
+            owned->hide();
+            owned.release()->deleteLater();  // this runs inside its signal
+            owned = std::move(next);
+        });
+    };
+    followLanguage(owned.get());
+    mue::studio::MainWindow& window = *owned;
     window.applyOptions(options);
 
     if (options.screenshot.isEmpty()) {

@@ -112,8 +112,8 @@ std::vector<std::pair<QString, float>> answerProbabilities(const mue::RunResult&
 
 }  // namespace
 
-MainWindow::MainWindow(RunController* controller, QWidget* parent)
-    : QMainWindow(parent), controller_(controller), history_(new HistoryModel(this)) {
+MainWindow::MainWindow(RunController* controller, HistoryModel* history, QWidget* parent)
+    : QMainWindow(parent), controller_(controller), history_(history != nullptr ? history : new HistoryModel(this)) {
     setWindowTitle(tr("MuE Studio"));
     setAcceptDrops(true);
     buildViews();
@@ -489,6 +489,26 @@ void MainWindow::buildMenus() {
     }
     view->addSeparator();
     for (QDockWidget* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    QMenu* language = view->addMenu(tr("&Language"));
+    auto* languages = new QActionGroup(this);
+    const QString chosen = QSettings().value(QStringLiteral("view/language")).toString();
+    // Each language names itself, so that a user who cannot read the current one finds theirs.
+    const std::array<std::pair<QString, QString>, 4> languageChoices{{{tr("System Default"), QString()},
+                                                              {QStringLiteral("English"), QStringLiteral("en")},
+                                                              {QStringLiteral("日本語"), QStringLiteral("ja")},
+                                                              {QStringLiteral("简体中文"), QStringLiteral("zh_CN")}}};
+    for (const auto& [name, code] : languageChoices) {
+        QAction* a = language->addAction(name);
+        a->setCheckable(true);
+        a->setChecked(code == chosen);
+        languages->addAction(a);
+        connect(a, &QAction::triggered, this, [this, code = code] {
+            QSettings().setValue(QStringLiteral("view/language"), code);
+            writeSettings();
+            Q_EMIT languageChangeRequested(code);
+        });
+    }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(aboutAction_);
@@ -496,25 +516,7 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::connectController() {
-    connect(controller_, &RunController::modelChanged, this,
-            [this](const QString& folder, const std::shared_ptr<const LoadedModel>& model) {
-                clearError();
-                rememberRecent(kRecentModelsKey, folder);
-                explorer_->setModelFolder(folder);
-                thresholds_->setModelLayers(model->config.arch.encoder_layers, model->config.arch.decoder_layers);
-                shapesSamples_ = shapesSamples(model->config.image.size);
-                rebuildSampleMenu();
-                // Never an empty window: start on the easiest built-in scene for the chosen task.
-                if (!controller_->image() && !imagePending_) {
-                    const auto task = static_cast<mue::Task>(taskBox_->currentData().toInt());
-                    const auto first = std::find_if(shapesSamples_.begin(), shapesSamples_.end(),
-                                                    [&](const Sample& sample) { return sample.task == task; });
-                    if (first != shapesSamples_.end()) loadSample(*first, /*keepText=*/!textEdit_->text().isEmpty());
-                }
-                updateStatus();
-                statusBar()->showMessage(tr("Loaded model %1").arg(QString::fromStdString(model->info.model_id)),
-                                         kStatusMessageMs);
-            });
+    connect(controller_, &RunController::modelChanged, this, &MainWindow::modelLoaded);
     connect(controller_, &RunController::modelFailed, this, [this](const QString& folder, const QString& message) {
         showError(tr("Could not load the model folder %1: %2").arg(folder, message));
     });
@@ -554,6 +556,40 @@ void MainWindow::connectController() {
         cancelButton_->setEnabled(busy);
         cancelAction_->setEnabled(busy);
     });
+}
+
+void MainWindow::modelLoaded(const QString& folder, const std::shared_ptr<const LoadedModel>& model) {
+    clearError();
+    rememberRecent(kRecentModelsKey, folder);
+    explorer_->setModelFolder(folder);
+    thresholds_->setModelLayers(model->config.arch.encoder_layers, model->config.arch.decoder_layers);
+    shapesSamples_ = shapesSamples(model->config.image.size);
+    rebuildSampleMenu();
+    // Never an empty window: start on the easiest built-in scene for the chosen task.
+    if (!controller_->image() && !imagePending_) {
+        const auto task = static_cast<mue::Task>(taskBox_->currentData().toInt());
+        const auto first = std::find_if(shapesSamples_.begin(), shapesSamples_.end(),
+                                        [&](const Sample& sample) { return sample.task == task; });
+        if (first != shapesSamples_.end()) loadSample(*first, /*keepText=*/!textEdit_->text().isEmpty());
+    }
+    updateStatus();
+    statusBar()->showMessage(tr("Loaded model %1").arg(QString::fromStdString(model->info.model_id)), kStatusMessageMs);
+}
+
+void MainWindow::takeOver(const MainWindow& previous) {
+    // The controller holds the inputs: show them as they are now (nothing changes, nothing runs).
+    taskBox_->setCurrentIndex(taskBox_->findData(static_cast<int>(controller_->task())));
+    textEdit_->setText(controller_->text());
+    thresholds_->setSettings(controller_->settings());
+    updateTaskControls();
+    if (controller_->model()) modelLoaded(controller_->modelFolder(), controller_->model());
+    if (const auto& image = controller_->image()) heatmap_->setImage(toQImage(*image->rgb));
+    if (const RunRecord* record = previous.currentRecord()) showRecord(*record);
+    if (const RunRecord* pinned = history_->pinnedRecord()) {
+        plot_->setReference(pinned->result->trace, QStringLiteral("#%1").arg(pinned->id));
+    }
+    workspaces_->setCurrentIndex(previous.workspaces_->currentIndex());
+    setGeometry(previous.geometry());
 }
 
 void MainWindow::showRecord(const RunRecord& record) {

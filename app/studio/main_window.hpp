@@ -48,8 +48,9 @@ enum class Theme { System, Light, Dark };
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    // `controller` must outlive the window.
-    explicit MainWindow(RunController* controller, QWidget* parent = nullptr);
+    // `controller` (and `history`, when given) must outlive the window. Without `history` the
+    // window keeps its own; with it, a replacement window (a language switch) keeps the runs.
+    explicit MainWindow(RunController* controller, HistoryModel* history = nullptr, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     // Initial inputs from the command line, over the remembered ones.
@@ -63,6 +64,9 @@ public:
     void loadSample(const Sample& sample, bool keepText = false);
     void restoreRun(int historyRow);  // inputs and settings of that run, then run again
     void setTheme(Theme theme);
+    // A new window replacing `previous` (same controller and history) shows what it showed.
+    void takeOver(const MainWindow& previous);
+    void writeSettings() const;
 
     [[nodiscard]] const RunRecord* currentRecord() const;
     [[nodiscard]] RunController* controller() const { return controller_; }
@@ -85,6 +89,8 @@ Q_SIGNALS:
     void resultShown(quint64 runId);
     // After a model, image or run error is shown in the window.
     void errorShown(const QString& message);
+    // The user chose a language ("" = the system's); main() installs it and replaces the window.
+    void languageChangeRequested(const QString& code);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -97,7 +103,7 @@ private:
     void buildMenus();
     void connectController();
     void readSettings();
-    void writeSettings() const;
+    void modelLoaded(const QString& folder, const std::shared_ptr<const LoadedModel>& model);
     void showRecord(const RunRecord& record);
     void showSavings(const RunRecord& record);
     void showError(const QString& message);

@@ -19,6 +19,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QMenuBar>
+#include <QTranslator>
 #include <QLineEdit>
 #include <QProcess>
 #include <QSettings>
@@ -170,6 +172,7 @@ private Q_SLOTS:
     void windowRunsDragsAndRestores_data();
     void windowRunsDragsAndRestores();
     void windowShowsErrorsAndKeepsState();
+    void languageSwitchKeepsTheRuns();
     void screenshotWritesPng();
     void aboutExplainsWithFigure();
 
@@ -602,6 +605,44 @@ void TestStudio::windowShowsErrorsAndKeepsState() {
     QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 2, kWaitMs);
     QVERIFY(window.messageLabel()->text().contains(QStringLiteral("no-model")));
     QCOMPARE(controller.modelFolder(), QStringLiteral(MUE_TEST_MODEL_DIR));
+}
+
+void TestStudio::languageSwitchKeepsTheRuns() {
+    RunController controller(&loadEngineBackend);
+    controller.setDebounce(std::chrono::milliseconds(10));
+    HistoryModel history;
+    auto first = std::make_unique<MainWindow>(&controller, &history);
+    first->show();
+    QSignalSpy shown(first.get(), &MainWindow::resultShown);
+    StudioOptions options;
+    options.modelFolder = QStringLiteral(MUE_TEST_MODEL_DIR);
+    options.task = mue::Task::Entailment;
+    options.text = QStringLiteral("there is a red circle");
+    first->applyOptions(options);
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!controller.busy(), kWaitMs);
+    const RunId current = first->currentRecord()->id;
+    history.setPinned(current);
+
+    // What main() does on a language change: install the translator, build a new window.
+    QTranslator japanese;
+    QVERIFY(japanese.load(QLocale(QStringLiteral("ja")), QStringLiteral("mue-studio"), QStringLiteral("_"),
+                          QStringLiteral(":/i18n")));
+    QCoreApplication::installTranslator(&japanese);
+    auto second = std::make_unique<MainWindow>(&controller, &history);
+    second->takeOver(*first);
+    first.reset();
+    second->show();
+    QCoreApplication::removeTranslator(&japanese);
+
+    QVERIFY(second->currentRecord() != nullptr);
+    QCOMPARE(second->currentRecord()->id, current);
+    QCOMPARE(second->history()->rowCount(), history.rowCount());
+    QCOMPARE(second->textEdit()->text(), QStringLiteral("there is a red circle"));
+    QCOMPARE(second->exitDiagram()->lanes().size(), std::size_t{3});  // the run is on show again
+    QVERIFY(second->similarityPlot()->referenceGraph(mue::widgets::Stream::Image)->visible());
+    const QString fileMenu = second->menuBar()->actions().front()->text();
+    QVERIFY2(fileMenu != QStringLiteral("&File") && !fileMenu.isEmpty(), qPrintable(fileMenu));
 }
 
 void TestStudio::screenshotWritesPng() {
