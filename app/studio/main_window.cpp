@@ -6,6 +6,7 @@
 #include "trace_export.hpp"
 
 #include <mue_widgets/exit_diagram.hpp>
+#include <mue_widgets/palette.hpp>
 #include <mue_widgets/patch_heatmap_view.hpp>
 #include <mue_widgets/qcustomplot.hpp>
 #include <mue_widgets/savings_panel.hpp>
@@ -60,7 +61,7 @@ constexpr int kHistoryDockHeight = 150;
 // First-start heights of the plot, the exit diagram and the output row (then remembered).
 constexpr int kPlotHeight = 320;
 constexpr int kDiagramHeight = 300;
-constexpr int kOutputHeight = 200;  // first start; the user's layout is remembered
+constexpr int kOutputHeight = 200;
 constexpr int kStatusMessageMs = 4000;
 const QString kRecentImagesKey = QStringLiteral("recent/images");
 const QString kRecentModelsKey = QStringLiteral("recent/models");
@@ -74,34 +75,7 @@ QPalette themePalette(Theme theme) {
     static const QPalette system = QApplication::palette();
     if (theme == Theme::System) return system;
     if (theme == Theme::Light) return QApplication::style()->standardPalette();
-    QPalette p;
-    const QColor window(0x2b, 0x2d, 0x31);
-    const QColor base(0x1e, 0x1f, 0x22);
-    const QColor text(0xe6, 0xe6, 0xe6);
-    const QColor disabled(0x80, 0x80, 0x80);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, base);
-    p.setColor(QPalette::AlternateBase, window);
-    p.setColor(QPalette::ToolTipBase, base);
-    p.setColor(QPalette::ToolTipText, text);
-    p.setColor(QPalette::PlaceholderText, disabled);
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, window);
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::BrightText, Qt::red);
-    p.setColor(QPalette::Link, QColor(0x56, 0xb4, 0xe9));
-    p.setColor(QPalette::Highlight, QColor(0x2f, 0x6f, 0xb0));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::Light, window.lighter(130));
-    p.setColor(QPalette::Midlight, window.lighter(115));
-    p.setColor(QPalette::Mid, window.darker(120));
-    p.setColor(QPalette::Dark, window.darker(150));
-    p.setColor(QPalette::Shadow, Qt::black);
-    for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText}) {
-        p.setColor(QPalette::Disabled, role, disabled);
-    }
-    return p;
+    return widgets::darkPalette();
 }
 
 std::vector<std::pair<QString, float>> answerProbabilities(const mue::RunResult& result) {

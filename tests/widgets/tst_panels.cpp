@@ -161,31 +161,6 @@ QImage shapesImage()
     return image;
 }
 
-QPalette darkPalette()
-{
-    QPalette p;
-    const QColor window(0x2B, 0x2B, 0x2E);
-    const QColor base(0x1E, 0x1E, 0x21);
-    const QColor text(0xE8, 0xE8, 0xEA);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, base);
-    p.setColor(QPalette::AlternateBase, window);
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, window);
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::Highlight, QColor(0x3D, 0x7E, 0xFF));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::ToolTipBase, QColor(0x3A, 0x3A, 0x3E));
-    p.setColor(QPalette::ToolTipText, text);
-    p.setColor(QPalette::Mid, QColor(0x55, 0x55, 0x5A));
-    p.setColor(QPalette::Light, QColor(0x4A, 0x4A, 0x4F));
-    p.setColor(QPalette::Dark, QColor(0x18, 0x18, 0x1A));
-    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x85));
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x85));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x85));
-    return p;
-}
 
 // Renders `widget` at `width` (and its preferred height unless given) inside a frame with a dock's
 // margins, on a window-coloured background.
@@ -217,7 +192,7 @@ void saveAll(const QString& name, QWidget& widget, int width, int height = 0)
     const QString review = qEnvironmentVariable("MUE_WIDGETS_REVIEW_DIR");
     if (!review.isEmpty()) {
         QVERIFY(light.save(review + QStringLiteral("/%1-light.png").arg(name)));
-        frame.setPalette(darkPalette());
+        frame.setPalette(mue::widgets::darkPalette());
         QVERIFY(renderWidget(frame, widget, width, height).save(review + QStringLiteral("/%1-dark.png").arg(name)));
         frame.setPalette(QPalette());
     }

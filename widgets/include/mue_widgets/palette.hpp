@@ -3,6 +3,7 @@
 // text and decoder look the same everywhere. Plain values: any thread may copy them.
 
 #include <QColor>
+#include <QPalette>
 #include <QMetaType>
 #include <QString>
 
@@ -23,6 +24,10 @@ inline constexpr int kStreamCount = 3;
 // A decoded token as the views print it: without the leading space (or byte-level BPE's "Ġ"), and
 // a whitespace-only token as the open box "␣", so that no label is empty.
 [[nodiscard]] QString tokenDisplayText(const std::string& token);
+
+// The app's dark theme (the light one is the style's standard palette). Views read palette roles,
+// so tests render them on it too.
+[[nodiscard]] QPalette darkPalette();
 
 // Mid-lightness colours from the Okabe-Ito colour-blind-safe set: each keeps enough contrast on
 // both a light and a dark background, so views and exported figures work in either theme.
