@@ -1,5 +1,6 @@
 // mue-studio: the desktop application. See studio_options.hpp for the command line.
 
+#include "app_icon.hpp"
 #include "main_window.hpp"
 #include "studio_options.hpp"
 
@@ -44,6 +45,8 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName(QStringLiteral("MuE Studio"));
     QApplication::setApplicationVersion(QStringLiteral(MUE_VERSION));
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QApplication::setWindowIcon(mue::studio::appIcon());
+    QGuiApplication::setDesktopFileName(QStringLiteral("mue-studio"));
 
     const auto parsed = mue::studio::parseStudioOptions(QApplication::arguments());
     if (parsed.helpRequested) {
