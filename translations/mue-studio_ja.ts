@@ -1146,6 +1146,38 @@
         <source>System Default</source>
         <translation>システムの既定</translation>
     </message>
+    <message>
+        <source>What am I looking at?</source>
+        <translation>これは何を表示していますか？</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;The input image.&lt;/b&gt; The overlay shows, for the layer on the slider, how much that layer still changed each image patch: yellow patches have settled, dark ones still change.&lt;/p&gt;&lt;p&gt;Layers after the image stream&apos;s exit did not run; the view marks them as skipped.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;入力画像。&lt;/b&gt;重ね表示は、スライダーで選んだ層が各画像パッチをどれだけ変化させたかを示します。黄色のパッチは落ち着いており、暗いパッチはまだ変化しています。&lt;/p&gt;&lt;p&gt;画像ストリームの終了より後の層は実行されておらず、スキップとして表示されます。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;The exit policy and its knobs.&lt;/b&gt; MuE stops each encoder stream after the first layer whose output is more similar to its input than the threshold (cosine similarity), and each decoded token likewise.&lt;/p&gt;&lt;p&gt;On small models the thresholds that matter lie between 0.99 and 0.999, so the sliders work on a log scale of 1 &amp;minus; threshold; type exact values in the boxes. Presets load the paper&apos;s and the released scripts&apos; settings; Advanced holds the schedule and the baselines&apos; parameters.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;終了ポリシーとその設定。&lt;/b&gt;MuE は、出力と入力のコサイン類似度が閾値を超えた最初の層の後でエンコーダの各ストリームを止め、デコードされる各トークンも同様に止めます。&lt;/p&gt;&lt;p&gt;小さなモデルで効く閾値は 0.99〜0.999 にあるため、スライダーは 1 &amp;minus; 閾値 の対数目盛で動きます。正確な値は入力欄に入力してください。プリセットは論文と公開スクリプトの設定を読み込み、「詳細」にはスケジュールとベースラインのパラメータがあります。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;How much each layer changed each stream.&lt;/b&gt; For every layer i the plot shows 1 &amp;minus; cos(h&lt;sub&gt;i&lt;/sub&gt;, h&lt;sub&gt;i&amp;minus;1&lt;/sub&gt;) on a log scale: lower means the layer changed the hidden state less.&lt;/p&gt;&lt;p&gt;A stream exits after the first layer whose point falls below its dashed threshold line. Drag a line to move that threshold; the run repeats at once. The decoder curve is the token chosen in the box above; its threshold decays over the answer.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;各層が各ストリームをどれだけ変えたか。&lt;/b&gt;各層 i について 1 &amp;minus; cos(h&lt;sub&gt;i&lt;/sub&gt;, h&lt;sub&gt;i&amp;minus;1&lt;/sub&gt;) を対数目盛で示します。低いほど、その層が隠れ状態をあまり変えなかったことを意味します。&lt;/p&gt;&lt;p&gt;点が破線の閾値線を下回った最初の層の後で、そのストリームは終了します。線をドラッグするとその閾値が動き、すぐに再実行されます。デコーダの曲線は上のボックスで選んだトークンのもので、その閾値は回答が進むにつれて減衰します。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Where everything exited.&lt;/b&gt; Each row is a stack of layers: the encoder&apos;s image and text streams, then one row per generated token in the decoder.&lt;/p&gt;&lt;p&gt;Filled boxes ran, the outlined box is where the exit fired, faint boxes were skipped; the numbers count the layers that ran.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;どこで終了したか。&lt;/b&gt;各行は層の積み重ねです。エンコーダの画像ストリームとテキストストリーム、続いてデコーダで生成された各トークンが1行ずつ並びます。&lt;/p&gt;&lt;p&gt;塗りつぶされた箱は実行された層、枠線の箱は終了が発火した層、薄い箱はスキップされた層です。右の数字は実行された層の数です。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;The answer.&lt;/b&gt; Each token&apos;s colour is the decoder layer it exited at: light ones left early. Hover a token to see what the shared output head predicted at every layer, that is, how the answer formed.&lt;/p&gt;&lt;p&gt;For entailment the bars are the probabilities of yes, no and maybe.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;回答。&lt;/b&gt;各トークンの色は、そのトークンが終了したデコーダ層を表します。薄い色ほど早く終了しています。トークンにカーソルを合わせると、共有出力ヘッドが各層で何を予測したか、つまり回答がどう形作られたかが分かります。&lt;/p&gt;&lt;p&gt;含意タスクでは、棒は yes・no・maybe の確率です。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;What the exits saved&lt;/b&gt; against the full model on the same input: the expected reduction in layers (the paper&apos;s two definitions), the reduction in floating-point operations, and the measured compute time (the fastest of three rounds, measured in the background).&lt;/p&gt;</source>
+        <translation>&lt;p&gt;同じ入力のフルモデルと比べて&lt;b&gt;早期終了で削減できた量&lt;/b&gt;：層数の期待削減率（論文の2つの定義）、浮動小数点演算の削減率、そして実測の計算時間（バックグラウンドで3回測定した最速値）です。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Click a view to see what it shows.</source>
+        <translation>ビューをクリックすると、何を表示しているかを説明します。</translation>
+    </message>
 </context>
 <context>
     <name>mue::widgets::ExitDiagram</name>

@@ -1146,6 +1146,38 @@
         <source>System Default</source>
         <translation>系统默认</translation>
     </message>
+    <message>
+        <source>What am I looking at?</source>
+        <translation>我在看什么？</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;The input image.&lt;/b&gt; The overlay shows, for the layer on the slider, how much that layer still changed each image patch: yellow patches have settled, dark ones still change.&lt;/p&gt;&lt;p&gt;Layers after the image stream&apos;s exit did not run; the view marks them as skipped.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;输入图像。&lt;/b&gt;叠加层显示滑块所选的层对每个图像块仍有多大改变：黄色的图像块已趋于稳定，深色的仍在变化。&lt;/p&gt;&lt;p&gt;图像流退出之后的层没有运行，视图将其标为已跳过。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;The exit policy and its knobs.&lt;/b&gt; MuE stops each encoder stream after the first layer whose output is more similar to its input than the threshold (cosine similarity), and each decoded token likewise.&lt;/p&gt;&lt;p&gt;On small models the thresholds that matter lie between 0.99 and 0.999, so the sliders work on a log scale of 1 &amp;minus; threshold; type exact values in the boxes. Presets load the paper&apos;s and the released scripts&apos; settings; Advanced holds the schedule and the baselines&apos; parameters.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;退出策略及其参数。&lt;/b&gt;当某层输出与输入的余弦相似度超过阈值时，MuE 在该层之后停止相应的编码器流，每个解码的词元也是如此。&lt;/p&gt;&lt;p&gt;在小模型上起作用的阈值位于 0.99 到 0.999 之间，因此滑块按 1 &amp;minus; 阈值 的对数刻度移动；精确值请在输入框中输入。预设会载入论文和公开脚本的设置；“高级”中包含调度参数和基线的参数。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;How much each layer changed each stream.&lt;/b&gt; For every layer i the plot shows 1 &amp;minus; cos(h&lt;sub&gt;i&lt;/sub&gt;, h&lt;sub&gt;i&amp;minus;1&lt;/sub&gt;) on a log scale: lower means the layer changed the hidden state less.&lt;/p&gt;&lt;p&gt;A stream exits after the first layer whose point falls below its dashed threshold line. Drag a line to move that threshold; the run repeats at once. The decoder curve is the token chosen in the box above; its threshold decays over the answer.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;每一层对各流的改变有多大。&lt;/b&gt;图中对每一层 i 以对数刻度显示 1 &amp;minus; cos(h&lt;sub&gt;i&lt;/sub&gt;, h&lt;sub&gt;i&amp;minus;1&lt;/sub&gt;)：越低表示该层对隐藏状态的改变越小。&lt;/p&gt;&lt;p&gt;当某层的点首次落到其虚线阈值线以下时，该流在此层之后退出。拖动阈值线即可改变该阈值，运行会立即重新进行。解码器曲线对应上方框中选择的词元，其阈值随回答的推进而衰减。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Where everything exited.&lt;/b&gt; Each row is a stack of layers: the encoder&apos;s image and text streams, then one row per generated token in the decoder.&lt;/p&gt;&lt;p&gt;Filled boxes ran, the outlined box is where the exit fired, faint boxes were skipped; the numbers count the layers that ran.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;各处在哪里退出。&lt;/b&gt;每一行是一组层：编码器的图像流和文本流，然后是解码器中每个生成词元各占一行。&lt;/p&gt;&lt;p&gt;实心方块表示已运行，描边方块表示触发退出的层，浅色方块表示被跳过；右侧数字为已运行的层数。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;The answer.&lt;/b&gt; Each token&apos;s colour is the decoder layer it exited at: light ones left early. Hover a token to see what the shared output head predicted at every layer, that is, how the answer formed.&lt;/p&gt;&lt;p&gt;For entailment the bars are the probabilities of yes, no and maybe.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;回答。&lt;/b&gt;每个词元的颜色表示它在哪个解码器层退出：颜色越浅退出越早。将鼠标悬停在词元上，可以看到共享输出头在每一层的预测，也就是回答是如何形成的。&lt;/p&gt;&lt;p&gt;对于蕴含任务，条形表示 yes、no 和 maybe 的概率。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;What the exits saved&lt;/b&gt; against the full model on the same input: the expected reduction in layers (the paper&apos;s two definitions), the reduction in floating-point operations, and the measured compute time (the fastest of three rounds, measured in the background).&lt;/p&gt;</source>
+        <translation>&lt;p&gt;与同一输入上的完整模型相比，&lt;b&gt;提前退出节省了多少&lt;/b&gt;：层数的期望缩减（论文中的两种定义）、浮点运算的缩减，以及实测计算时间（在后台测量三轮取最快值）。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Click a view to see what it shows.</source>
+        <translation>点击某个视图，查看它显示的内容。</translation>
+    </message>
 </context>
 <context>
     <name>mue::widgets::ExitDiagram</name>

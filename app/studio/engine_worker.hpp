@@ -38,8 +38,8 @@ Q_SIGNALS:
     void runFinished(quint64 runId, std::shared_ptr<const mue::RunResult> result);
     void runFailed(quint64 runId, const QString& message);
     void runCancelled(quint64 runId);
-    // Compute times of the run and of the full model on its input: each the best of
-    // kTimingRounds, measured after the run's result went out.
+    // Compute times of the run (without the lens) and of the full model on its input: each the
+    // best of kTimingRounds alternating rounds, measured after the run's result went out.
     void timingReady(quint64 runId, double computeMs, double fullComputeMs);
 
 private:

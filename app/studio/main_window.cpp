@@ -48,7 +48,9 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
+#include <QWhatsThis>
 
 #include <algorithm>
 
@@ -76,6 +78,49 @@ QPalette themePalette(Theme theme) {
     if (theme == Theme::System) return system;
     if (theme == Theme::Light) return QApplication::style()->standardPalette();
     return widgets::darkPalette();
+}
+
+// A small "?" that explains a view in a popover ("What am I looking at?"); the same text answers
+// Help > What's This? on the view itself.
+QToolButton* explainButton(QWidget* view, const QString& text) {
+    view->setWhatsThis(text);
+    auto* button = new QToolButton;
+    button->setText(QStringLiteral("?"));
+    button->setAutoRaise(true);
+    button->setToolTip(MainWindow::tr("What am I looking at?"));
+    QObject::connect(button, &QToolButton::clicked, button, [button, text] {
+        QWhatsThis::showText(button->mapToGlobal(QPoint(0, button->height())), text, button);
+    });
+    return button;
+}
+
+// Keeps a button in the top-right corner of a container (on a group box: beside its title), so
+// that explaining a view costs it no space.
+class CornerPlacer : public QObject {
+public:
+    CornerPlacer(QWidget* container, QWidget* button) : QObject(container), button_(button) {
+        button->setParent(container);
+        container->installEventFilter(this);
+    }
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::Resize || event->type() == QEvent::Show) {
+            const auto* container = static_cast<QWidget*>(watched);
+            button_->adjustSize();
+            button_->move(container->width() - button_->width() - kCornerInset, 0);
+            button_->raise();
+        }
+        return false;
+    }
+
+private:
+    static constexpr int kCornerInset = 4;
+    QWidget* button_;
+};
+
+void explainInCorner(QWidget* container, QWidget* view, const QString& text) {
+    new CornerPlacer(container, explainButton(view, text));
 }
 
 std::vector<std::pair<QString, float>> answerProbabilities(const mue::RunResult& result) {
@@ -111,6 +156,10 @@ void MainWindow::buildViews() {
     heatmap_ = new widgets::PatchHeatmapView;
     heatmap_->setToolTip(tr("The input image. The overlay shows, per image patch, how little the chosen layer "
                             "changed it: saturated patches have stopped changing."));
+    explainInCorner(imageGroup,
+        heatmap_, tr("<p><b>The input image.</b> The overlay shows, for the layer on the slider, how much that layer "
+                     "still changed each image patch: yellow patches have settled, dark ones still change.</p><p>"
+                     "Layers after the image stream's exit did not run; the view marks them as skipped.</p>"));
     imageLayout->addWidget(heatmap_);
     leftLayout->addWidget(imageGroup, /*stretch=*/3);
 
@@ -150,6 +199,13 @@ void MainWindow::buildViews() {
     auto* thresholdGroup = new QGroupBox(tr("Exit policy and thresholds"));
     auto* thresholdLayout = new QVBoxLayout(thresholdGroup);
     thresholds_ = new widgets::ThresholdPanel;
+    explainInCorner(thresholdGroup,
+        thresholds_,
+        tr("<p><b>The exit policy and its knobs.</b> MuE stops each encoder stream after the first layer whose output "
+           "is more similar to its input than the threshold (cosine similarity), and each decoded token likewise.</p>"
+           "<p>On small models the thresholds that matter lie between 0.99 and 0.999, so the sliders work on a log "
+           "scale of 1 &minus; threshold; type exact values in the boxes. Presets load the paper's and the released "
+           "scripts' settings; Advanced holds the schedule and the baselines' parameters.</p>"));
     thresholdLayout->addWidget(thresholds_);
     leftLayout->addWidget(thresholdGroup);
     leftLayout->addStretch(1);
@@ -181,6 +237,12 @@ void MainWindow::buildViews() {
     plot_->setMinimumHeight(240);
     plot_->setToolTip(tr("How much each layer changed each stream: 1 - cos(h_i, h_i-1) on a log scale. A stream "
                          "exits after the first layer whose similarity passes its threshold line."));
+    tokenRow->addWidget(explainButton(
+        plot_, tr("<p><b>How much each layer changed each stream.</b> For every layer i the plot shows "
+                  "1 &minus; cos(h<sub>i</sub>, h<sub>i&minus;1</sub>) on a log scale: lower means the layer changed "
+                  "the hidden state less.</p><p>A stream exits after the first layer whose point falls below its "
+                  "dashed threshold line. Drag a line to move that threshold; the run repeats at once. The decoder "
+                  "curve is the token chosen in the box above; its threshold decays over the answer.</p>")));
     plotLayout->addWidget(plot_, /*stretch=*/1);
 
     diagram_ = new widgets::ExitDiagram;
@@ -189,15 +251,30 @@ void MainWindow::buildViews() {
     diagramScroll->setWidget(diagram_);
     diagramScroll->setWidgetResizable(true);
     diagramScroll->setFrameShape(QFrame::NoFrame);
+    explainInCorner(diagramScroll->viewport(),
+        diagram_, tr("<p><b>Where everything exited.</b> Each row is a stack of layers: the encoder's image and text "
+                     "streams, then one row per generated token in the decoder.</p><p>Filled boxes ran, the outlined "
+                     "box is where the exit fired, faint boxes were skipped; the numbers count the layers that "
+                     "ran.</p>"));
 
     auto* bottom = new QSplitter(Qt::Horizontal);
     auto* outputGroup = new QGroupBox(tr("Output"));
     auto* outputLayout = new QVBoxLayout(outputGroup);
     output_ = new widgets::TokenOutputView;
+    explainInCorner(outputGroup,
+        output_, tr("<p><b>The answer.</b> Each token's colour is the decoder layer it exited at: light ones left "
+                    "early. Hover a token to see what the shared output head predicted at every layer, that is, how "
+                    "the answer formed.</p><p>For entailment the bars are the probabilities of yes, no and "
+                    "maybe.</p>"));
     outputLayout->addWidget(output_);
     auto* savingsGroup = new QGroupBox(tr("Savings"));
     auto* savingsLayout = new QVBoxLayout(savingsGroup);
     savings_ = new widgets::SavingsPanel;
+    explainInCorner(savingsGroup,
+        savings_, tr("<p><b>What the exits saved</b> against the full model on the same input: the expected "
+                     "reduction in layers (the paper's two definitions), the reduction in floating-point operations, "
+                     "and the measured compute time (the fastest of three rounds, measured in the "
+                     "background).</p>"));
     savingsLayout->addWidget(savings_);
     bottom->addWidget(outputGroup);
     bottom->addWidget(savingsGroup);
@@ -486,6 +563,9 @@ void MainWindow::buildMenus() {
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(aboutAction_);
+    QAction* whatsThis = QWhatsThis::createAction(this);
+    whatsThis->setToolTip(tr("Click a view to see what it shows."));
+    help->addAction(whatsThis);
     help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
 

@@ -11,7 +11,9 @@
 
 #include <mue/errors.hpp>
 #include <mue_widgets/exit_diagram.hpp>
+#include <mue_widgets/patch_heatmap_view.hpp>
 #include <mue_widgets/qcustomplot.hpp>
+#include <mue_widgets/savings_panel.hpp>
 #include <mue_widgets/similarity_plot.hpp>
 #include <mue_widgets/threshold_panel.hpp>
 #include <mue_widgets/token_output_view.hpp>
@@ -20,6 +22,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QMenuBar>
+#include <QToolButton>
 #include <QTranslator>
 #include <QLineEdit>
 #include <QProcess>
@@ -175,6 +178,7 @@ private Q_SLOTS:
     void languageSwitchKeepsTheRuns();
     void screenshotWritesPng();
     void aboutExplainsWithFigure();
+    void everyViewExplainsItself();
 
 private:
     QTemporaryDir settingsDir_;
@@ -423,7 +427,7 @@ void TestStudio::timingIsTheBestOfSeveralRounds() {
     controller.runNow();
     QTRY_COMPARE_WITH_TIMEOUT(timing.count(), 1, kWaitMs);
     // The run, then rounds of the full model alternating with repeats of the run.
-    QCOMPARE(shared->runs.load(), 1 + EngineWorker::kTimingRounds + (EngineWorker::kTimingRounds - 1));
+    QCOMPARE(shared->runs.load(), 1 + 2 * EngineWorker::kTimingRounds);
     QCOMPARE(timing.front().at(1).toDouble(), 2.0);           // the fake's "ms": layers run
     QCOMPARE(timing.front().at(2).toDouble(), double{kLayers});
 
@@ -684,6 +688,17 @@ void TestStudio::aboutExplainsWithFigure() {
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
         QVERIFY(dialog.grab().save(docs + QStringLiteral("/studio-about.png")));
     }
+}
+
+void TestStudio::everyViewExplainsItself() {
+    RunController controller(fakeFactory(std::make_shared<FakeBackend::Shared>()));
+    MainWindow window(&controller);
+    const std::vector<QWidget*> views{window.similarityPlot(), window.exitDiagram(), window.outputView(),
+                                      window.heatmapView(), window.savingsPanel(), window.thresholdPanel()};
+    for (QWidget* view : views) QVERIFY2(view->whatsThis().size() > 80, view->metaObject()->className());
+    int buttons = 0;
+    for (QToolButton* button : window.findChildren<QToolButton*>()) buttons += button->text() == QStringLiteral("?");
+    QCOMPARE(buttons, static_cast<int>(views.size()));
 }
 
 QTEST_MAIN(TestStudio)
