@@ -564,6 +564,33 @@
     </message>
 </context>
 <context>
+    <name>mue::studio::GuidedTour</name>
+    <message>
+        <source>Back</source>
+        <translation>戻る</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>次へ</translation>
+    </message>
+    <message>
+        <source>Guided Tour</source>
+        <translation>ガイドツアー</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>閉じる</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>ステップ %1 / %2</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>完了</translation>
+    </message>
+</context>
+<context>
     <name>mue::studio::HistoryModel</name>
     <message>
         <source>Caption</source>
@@ -1177,6 +1204,62 @@
     <message>
         <source>Click a view to see what it shows.</source>
         <translation>ビューをクリックすると、何を表示しているかを説明します。</translation>
+    </message>
+    <message>
+        <source>Guided &amp;Tour</source>
+        <translation>ガイドツアー(&amp;T)</translation>
+    </message>
+    <message>
+        <source>A few steps through an easy and a hard scene: similarity, exits and savings.</source>
+        <translation>易しいシーンと難しいシーンを数ステップでたどり、類似度・終了・削減を説明します。</translation>
+    </message>
+    <message>
+        <source>Welcome to MuE Studio</source>
+        <translation>MuE Studio へようこそ</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;A vision-language model reads an image and a text with a stack of encoder layers, then writes its answer token by token with a stack of decoder layers. &lt;b&gt;MuE&lt;/b&gt; lets each part stop early once its layers stop changing it.&lt;/p&gt;&lt;p&gt;This tour runs two built-in scenes, an easy and a hard one, and shows where and why the model exited. The window stays usable while it is open.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;視覚言語モデルは、画像とテキストをエンコーダ層の積み重ねで読み、デコーダ層の積み重ねで回答をトークンごとに書き出します。&lt;b&gt;MuE&lt;/b&gt; は、層による変化が止まった部分から順に早く止めます。&lt;/p&gt;&lt;p&gt;このツアーでは、組み込みの易しいシーンと難しいシーンを実行し、モデルがどこで、なぜ終了したかを示します。ツアーを開いている間もウィンドウは操作できます。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>An easy scene</source>
+        <translation>易しいシーン</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The tour loaded an easy entailment scene and the paper&apos;s thresholds. Look at the &lt;b&gt;plot&lt;/b&gt;: each curve shows how much a layer still changed a stream. The image stream&apos;s curve falls below its dashed threshold line early, so it stopped there: a marker shows the exit.&lt;/p&gt;&lt;p&gt;The &lt;b&gt;exit diagram&lt;/b&gt; below shows the same as boxes: filled ones ran, the outlined one exited, faint ones were skipped.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;易しい含意シーンと論文の閾値を読み込みました。&lt;b&gt;グラフ&lt;/b&gt;を見てください。各曲線は、層がストリームをまだどれだけ変えたかを示します。画像ストリームの曲線は早い段階で破線の閾値線を下回るので、そこで止まりました。マーカーが終了を示します。&lt;/p&gt;&lt;p&gt;下の&lt;b&gt;終了ダイアグラム&lt;/b&gt;は同じことを箱で示します。塗りつぶしは実行された層、枠線は終了した層、薄い箱はスキップされた層です。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>The answer and the decoder</source>
+        <translation>回答とデコーダ</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The &lt;b&gt;output&lt;/b&gt; shows the answer; its colour is the decoder layer it exited at. Hover it to see what every decoder layer would have answered: the layer-wise training makes early layers usable.&lt;/p&gt;&lt;p&gt;For entailment the bars show the probabilities of yes, no and maybe.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;出力&lt;/b&gt;には回答が表示され、その色は回答が終了したデコーダ層を表します。カーソルを合わせると、各デコーダ層ならどう答えたかが分かります。層ごとの学習によって、早い層も使えるようになっています。&lt;/p&gt;&lt;p&gt;含意タスクでは、棒が yes・no・maybe の確率を示します。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>A hard scene</source>
+        <translation>難しいシーン</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Now a crowded captioning scene. More objects, smaller shapes and clutter: the streams need more layers before they settle, and the diagram gets one decoder row per word, each with its own exit.&lt;/p&gt;&lt;p&gt;Pick a word in &lt;i&gt;Decoder curve for token&lt;/i&gt; above the plot to see its curve.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;次は物体の多いキャプションのシーンです。物体が多く、形が小さく、ごちゃごちゃしているため、各ストリームが落ち着くまでにより多くの層が必要です。ダイアグラムには単語ごとにデコーダの行があり、それぞれが独自に終了します。&lt;/p&gt;&lt;p&gt;グラフの上の「デコーダ曲線のトークン」で単語を選ぶと、その曲線が表示されます。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>What it saved</source>
+        <translation>削減できた量</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The &lt;b&gt;savings&lt;/b&gt; panel compares with the full model on the same input: layers saved (the paper&apos;s two definitions), floating-point operations saved, and the compute time measured in the background.&lt;/p&gt;&lt;p&gt;Easy inputs save more than hard ones: that is the point of exiting per input.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;削減&lt;/b&gt;パネルは、同じ入力のフルモデルと比較します。削減した層数（論文の2つの定義）、削減した浮動小数点演算、そしてバックグラウンドで測定した計算時間です。&lt;/p&gt;&lt;p&gt;易しい入力ほど多く削減できます。入力ごとに終了することの意義はそこにあります。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Your turn</source>
+        <translation>試してみましょう</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Drag a dashed threshold line, or a slider on the left, and watch the exits, the answer and the savings follow. Pin a run (Ctrl+P) to keep it on the plot for comparison.&lt;/p&gt;&lt;p&gt;The &lt;b&gt;Data set&lt;/b&gt; tab shows what a threshold does over hundreds of scenes. Every view has a &lt;b&gt;?&lt;/b&gt; that explains it.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;破線の閾値線、または左のスライダーをドラッグして、終了・回答・削減がどう変わるかを見てください。実行をピン留め（Ctrl+P）すると、比較のためにグラフに残ります。&lt;/p&gt;&lt;p&gt;&lt;b&gt;データセット&lt;/b&gt;タブでは、閾値が数百のシーンに対してどう働くかを確認できます。各ビューの &lt;b&gt;?&lt;/b&gt; で説明を表示できます。&lt;/p&gt;</translation>
     </message>
 </context>
 <context>

@@ -564,6 +564,33 @@
     </message>
 </context>
 <context>
+    <name>mue::studio::GuidedTour</name>
+    <message>
+        <source>Back</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>Guided Tour</source>
+        <translation>导览</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2</source>
+        <translation>第 %1 步，共 %2 步</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+</context>
+<context>
     <name>mue::studio::HistoryModel</name>
     <message>
         <source>Caption</source>
@@ -1177,6 +1204,62 @@
     <message>
         <source>Click a view to see what it shows.</source>
         <translation>点击某个视图，查看它显示的内容。</translation>
+    </message>
+    <message>
+        <source>Guided &amp;Tour</source>
+        <translation>导览(&amp;T)</translation>
+    </message>
+    <message>
+        <source>A few steps through an easy and a hard scene: similarity, exits and savings.</source>
+        <translation>通过一个简单场景和一个困难场景，几步了解相似度、退出和节省。</translation>
+    </message>
+    <message>
+        <source>Welcome to MuE Studio</source>
+        <translation>欢迎使用 MuE Studio</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;A vision-language model reads an image and a text with a stack of encoder layers, then writes its answer token by token with a stack of decoder layers. &lt;b&gt;MuE&lt;/b&gt; lets each part stop early once its layers stop changing it.&lt;/p&gt;&lt;p&gt;This tour runs two built-in scenes, an easy and a hard one, and shows where and why the model exited. The window stays usable while it is open.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;视觉语言模型用一组编码器层读取图像和文本，再用一组解码器层逐个词元地写出回答。&lt;b&gt;MuE&lt;/b&gt; 让每个部分在其层不再改变它时提前停止。&lt;/p&gt;&lt;p&gt;本导览会运行两个内置场景（一个简单、一个困难），展示模型在哪里以及为何退出。导览打开期间，窗口仍可正常使用。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>An easy scene</source>
+        <translation>简单场景</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The tour loaded an easy entailment scene and the paper&apos;s thresholds. Look at the &lt;b&gt;plot&lt;/b&gt;: each curve shows how much a layer still changed a stream. The image stream&apos;s curve falls below its dashed threshold line early, so it stopped there: a marker shows the exit.&lt;/p&gt;&lt;p&gt;The &lt;b&gt;exit diagram&lt;/b&gt; below shows the same as boxes: filled ones ran, the outlined one exited, faint ones were skipped.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;导览已载入一个简单的蕴含场景和论文的阈值。请看&lt;b&gt;图表&lt;/b&gt;：每条曲线显示某一层对一个流仍有多大改变。图像流的曲线很早就落到虚线阈值线以下，因此在那里停止，标记表示退出位置。&lt;/p&gt;&lt;p&gt;下方的&lt;b&gt;退出示意图&lt;/b&gt;用方块表示同样的内容：实心为已运行，描边为退出处，浅色为已跳过。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>The answer and the decoder</source>
+        <translation>回答与解码器</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The &lt;b&gt;output&lt;/b&gt; shows the answer; its colour is the decoder layer it exited at. Hover it to see what every decoder layer would have answered: the layer-wise training makes early layers usable.&lt;/p&gt;&lt;p&gt;For entailment the bars show the probabilities of yes, no and maybe.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;输出&lt;/b&gt;显示回答，其颜色表示它在哪个解码器层退出。将鼠标悬停其上，可以看到每个解码器层会给出什么回答：逐层训练使较早的层也可用。&lt;/p&gt;&lt;p&gt;对于蕴含任务，条形显示 yes、no 和 maybe 的概率。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>A hard scene</source>
+        <translation>困难场景</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Now a crowded captioning scene. More objects, smaller shapes and clutter: the streams need more layers before they settle, and the diagram gets one decoder row per word, each with its own exit.&lt;/p&gt;&lt;p&gt;Pick a word in &lt;i&gt;Decoder curve for token&lt;/i&gt; above the plot to see its curve.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;接下来是一个拥挤的图像描述场景。物体更多、形状更小、干扰更多：各流需要更多层才能稳定，示意图中每个词都有一行解码器，各自独立退出。&lt;/p&gt;&lt;p&gt;在图表上方的“解码器曲线对应词元”中选择一个词，即可查看它的曲线。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>What it saved</source>
+        <translation>节省了多少</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The &lt;b&gt;savings&lt;/b&gt; panel compares with the full model on the same input: layers saved (the paper&apos;s two definitions), floating-point operations saved, and the compute time measured in the background.&lt;/p&gt;&lt;p&gt;Easy inputs save more than hard ones: that is the point of exiting per input.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;节省&lt;/b&gt;面板与同一输入上的完整模型比较：节省的层数（论文的两种定义）、节省的浮点运算，以及在后台测得的计算时间。&lt;/p&gt;&lt;p&gt;简单输入比困难输入节省更多：这正是按输入退出的意义所在。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Your turn</source>
+        <translation>动手试试</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Drag a dashed threshold line, or a slider on the left, and watch the exits, the answer and the savings follow. Pin a run (Ctrl+P) to keep it on the plot for comparison.&lt;/p&gt;&lt;p&gt;The &lt;b&gt;Data set&lt;/b&gt; tab shows what a threshold does over hundreds of scenes. Every view has a &lt;b&gt;?&lt;/b&gt; that explains it.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;拖动虚线阈值线或左侧的滑块，观察退出、回答和节省如何随之变化。固定一次运行（Ctrl+P）可将其保留在图表上以便比较。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据集&lt;/b&gt;页展示阈值在数百个场景上的作用。每个视图都有一个 &lt;b&gt;?&lt;/b&gt; 用于解释它。&lt;/p&gt;</translation>
     </message>
 </context>
 <context>

@@ -113,6 +113,7 @@ int main(int argc, char** argv) {
     window.applyOptions(options);
 
     if (options.screenshot.isEmpty()) {
+        window.offerTourOnFirstStart();
         window.show();
         return QApplication::exec();
     }

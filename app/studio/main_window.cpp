@@ -2,9 +2,11 @@
 
 #include "about_dialog.hpp"
 #include "explorer_view.hpp"
+#include "guided_tour.hpp"
 #include "resource_paths.hpp"
 #include "trace_export.hpp"
 
+#include <mue/shapes_world.hpp>
 #include <mue_widgets/exit_diagram.hpp>
 #include <mue_widgets/palette.hpp>
 #include <mue_widgets/patch_heatmap_view.hpp>
@@ -563,6 +565,8 @@ void MainWindow::buildMenus() {
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(aboutAction_);
+    QAction* tourAction = help->addAction(tr("Guided &Tour"), this, &MainWindow::startTour);
+    tourAction->setToolTip(tr("A few steps through an easy and a hard scene: similarity, exits and savings."));
     QAction* whatsThis = QWhatsThis::createAction(this);
     whatsThis->setToolTip(tr("Click a view to see what it shows."));
     help->addAction(whatsThis);
@@ -646,6 +650,78 @@ void MainWindow::takeOver(const MainWindow& previous) {
     setGeometry(previous.geometry());
 }
 
+GuidedTour* MainWindow::tour() const { return tour_; }
+
+void MainWindow::startTour() {
+    if (tour_) {
+        tour_->raise();
+        return;
+    }
+    const auto find = [this](mue::Task task, int difficulty) -> const Sample* {
+        for (const Sample& sample : shapesSamples_) {
+            if (sample.task == task && sample.difficulty == difficulty) return &sample;
+        }
+        return nullptr;
+    };
+    const Sample* easy = find(mue::Task::Entailment, mue::shapes::kMinDifficulty);
+    const Sample* hard = find(mue::Task::Caption, mue::shapes::kMaxDifficulty);
+    const auto load = [this](const Sample* sample) {
+        return [this, sample = sample ? std::optional<Sample>(*sample) : std::nullopt] {
+            if (!sample) return;
+            workspaces_->setCurrentIndex(0);
+            loadSample(*sample);
+        };
+    };
+    const auto paperSettings = [this] {
+        mue::ExitSettings settings = mue::ExitSettings::preset("paper");
+        settings.policy = mue::ExitPolicy::Mue;
+        thresholds_->setSettings(settings);
+        plot_->setThresholds(settings);
+        controller_->setSettings(settings);
+    };
+    std::vector<GuidedTour::Step> steps{
+        {tr("Welcome to MuE Studio"),
+         tr("<p>A vision-language model reads an image and a text with a stack of encoder layers, then writes its "
+            "answer token by token with a stack of decoder layers. <b>MuE</b> lets each part stop early once its "
+            "layers stop changing it.</p><p>This tour runs two built-in scenes, an easy and a hard one, and shows "
+            "where and why the model exited. The window stays usable while it is open.</p>"),
+         {}},
+        {tr("An easy scene"),
+         tr("<p>The tour loaded an easy entailment scene and the paper's thresholds. Look at the <b>plot</b>: each "
+            "curve shows how much a layer still changed a stream. The image stream's curve falls below its dashed "
+            "threshold line early, so it stopped there: a marker shows the exit.</p><p>The <b>exit diagram</b> "
+            "below shows the same as boxes: filled ones ran, the outlined one exited, faint ones were skipped.</p>"),
+         [load, easy, paperSettings] {
+             paperSettings();
+             load(easy)();
+         }},
+        {tr("The answer and the decoder"),
+         tr("<p>The <b>output</b> shows the answer; its colour is the decoder layer it exited at. Hover it to see "
+            "what every decoder layer would have answered: the layer-wise training makes early layers usable.</p>"
+            "<p>For entailment the bars show the probabilities of yes, no and maybe.</p>"),
+         {}},
+        {tr("A hard scene"),
+         tr("<p>Now a crowded captioning scene. More objects, smaller shapes and clutter: the streams need more "
+            "layers before they settle, and the diagram gets one decoder row per word, each with its own exit.</p>"
+            "<p>Pick a word in <i>Decoder curve for token</i> above the plot to see its curve.</p>"),
+         load(hard)},
+        {tr("What it saved"),
+         tr("<p>The <b>savings</b> panel compares with the full model on the same input: layers saved (the paper's "
+            "two definitions), floating-point operations saved, and the compute time measured in the "
+            "background.</p><p>Easy inputs save more than hard ones: that is the point of exiting per input.</p>"),
+         {}},
+        {tr("Your turn"),
+         tr("<p>Drag a dashed threshold line, or a slider on the left, and watch the exits, the answer and the "
+            "savings follow. Pin a run (Ctrl+P) to keep it on the plot for comparison.</p><p>The <b>Data set</b> "
+            "tab shows what a threshold does over hundreds of scenes. Every view has a <b>?</b> that explains "
+            "it.</p>"),
+         {}},
+    };
+    tour_ = new GuidedTour(std::move(steps), this);
+    tour_->setAttribute(Qt::WA_DeleteOnClose);
+    tour_->show();
+}
+
 void MainWindow::showRecord(const RunRecord& record) {
     current_ = record;
     const auto& result = *record.result;
@@ -658,6 +734,14 @@ void MainWindow::showRecord(const RunRecord& record) {
     showSavings(record);
     pinAction_->setChecked(history_->pinned() == record.id);
     updateStatus();
+    if (offerTour_) {
+        offerTour_ = false;
+        QSettings settings;
+        if (!settings.value(QStringLiteral("tour/shown"), false).toBool()) {
+            settings.setValue(QStringLiteral("tour/shown"), true);
+            QTimer::singleShot(0, this, &MainWindow::startTour);
+        }
+    }
     Q_EMIT resultShown(record.id);
 }
 

@@ -42,6 +42,7 @@ class TokenOutputView;
 namespace mue::studio {
 
 class ExplorerView;
+class GuidedTour;
 
 enum class Theme { System, Light, Dark };
 
@@ -64,6 +65,11 @@ public:
     void loadSample(const Sample& sample, bool keepText = false);
     void restoreRun(int historyRow);  // inputs and settings of that run, then run again
     void setTheme(Theme theme);
+    // Walks through an easy and a hard built-in scene (Help > Guided Tour). With offerTourOnFirstStart,
+    // it also opens by itself after the first result on a machine that has never shown it.
+    void startTour();
+    void offerTourOnFirstStart() { offerTour_ = true; }
+    [[nodiscard]] GuidedTour* tour() const;
     // A new window replacing `previous` (same controller and history) shows what it showed.
     void takeOver(const MainWindow& previous);
     void writeSettings() const;
@@ -130,6 +136,8 @@ private:
     std::vector<Sample> shapesSamples_;
     QString lastFolder_;
     bool imagePending_ = false;  // an image file is being decoded
+    bool offerTour_ = false;
+    QPointer<GuidedTour> tour_;
     Theme theme_ = Theme::System;
 
     widgets::PatchHeatmapView* heatmap_ = nullptr;

@@ -3,6 +3,7 @@
 // random test model.
 
 #include "about_dialog.hpp"
+#include "guided_tour.hpp"
 #include "history_model.hpp"
 #include "main_window.hpp"
 #include "run_controller.hpp"
@@ -179,6 +180,7 @@ private Q_SLOTS:
     void screenshotWritesPng();
     void aboutExplainsWithFigure();
     void everyViewExplainsItself();
+    void tourWalksThroughEasyAndHardScenes();
 
 private:
     QTemporaryDir settingsDir_;
@@ -699,6 +701,44 @@ void TestStudio::everyViewExplainsItself() {
     int buttons = 0;
     for (QToolButton* button : window.findChildren<QToolButton*>()) buttons += button->text() == QStringLiteral("?");
     QCOMPARE(buttons, static_cast<int>(views.size()));
+}
+
+void TestStudio::tourWalksThroughEasyAndHardScenes() {
+    QSettings().remove(QStringLiteral("tour/shown"));
+    RunController controller(&loadEngineBackend);
+    controller.setDebounce(std::chrono::milliseconds(10));
+    MainWindow window(&controller);
+    window.offerTourOnFirstStart();
+    window.show();
+    QSignalSpy shown(&window, &MainWindow::resultShown);
+    StudioOptions options;
+    options.modelFolder = QStringLiteral(MUE_TEST_MODEL_DIR);
+    window.applyOptions(options);
+    // The first result opens the tour by itself, once.
+    QTRY_VERIFY_WITH_TIMEOUT(window.tour() != nullptr, kWaitMs);
+    GuidedTour* tour = window.tour();
+    QCOMPARE(tour->stepCount(), 6);
+    QCOMPARE(tour->step(), 0);
+
+    tour->showStep(1);  // the easy scene under the paper's thresholds
+    QCOMPARE(controller.task(), mue::Task::Entailment);
+    QVERIFY2(controller.image()->source.contains(QStringLiteral("difficulty 0")), qPrintable(controller.image()->source));
+    QCOMPARE(controller.settings().image_threshold, mue::ExitSettings::preset("paper").image_threshold);
+    tour->showStep(3);  // the hard one
+    QCOMPARE(controller.task(), mue::Task::Caption);
+    QVERIFY(controller.image()->source.contains(QStringLiteral("difficulty 4")));
+    QTRY_VERIFY_WITH_TIMEOUT(window.currentRecord()->task == mue::Task::Caption, kWaitMs);
+    tour->close();
+    QTRY_VERIFY_WITH_TIMEOUT(window.tour() == nullptr, kWaitMs);
+
+    // Not again on the next start.
+    MainWindow second(&controller);
+    second.offerTourOnFirstStart();
+    QSignalSpy secondShown(&second, &MainWindow::resultShown);
+    controller.runNow();
+    QTRY_VERIFY_WITH_TIMEOUT(secondShown.count() >= 1, kWaitMs);
+    QTest::qWait(50);
+    QVERIFY(second.tour() == nullptr);
 }
 
 QTEST_MAIN(TestStudio)
