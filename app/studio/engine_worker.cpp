@@ -65,8 +65,10 @@ void EngineWorker::run(const RunJob& job) {
         return;
     }
     Q_EMIT runFinished(job.id, result);
+}
 
-    if (!job.measureFull || job.request.exits.policy == mue::ExitPolicy::Full) return;
+void EngineWorker::measure(const RunJob& job) {
+    if (!backend_ || job.cancel->cancelled() || job.request.exits.policy == mue::ExitPolicy::Full) return;
     // Both sides without the lens (the head at every decoder layer is there to be shown, not timed).
     mue::RunRequest timed = job.request;
     timed.exits.lens = false;

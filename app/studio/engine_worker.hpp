@@ -29,6 +29,9 @@ public Q_SLOTS:
     void loadModel(quint64 requestId, const QString& folder);
     void loadImage(quint64 requestId, const QString& path);
     void run(const mue::studio::RunJob& job);
+    // Times a finished run against the full model (timingReady). Separate from run() so that the
+    // controller can wait until the user pauses: interaction never queues behind a measurement.
+    void measure(const mue::studio::RunJob& job);
 
 Q_SIGNALS:
     void modelLoaded(quint64 requestId, const QString& folder, std::shared_ptr<const mue::studio::LoadedModel> model);

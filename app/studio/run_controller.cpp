@@ -30,6 +30,12 @@ RunController::RunController(EngineWorker::BackendFactory factory, QObject* pare
     debounce_.setSingleShot(true);
     debounce_.setInterval(kDefaultDebounce);
     connect(&debounce_, &QTimer::timeout, this, &RunController::runNow);
+    measureDelay_.setSingleShot(true);
+    measureDelay_.setInterval(kMeasureDelay);
+    connect(&measureDelay_, &QTimer::timeout, this, [this] {
+        QMetaObject::invokeMethod(worker_, [worker = worker_, job = measured_] { worker->measure(job); },
+                                  Qt::QueuedConnection);
+    });
 
     connect(worker_, &EngineWorker::modelLoaded, this,
             [this](quint64 id, const QString& folder, const std::shared_ptr<const LoadedModel>& model) {
@@ -126,12 +132,15 @@ void RunController::setMeasureFull(bool on) { measureFull_ = on; }
 
 void RunController::setDebounce(std::chrono::milliseconds delay) { debounce_.setInterval(delay); }
 
+void RunController::setMeasureDelay(std::chrono::milliseconds delay) { measureDelay_.setInterval(delay); }
+
 void RunController::inputsChanged() {
     if (autoRun_ && ready()) debounce_.start();
 }
 
 void RunController::runNow() {
     debounce_.stop();
+    measureDelay_.stop();
     if (!ready()) return;
     if (cancel_) cancel_->cancel();
     cancel_ = std::make_shared<mue::CancellationToken>();
@@ -144,7 +153,6 @@ void RunController::runNow() {
     if (task_ != mue::Task::Caption) job.request.text = text_.toStdString();
     job.request.exits = settings_;
     job.request.exits.lens = true;  // the output view shows each layer's top predictions
-    job.measureFull = measureFull_;
 
     latestRun_ = job.id;
     pending_ = RunRecord{};
@@ -158,11 +166,13 @@ void RunController::runNow() {
     runStartedAt_ = std::chrono::steady_clock::now();
     setBusy(true);
     Q_EMIT runStarted(job.id);
+    measured_ = job;
     QMetaObject::invokeMethod(worker_, [worker = worker_, job] { worker->run(job); }, Qt::QueuedConnection);
 }
 
 void RunController::cancel() {
     debounce_.stop();
+    measureDelay_.stop();
     if (cancel_) cancel_->cancel();
 }
 
@@ -175,6 +185,7 @@ void RunController::onRunFinished(quint64 runId, const std::shared_ptr<const mue
     record.thumbnail = toQImage(*record.image).scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio,
                                                       Qt::SmoothTransformation);
     onRunEnded(runId);
+    if (measureFull_) measureDelay_.start();
     Q_EMIT runFinished(record);
 }
 

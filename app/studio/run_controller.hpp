@@ -25,6 +25,8 @@ public:
     // Debounce between an input change and the automatic run it triggers: short, because a newer
     // request cancels the running one within a layer anyway; it only merges bursts of events.
     static constexpr std::chrono::milliseconds kDefaultDebounce{10};
+    // Quiet time after a result before its timing against the full model starts in the worker.
+    static constexpr std::chrono::milliseconds kMeasureDelay{400};
 
     explicit RunController(EngineWorker::BackendFactory factory, QObject* parent = nullptr);
     ~RunController() override;  // cancels the current run and joins the worker thread
@@ -39,6 +41,7 @@ public:
     void setAutoRun(bool on);
     void setMeasureFull(bool on);
     void setDebounce(std::chrono::milliseconds delay);
+    void setMeasureDelay(std::chrono::milliseconds delay);
 
     // Starts a run now (cancelling any run in progress). Does nothing without a model or an image.
     void runNow();
@@ -76,6 +79,8 @@ private:
     QThread thread_;
     EngineWorker* worker_ = nullptr;  // owned by thread_ (deleted on finish)
     QTimer debounce_;
+    QTimer measureDelay_;
+    RunJob measured_;  // the newest finished run, timed when measureDelay_ fires
 
     std::shared_ptr<const LoadedModel> model_;
     QString modelFolder_;

@@ -22,8 +22,6 @@ struct RunJob {
     RunId id = 0;
     mue::RunRequest request;
     std::shared_ptr<mue::CancellationToken> cancel;
-    // After the run, time it again against the full model on the same input (the measured saving).
-    bool measureFull = false;
 };
 
 // A decoded image and where it came from (a path, "clipboard", or a generated sample's name).
