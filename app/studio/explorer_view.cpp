@@ -1,6 +1,7 @@
 #include "explorer_view.hpp"
 
 #include "history_model.hpp"
+#include "studio_options.hpp"
 #include "trace_export.hpp"
 
 #include <mue/errors.hpp>
@@ -405,17 +406,6 @@ void ExplorerView::setModelFolder(const QString& folder) { modelFolder_ = folder
 
 void ExplorerView::setCacheFolder(const QString& folder) { cacheFolder_ = folder; }
 
-std::optional<std::vector<double>> ExplorerView::parseGrid(int stream) const {
-    std::vector<double> values;
-    for (const QString& part : grids_.at(static_cast<std::size_t>(stream))->text().split(QLatin1Char(','))) {
-        bool ok = false;
-        const double v = part.trimmed().toDouble(&ok);
-        if (!ok || v < -1.0 || v > 1.0) return std::nullopt;
-        values.push_back(v);
-    }
-    return values;
-}
-
 void ExplorerView::startSweep() { start(SweepRequest::Kind::Sweep); }
 
 void ExplorerView::startTune() { start(SweepRequest::Kind::Tune); }
@@ -442,7 +432,7 @@ void ExplorerView::start(SweepRequest::Kind kind) {
     std::array<std::vector<double>*, 3> lists{&request.grid.image_thresholds, &request.grid.text_thresholds,
                                                &request.grid.decoder_thresholds};
     for (int i = 0; i < 3; ++i) {
-        const auto values = parseGrid(i);
+        const auto values = parseThresholdList(grids_.at(static_cast<std::size_t>(i))->text());
         if (!values) {
             const QString message = tr("The %1 thresholds must be numbers in [-1, 1] separated by commas.")
                                         .arg(names[static_cast<std::size_t>(i)]);

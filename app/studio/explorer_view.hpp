@@ -114,7 +114,6 @@ private:
     void showProfile(const mue::EvalReport& report);
     void showCompare(const std::shared_ptr<const SweepOutcome>& outcome);
     void setRunning(quint64 id);
-    [[nodiscard]] std::optional<std::vector<double>> parseGrid(int stream) const;
 
     QThread thread_;
     SweepWorker* worker_ = nullptr;

@@ -125,6 +125,59 @@ void explainInCorner(QWidget* container, QWidget* view, const QString& text) {
     new CornerPlacer(container, explainButton(view, text));
 }
 
+// The exit settings as QSettings keeps them, in group "exits": one table for reading and writing.
+const std::array<std::pair<const char*, double mue::ExitSettings::*>, 9> kSavedNumbers{{
+    {"image", &mue::ExitSettings::image_threshold},
+    {"text", &mue::ExitSettings::text_threshold},
+    {"joint", &mue::ExitSettings::joint_threshold},
+    {"decoder", &mue::ExitSettings::decoder_threshold},
+    {"beta", &mue::ExitSettings::beta},
+    {"tau", &mue::ExitSettings::tau},
+    {"warmup", &mue::ExitSettings::warmup_fraction},
+    {"entropy", &mue::ExitSettings::entropy_threshold},
+    {"confidence", &mue::ExitSettings::confidence_threshold},
+}};
+const std::array<std::pair<const char*, int mue::ExitSettings::*>, 4> kSavedCounts{{
+    {"staticImage", &mue::ExitSettings::static_image_layers},
+    {"staticText", &mue::ExitSettings::static_text_layers},
+    {"staticDecoder", &mue::ExitSettings::static_decoder_layers},
+    {"patience", &mue::ExitSettings::patience},
+}};
+
+QString fromView(std::string_view text) { return QString::fromUtf8(text.data(), static_cast<int>(text.size())); }
+
+// Remembered settings that no longer validate (another version's) fall back to the paper's.
+mue::ExitSettings readExitSettings(QSettings& s) {
+    mue::ExitSettings exits = mue::ExitSettings::preset("paper");
+    exits.policy = mue::ExitPolicy::Mue;
+    const mue::ExitSettings fallback = exits;
+    s.beginGroup(QStringLiteral("exits"));
+    if (const auto policy = mue::parse_exit_policy(s.value(QStringLiteral("policy"), QStringLiteral("mue")).toString().toStdString())) {
+        exits.policy = *policy;
+    }
+    if (const auto kv = mue::parse_kv_policy(s.value(QStringLiteral("kv"), QStringLiteral("none")).toString().toStdString())) {
+        exits.kv_policy = *kv;
+    }
+    for (const auto& [key, field] : kSavedNumbers) exits.*field = s.value(QLatin1String(key), exits.*field).toDouble();
+    for (const auto& [key, field] : kSavedCounts) exits.*field = s.value(QLatin1String(key), exits.*field).toInt();
+    s.endGroup();
+    try {
+        exits.validate();
+    } catch (const std::exception&) {
+        return fallback;
+    }
+    return exits;
+}
+
+void writeExitSettings(QSettings& s, const mue::ExitSettings& exits) {
+    s.beginGroup(QStringLiteral("exits"));
+    s.setValue(QStringLiteral("policy"), fromView(mue::exit_policy_name(exits.policy)));
+    s.setValue(QStringLiteral("kv"), fromView(mue::kv_policy_name(exits.kv_policy)));
+    for (const auto& [key, field] : kSavedNumbers) s.setValue(QLatin1String(key), exits.*field);
+    for (const auto& [key, field] : kSavedCounts) s.setValue(QLatin1String(key), exits.*field);
+    s.endGroup();
+}
+
 std::vector<std::pair<QString, float>> answerProbabilities(const mue::RunResult& result) {
     std::vector<std::pair<QString, float>> answers;
     for (const auto& a : result.answers) answers.emplace_back(QString::fromStdString(a.answer).trimmed(), a.probability);
@@ -1018,37 +1071,7 @@ void MainWindow::readSettings() {
     controller_->setTask(static_cast<mue::Task>(taskBox_->currentData().toInt()));
     textEdit_->setText(s.value(QStringLiteral("input/text")).toString());
 
-    mue::ExitSettings exits = mue::ExitSettings::preset("paper");
-    exits.policy = mue::ExitPolicy::Mue;
-    s.beginGroup(QStringLiteral("exits"));
-    const auto policy = mue::parse_exit_policy(s.value(QStringLiteral("policy"), QStringLiteral("mue")).toString().toStdString());
-    if (policy) exits.policy = *policy;
-    const auto number = [&](const char* key, double& field) { field = s.value(QLatin1String(key), field).toDouble(); };
-    const auto integer = [&](const char* key, int& field) { field = s.value(QLatin1String(key), field).toInt(); };
-    number("image", exits.image_threshold);
-    number("text", exits.text_threshold);
-    number("joint", exits.joint_threshold);
-    number("decoder", exits.decoder_threshold);
-    number("beta", exits.beta);
-    number("tau", exits.tau);
-    number("warmup", exits.warmup_fraction);
-    if (const auto kv = mue::parse_kv_policy(s.value(QStringLiteral("kv"), QStringLiteral("none")).toString().toStdString())) {
-        exits.kv_policy = *kv;
-    }
-    integer("staticImage", exits.static_image_layers);
-    integer("staticText", exits.static_text_layers);
-    integer("staticDecoder", exits.static_decoder_layers);
-    number("entropy", exits.entropy_threshold);
-    integer("patience", exits.patience);
-    number("confidence", exits.confidence_threshold);
-    s.endGroup();
-    try {
-        exits.validate();
-    } catch (const std::exception&) {
-        // Remembered settings from another version that no longer validate: start from the paper's.
-        exits = mue::ExitSettings::preset("paper");
-        exits.policy = mue::ExitPolicy::Mue;
-    }
+    const mue::ExitSettings exits = readExitSettings(s);
     thresholds_->setSettings(exits);
     controller_->setSettings(exits);
 
@@ -1073,26 +1096,7 @@ void MainWindow::writeSettings() const {
     s.setValue(QStringLiteral("input/lastFolder"), lastFolder_);
     s.setValue(QStringLiteral("input/task"), taskBox_->currentData());
     s.setValue(QStringLiteral("input/text"), textEdit_->text());
-    const mue::ExitSettings e = thresholds_->settings();
-    s.beginGroup(QStringLiteral("exits"));
-    s.setValue(QStringLiteral("policy"), QString::fromUtf8(mue::exit_policy_name(e.policy).data(),
-                                                            static_cast<int>(mue::exit_policy_name(e.policy).size())));
-    s.setValue(QStringLiteral("image"), e.image_threshold);
-    s.setValue(QStringLiteral("text"), e.text_threshold);
-    s.setValue(QStringLiteral("joint"), e.joint_threshold);
-    s.setValue(QStringLiteral("decoder"), e.decoder_threshold);
-    s.setValue(QStringLiteral("beta"), e.beta);
-    s.setValue(QStringLiteral("tau"), e.tau);
-    s.setValue(QStringLiteral("warmup"), e.warmup_fraction);
-    s.setValue(QStringLiteral("kv"), QString::fromUtf8(mue::kv_policy_name(e.kv_policy).data(),
-                                                        static_cast<int>(mue::kv_policy_name(e.kv_policy).size())));
-    s.setValue(QStringLiteral("staticImage"), e.static_image_layers);
-    s.setValue(QStringLiteral("staticText"), e.static_text_layers);
-    s.setValue(QStringLiteral("staticDecoder"), e.static_decoder_layers);
-    s.setValue(QStringLiteral("entropy"), e.entropy_threshold);
-    s.setValue(QStringLiteral("patience"), e.patience);
-    s.setValue(QStringLiteral("confidence"), e.confidence_threshold);
-    s.endGroup();
+    writeExitSettings(s, thresholds_->settings());
     s.setValue(QStringLiteral("run/auto"), controller_->autoRun());
     s.setValue(QStringLiteral("run/measureFull"), controller_->measureFull());
     s.setValue(QStringLiteral("view/theme"), static_cast<int>(theme_));

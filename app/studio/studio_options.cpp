@@ -12,6 +12,19 @@ struct Text {
 
 }  // namespace
 
+std::optional<std::vector<double>> parseThresholdList(const QString& text) {
+    constexpr double kLowest = -1.0;
+    constexpr double kHighest = 1.0;
+    std::vector<double> values;
+    for (const QString& part : text.split(QLatin1Char(','))) {
+        bool ok = false;
+        const double value = part.trimmed().toDouble(&ok);
+        if (!ok || value < kLowest || value > kHighest) return std::nullopt;
+        values.push_back(value);
+    }
+    return values;
+}
+
 ParsedOptions parseStudioOptions(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -88,20 +101,15 @@ ParsedOptions parseStudioOptions(const QStringList& arguments) {
         o.task = mue::Task::Caption;
     }
     if (parser.isSet(thresholds)) {
-        const QStringList parts = parser.value(thresholds).split(QLatin1Char(','));
-        std::array<double, 3> values{};
-        bool ok = parts.size() == static_cast<int>(values.size());
-        for (int i = 0; ok && i < parts.size(); ++i) {
-            values[static_cast<std::size_t>(i)] = parts[i].trimmed().toDouble(&ok);
-            ok = ok && values[static_cast<std::size_t>(i)] >= -1.0 && values[static_cast<std::size_t>(i)] <= 1.0;
-        }
+        const auto values = parseThresholdList(parser.value(thresholds));
+        const bool ok = values && values->size() == 3;
         if (!ok) {
             parsed.error = Text::tr("--thresholds expects three numbers in [-1, 1] separated by commas (image,text,decoder), "
                               "got '%1'")
                                .arg(parser.value(thresholds));
             return parsed;
         }
-        o.thresholds = values;
+        o.thresholds = std::array<double, 3>{(*values)[0], (*values)[1], (*values)[2]};
     }
     if (parser.isSet(threads)) {
         constexpr int kMaxThreads = 256;

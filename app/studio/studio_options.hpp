@@ -14,6 +14,7 @@
 
 #include <array>
 #include <optional>
+#include <vector>
 
 namespace mue::studio {
 
@@ -37,6 +38,10 @@ struct ParsedOptions {
     bool versionRequested = false;
     QString helpText;
 };
+
+// Comma-separated similarity thresholds, each a number in [-1, 1] ("0.99, 0.995,1"); nullopt when
+// any part is not one. Used by --thresholds and by the data-set workspace's grids.
+[[nodiscard]] std::optional<std::vector<double>> parseThresholdList(const QString& text);
 
 // `arguments` includes the program name first, like QCoreApplication::arguments().
 [[nodiscard]] ParsedOptions parseStudioOptions(const QStringList& arguments);

@@ -180,6 +180,7 @@ private Q_SLOTS:
     void screenshotWritesPng();
     void aboutExplainsWithFigure();
     void everyViewExplainsItself();
+    void exitSettingsAreRemembered();
     void tourWalksThroughEasyAndHardScenes();
 
 private:
@@ -739,6 +740,31 @@ void TestStudio::tourWalksThroughEasyAndHardScenes() {
     QTRY_VERIFY_WITH_TIMEOUT(secondShown.count() >= 1, kWaitMs);
     QTest::qWait(50);
     QVERIFY(second.tour() == nullptr);
+}
+
+void TestStudio::exitSettingsAreRemembered() {
+    RunController controller(fakeFactory(std::make_shared<FakeBackend::Shared>()));
+    mue::ExitSettings chosen = mue::ExitSettings::preset("released-ve");
+    chosen.policy = mue::ExitPolicy::Pabee;
+    chosen.patience = 3;
+    chosen.static_text_layers = 2;
+    chosen.kv_policy = mue::KvPolicy::Propagate;
+    chosen.confidence_threshold = 0.8;
+    {
+        MainWindow window(&controller);
+        window.thresholdPanel()->setSettings(chosen);
+        window.writeSettings();
+    }
+    MainWindow reopened(&controller);
+    QVERIFY(reopened.thresholdPanel()->settings() == chosen);
+    QVERIFY(controller.settings() == chosen);
+
+    // Settings another version left behind that no longer validate fall back to the paper's.
+    QSettings().setValue(QStringLiteral("exits/beta"), 7.0);
+    MainWindow fallback(&controller);
+    QCOMPARE(fallback.thresholdPanel()->settings().beta, mue::ExitSettings::preset("paper").beta);
+    QCOMPARE(fallback.thresholdPanel()->settings().policy, mue::ExitPolicy::Mue);
+    QSettings().remove(QStringLiteral("exits"));
 }
 
 QTEST_MAIN(TestStudio)

@@ -450,30 +450,34 @@ void ThresholdPanel::setModelLayers(int encoderLayers, int decoderLayers)
     syncControls();
 }
 
-double& ThresholdPanel::thresholdField(Stream stream)
+namespace {
+
+// The settings field a stream's threshold row edits (const or not); the joint policy's single
+// encoder exit sits on the image row.
+template <typename Settings>
+auto& thresholdOf(Settings& settings, Stream stream)
 {
     switch (stream) {
     case Stream::Image:
-        return settings_.policy == ExitPolicy::Joint ? settings_.joint_threshold : settings_.image_threshold;
+        return settings.policy == ExitPolicy::Joint ? settings.joint_threshold : settings.image_threshold;
     case Stream::Text:
-        return settings_.text_threshold;
+        return settings.text_threshold;
     case Stream::Decoder:
         break;
     }
-    return settings_.decoder_threshold;
+    return settings.decoder_threshold;
+}
+
+}  // namespace
+
+double& ThresholdPanel::thresholdField(Stream stream)
+{
+    return thresholdOf(settings_, stream);
 }
 
 double ThresholdPanel::thresholdValue(Stream stream) const
 {
-    switch (stream) {
-    case Stream::Image:
-        return settings_.policy == ExitPolicy::Joint ? settings_.joint_threshold : settings_.image_threshold;
-    case Stream::Text:
-        return settings_.text_threshold;
-    case Stream::Decoder:
-        break;
-    }
-    return settings_.decoder_threshold;
+    return thresholdOf(settings_, stream);
 }
 
 void ThresholdPanel::setSettings(const mue::ExitSettings& settings)
