@@ -2,6 +2,11 @@
 
 #include "mue/errors.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <random>
+#include <set>
 #include <sstream>
 #include <string_view>
 
@@ -27,34 +32,102 @@ void require_nonempty(const std::vector<double>& values, const char* field) {
     if (values.empty()) throw InputError(std::string("sweep grid: ") + field + " is empty");
 }
 
-// Every setting of the grid in evaluation order, the full model first; each one validated, so that
-// a bad value fails before hours of evaluation rather than after.
-std::vector<Candidate> candidates(const SweepGrid& grid) {
-    require_nonempty(grid.image_thresholds, "image_thresholds");
-    require_nonempty(grid.text_thresholds, "text_thresholds");
-    require_nonempty(grid.decoder_thresholds, "decoder_thresholds");
+Candidate make_candidate(const SweepGrid& grid, std::string label, ExitPolicy policy,
+                         const std::function<void(ExitSettings&)>& set_fields) {
+    ExitSettings s = grid.base;
+    s.policy = policy;
+    set_fields(s);
+    s.validate();
+    return {std::move(label), s};
+}
+
+Candidate mue_candidate(const SweepGrid& grid, double image, double text, double decoder) {
+    return make_candidate(grid, "mue i=" + number_text(image) + " t=" + number_text(text) + " d=" + number_text(decoder),
+                          ExitPolicy::Mue, [&](ExitSettings& s) {
+                              s.image_threshold = image;
+                              s.text_threshold = text;
+                              s.decoder_threshold = decoder;
+                          });
+}
+
+// Six decimals: number_text() then prints the threshold exactly, so a label names one setting.
+constexpr double kThresholdQuantum = 1e6;
+
+double threshold_of_gap(double gap) { return std::round((1.0 - gap) * kThresholdQuantum) / kThresholdQuantum; }
+
+// Log-uniform in [min_gap, max_gap].
+class GapSampler {
+public:
+    GapSampler(const SweepGrid& grid, std::uint64_t stream)
+        : random_(grid.seed * 0x9E3779B97F4A7C15ULL + stream), log_min_(std::log(grid.min_gap)),
+          log_max_(std::log(grid.max_gap)) {}
+
+    double gap() { return std::exp(log_min_ + (log_max_ - log_min_) * unit()); }
+
+    // `gap` scaled by a log-normal factor of spread `sigma`, kept in range.
+    double near(double gap, double sigma) {
+        // Box-Muller on our own uniforms: std::normal_distribution's sequence differs between
+        // standard libraries, and the same seed must give the same sweep everywhere.
+        const double u1 = std::max(unit(), 1e-12);
+        const double u2 = unit();
+        const double normal = std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * kPi * u2);
+        return std::clamp(gap * std::exp(sigma * normal), std::exp(log_min_), std::exp(log_max_));
+    }
+
+private:
+    static constexpr double kPi = 3.14159265358979323846;
+    double unit() { return static_cast<double>(random_() >> 11) * 0x1.0p-53; }
+
+    std::mt19937_64 random_;
+    double log_min_;
+    double log_max_;
+};
+
+void require_search_range(const SweepGrid& grid) {
+    if (!(grid.min_gap > 0 && grid.min_gap <= grid.max_gap && grid.max_gap < 1)) {
+        throw InputError("sweep grid: the search range needs 0 < min_gap <= max_gap < 1 (got min_gap " +
+                         number_text(grid.min_gap) + ", max_gap " + number_text(grid.max_gap) + ")");
+    }
+    if (grid.samples == 0) throw InputError("sweep grid: samples must be at least 1");
+    if (grid.search == SweepSearch::Adaptive && grid.rounds < 0) throw InputError("sweep grid: rounds must be >= 0");
+}
+
+// The full model and the MuE settings known before anything is evaluated (Adaptive adds more later),
+// each validated, so that a bad value fails before hours of evaluation rather than after.
+std::vector<Candidate> first_candidates(const SweepGrid& grid) {
     std::vector<Candidate> out;
-    const auto add = [&](std::string label, ExitPolicy policy, const auto& set_fields) {
-        ExitSettings s = grid.base;
-        s.policy = policy;
-        set_fields(s);
-        s.validate();
-        out.push_back({std::move(label), s});
-    };
-    add("full", ExitPolicy::Full, [](ExitSettings&) {});
-    for (const double i : grid.image_thresholds) {
-        for (const double t : grid.text_thresholds) {
-            for (const double d : grid.decoder_thresholds) {
-                add("mue i=" + number_text(i) + " t=" + number_text(t) + " d=" + number_text(d), ExitPolicy::Mue,
-                    [&](ExitSettings& s) {
-                        s.image_threshold = i;
-                        s.text_threshold = t;
-                        s.decoder_threshold = d;
-                    });
+    out.push_back(make_candidate(grid, "full", ExitPolicy::Full, [](ExitSettings&) {}));
+    if (grid.search == SweepSearch::Grid) {
+        require_nonempty(grid.image_thresholds, "image_thresholds");
+        require_nonempty(grid.text_thresholds, "text_thresholds");
+        require_nonempty(grid.decoder_thresholds, "decoder_thresholds");
+        for (const double i : grid.image_thresholds) {
+            for (const double t : grid.text_thresholds) {
+                for (const double d : grid.decoder_thresholds) out.push_back(mue_candidate(grid, i, t, d));
             }
         }
+        return out;
     }
+    require_search_range(grid);
+    GapSampler sampler(grid, /*stream=*/0);
+    std::set<std::string> labels;
+    // Coarse ranges can repeat a setting; a few extra draws keep the count without looping forever.
+    for (std::size_t draw = 0; labels.size() < grid.samples && draw < 4 * grid.samples; ++draw) {
+        const double i = threshold_of_gap(sampler.gap());
+        const double t = threshold_of_gap(sampler.gap());
+        const double d = threshold_of_gap(sampler.gap());
+        auto c = mue_candidate(grid, i, t, d);
+        if (labels.insert(c.label).second) out.push_back(std::move(c));
+    }
+    return out;
+}
+
+std::vector<Candidate> baseline_candidates(const SweepGrid& grid) {
+    std::vector<Candidate> out;
     if (!grid.include_baselines) return out;
+    const auto add = [&](std::string label, ExitPolicy policy, const std::function<void(ExitSettings&)>& set) {
+        out.push_back(make_candidate(grid, std::move(label), policy, set));
+    };
     for (const double e : grid.entropy_thresholds) {
         add("deebert entropy=" + number_text(e), ExitPolicy::DeeBert, [&](ExitSettings& s) { s.entropy_threshold = e; });
     }
@@ -94,7 +167,59 @@ void mark_pareto(std::vector<SweepPoint>& points) {
     for (std::size_t i = 0; i < points.size(); ++i) points[i].pareto = flags[i];
 }
 
+// Adaptive search, round `round`: settings drawn around the MuE points on the Pareto front of
+// `points` (the ones with the largest retention when no MuE point is on it), new labels only.
+std::vector<Candidate> refined_candidates(const SweepGrid& grid, const std::vector<SweepPoint>& points,
+                                          const std::set<std::string>& labels, int round) {
+    std::vector<std::pair<double, double>> xy;
+    for (const auto& p : points) xy.emplace_back(p.score, p.savings.expected_reduction_mean);
+    const auto front = pareto_front(xy);
+    std::vector<const SweepPoint*> centres;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        if (front[i] && points[i].settings.policy == ExitPolicy::Mue) centres.push_back(&points[i]);
+    }
+    if (centres.empty()) {
+        for (const auto& p : points) {
+            if (p.settings.policy == ExitPolicy::Mue) centres.push_back(&p);
+        }
+        std::sort(centres.begin(), centres.end(),
+                  [](const SweepPoint* a, const SweepPoint* b) { return a->retention > b->retention; });
+    }
+    std::vector<Candidate> out;
+    if (centres.empty()) return out;
+
+    constexpr double kFirstSpread = 0.8;  // log-normal sigma of round 0: about x0.45 .. x2.2
+    const double sigma = kFirstSpread / std::pow(2.0, round);
+    GapSampler sampler(grid, /*stream=*/static_cast<std::uint64_t>(round) + 1);
+    const auto gap_of = [&](double threshold) { return std::max(1.0 - threshold, grid.min_gap); };
+    std::set<std::string> drawn;
+    for (std::size_t draw = 0; out.size() < grid.refine_samples && draw < 8 * grid.refine_samples; ++draw) {
+        const ExitSettings& c = centres[draw % centres.size()]->settings;
+        auto candidate = mue_candidate(grid, threshold_of_gap(sampler.near(gap_of(c.image_threshold), sigma)),
+                                       threshold_of_gap(sampler.near(gap_of(c.text_threshold), sigma)),
+                                       threshold_of_gap(sampler.near(gap_of(c.decoder_threshold), sigma)));
+        if (labels.count(candidate.label) == 0 && drawn.insert(candidate.label).second) out.push_back(std::move(candidate));
+    }
+    return out;
+}
+
 }  // namespace
+
+std::string_view sweep_search_name(SweepSearch search) {
+    switch (search) {
+        case SweepSearch::Grid: return "grid";
+        case SweepSearch::Random: return "random";
+        case SweepSearch::Adaptive: return "adaptive";
+    }
+    return "grid";
+}
+
+std::optional<SweepSearch> parse_sweep_search(std::string_view name) {
+    for (const auto s : {SweepSearch::Grid, SweepSearch::Random, SweepSearch::Adaptive}) {
+        if (name == sweep_search_name(s)) return s;
+    }
+    return std::nullopt;
+}
 
 std::vector<bool> pareto_front(const std::vector<std::pair<double, double>>& points) {
     std::vector<bool> flags(points.size(), true);
@@ -113,28 +238,53 @@ std::vector<bool> pareto_front(const std::vector<std::pair<double, double>>& poi
 
 std::vector<SweepPoint> sweep(const Engine& engine, const EvalDataset& dataset, const SweepGrid& grid,
                               const EvalOptions& options, const CancellationToken* cancel,
-                              const SweepProgress& progress) {
-    const auto settings = candidates(grid);
+                              const SweepProgress& progress, const std::vector<SweepPoint>& finished) {
+    auto queue = first_candidates(grid);
+    const auto baselines = baseline_candidates(grid);
+    const bool adaptive = grid.search == SweepSearch::Adaptive;
+    const std::size_t refinements = adaptive ? static_cast<std::size_t>(grid.rounds) * grid.refine_samples : 0;
+    const std::size_t total = queue.size() + refinements + baselines.size();
+
     std::vector<SweepPoint> points;
-    points.reserve(settings.size());
-    for (const auto& c : settings) {
-        if (cancel != nullptr && cancel->cancelled()) break;
-        EvalReport report;
-        try {
-            report = evaluate(engine, dataset, c.settings, options, cancel);
-        } catch (const Cancelled&) {
-            break;
-        }
+    points.reserve(total);
+    std::set<std::string> labels;
+    // Evaluates `c` (or takes its finished point); false when cancelled.
+    const auto run = [&](const Candidate& c) {
+        if (cancel != nullptr && cancel->cancelled()) return false;
         SweepPoint p;
-        p.label = c.label;
-        p.settings = c.settings;
-        p.score = report.score;
-        p.retention = retention_of(report.score, points.empty() ? report.score : points.front().score);
-        p.savings = report.savings;
-        p.histograms = std::move(report.histograms);
+        const auto done = std::find_if(finished.begin(), finished.end(), [&](const SweepPoint& f) {
+            return f.label == c.label && f.settings == c.settings;
+        });
+        if (done != finished.end()) {
+            p = *done;
+        } else {
+            EvalReport report;
+            try {
+                report = evaluate(engine, dataset, c.settings, options, cancel);
+            } catch (const Cancelled&) {
+                return false;
+            }
+            p.label = c.label;
+            p.settings = c.settings;
+            p.score = report.score;
+            p.savings = report.savings;
+            p.histograms = std::move(report.histograms);
+        }
+        p.retention = retention_of(p.score, points.empty() ? p.score : points.front().score);
+        labels.insert(p.label);
         points.push_back(std::move(p));
-        if (progress) progress(points.size(), settings.size());
+        if (progress) progress(points.size(), total);
+        return true;
+    };
+    const auto run_all = [&](const std::vector<Candidate>& candidates) {
+        return std::all_of(candidates.begin(), candidates.end(), run);
+    };
+
+    bool complete = run_all(queue);
+    for (int round = 0; complete && adaptive && round < grid.rounds; ++round) {
+        complete = run_all(refined_candidates(grid, points, labels, round));
     }
+    if (complete) run_all(baselines);
     mark_pareto(points);
     return points;
 }

@@ -11,10 +11,13 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <numeric>
+#include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -147,6 +150,100 @@ private Q_SLOTS:
         QCOMPARE(points[1].score, points_[1].score);
     }
 
+    void resumedSweepTakesFinishedPointsAsTheyAre() {
+        mue::CancellationToken cancel;
+        auto partial = mue::sweep(*engine_, dataset_, small_grid(), {}, &cancel, [&](std::size_t done, std::size_t) {
+            if (done == 3) cancel.cancel();
+        });
+        QCOMPARE(partial.size(), std::size_t{3});
+        // A marked score shows the finished point was taken, not evaluated again.
+        constexpr double kMarked = -7.0;
+        partial[2].score = kMarked;
+        std::size_t first_progress = 0;
+        const auto resumed = mue::sweep(*engine_, dataset_, small_grid(), {}, nullptr,
+                                        [&](std::size_t done, std::size_t) {
+                                            if (first_progress == 0) first_progress = done;
+                                        },
+                                        partial);
+        QCOMPARE(resumed.size(), points_.size());
+        QCOMPARE(first_progress, std::size_t{1});
+        QCOMPARE(resumed[2].score, kMarked);
+        for (std::size_t i = 0; i < points_.size(); ++i) {
+            QCOMPARE(resumed[i].label, points_[i].label);
+            if (i != 2) QCOMPARE(resumed[i].score, points_[i].score);
+        }
+        // A finished point whose settings differ from the label's setting is evaluated again.
+        auto mismatched = partial;
+        mismatched[2].settings.beta = 0.5;
+        const auto again = mue::sweep(*engine_, dataset_, small_grid(), {}, nullptr, {}, mismatched);
+        QCOMPARE(again[2].score, points_[2].score);
+    }
+
+    void randomSearchIsSeededAndInRange() {
+        mue::SweepGrid g;
+        g.search = mue::SweepSearch::Random;
+        g.samples = 4;
+        g.seed = 11;
+        g.min_gap = 1e-3;
+        g.max_gap = 0.2;
+        const mue::EvalDataset two{dataset_.name, dataset_.split, dataset_.task,
+                                   {dataset_.items.begin(), dataset_.items.begin() + 2}, {}};
+        const auto points = mue::sweep(*engine_, two, g, {});
+        QCOMPARE(points.size(), std::size_t{1 + 4});
+        QCOMPARE(points[0].label, std::string("full"));
+        for (std::size_t i = 1; i < points.size(); ++i) {
+            const auto& s = points[i].settings;
+            QCOMPARE(s.policy, mue::ExitPolicy::Mue);
+            for (const double t : {s.image_threshold, s.text_threshold, s.decoder_threshold}) {
+                QVERIFY2(t >= 1 - g.max_gap - 1e-9 && t <= 1 - g.min_gap + 1e-9, std::to_string(t).c_str());
+                QCOMPARE(std::round(t * 1e6) / 1e6, t);
+            }
+        }
+        const auto same = mue::sweep(*engine_, two, g, {});
+        g.seed = 12;
+        const auto other = mue::sweep(*engine_, two, g, {});
+        for (std::size_t i = 0; i < points.size(); ++i) QCOMPARE(same[i].label, points[i].label);
+        QVERIFY(other[1].label != points[1].label);
+    }
+
+    void adaptiveSearchDrawsNewSettingsNearTheFront() {
+        mue::SweepGrid g;
+        g.search = mue::SweepSearch::Adaptive;
+        g.samples = 3;
+        g.rounds = 2;
+        g.refine_samples = 2;
+        const mue::EvalDataset two{dataset_.name, dataset_.split, dataset_.task,
+                                   {dataset_.items.begin(), dataset_.items.begin() + 2}, {}};
+        std::size_t heard_total = 0;
+        const auto points = mue::sweep(*engine_, two, g, {}, nullptr,
+                                       [&](std::size_t, std::size_t total) { heard_total = total; });
+        QCOMPARE(heard_total, std::size_t{1 + 3 + 2 * 2});
+        QCOMPARE(points.size(), heard_total);
+        std::set<std::string> labels;
+        for (const auto& p : points) QVERIFY2(labels.insert(p.label).second, p.label.c_str());
+        // Round 0's settings lie within the log-normal spread of a first-sample setting.
+        const auto gap = [](double t) { return std::max(1 - t, 1e-4); };
+        for (std::size_t r = 4; r < 6; ++r) {
+            bool near_one = false;
+            for (std::size_t c = 1; c < 4; ++c) {
+                const auto& a = points[r].settings;
+                const auto& b = points[c].settings;
+                const double spread = std::max({std::abs(std::log(gap(a.image_threshold) / gap(b.image_threshold))),
+                                                std::abs(std::log(gap(a.text_threshold) / gap(b.text_threshold))),
+                                                std::abs(std::log(gap(a.decoder_threshold) / gap(b.decoder_threshold)))});
+                near_one = near_one || spread < 6 * 0.8;
+            }
+            QVERIFY2(near_one, points[r].label.c_str());
+        }
+    }
+
+    void searchNamesRoundTrip() {
+        for (const auto s : {mue::SweepSearch::Grid, mue::SweepSearch::Random, mue::SweepSearch::Adaptive}) {
+            QCOMPARE(mue::parse_sweep_search(mue::sweep_search_name(s)), std::optional<mue::SweepSearch>(s));
+        }
+        QVERIFY(!mue::parse_sweep_search("bayesian"));
+    }
+
     void badGridIsAnInputError() {
         auto empty = small_grid();
         empty.text_thresholds.clear();
@@ -156,6 +253,13 @@ private Q_SLOTS:
         bad.include_baselines = true;
         bad.patience_values = {0};
         QVERIFY_THROWS_EXCEPTION(mue::InputError, static_cast<void>(mue::sweep(*engine_, dataset_, bad, {})));
+        mue::SweepGrid range;
+        range.search = mue::SweepSearch::Random;
+        range.min_gap = 0.1;
+        range.max_gap = 0.01;
+        const auto range_message =
+            mue::test::error_of([&] { static_cast<void>(mue::sweep(*engine_, dataset_, range, {})); });
+        QVERIFY2(range_message.find("min_gap <= max_gap") != std::string::npos, range_message.c_str());
     }
 
     void tunePicksAGridSettingAndReportsTest() {

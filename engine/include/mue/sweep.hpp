@@ -12,8 +12,11 @@
 #include "mue/trace.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,10 +36,23 @@ struct SweepPoint {
 // (training-notes.md); 1.0 never exits, so each stream can also be left whole.
 inline const std::vector<double> kDefaultSweepThresholds{0.99, 0.995, 0.999, 1.0};
 
-// The settings a sweep evaluates. MuE points are the cartesian product of the three threshold
-// lists (4 x 4 x 4 = 64 by default); baselines, when included, add one point per value of their own
-// list (Joint: per pair with a decoder threshold, as MuE's decoder exits too); an empty list leaves
-// that baseline out.
+// How a sweep chooses MuE's thresholds.
+//  Grid: the cartesian product of the three threshold lists.
+//  Random: `samples` settings, each stream's 1 - threshold drawn log-uniformly from
+//    [min_gap, max_gap] (the thresholds that matter crowd towards 1), rounded to 6 decimals.
+//  Adaptive: Random's samples, then `rounds` rounds of `refine_samples` settings each, drawn around
+//    the Pareto front found so far (each stream's gap multiplied by a log-normal factor that
+//    narrows every round), so the evaluations go where the trade-off is decided.
+// Random and Adaptive are seeded: the same grid and seed give the same settings (and, the
+// evaluation being deterministic, the same points), which is what lets a sweep resume.
+enum class SweepSearch { Grid, Random, Adaptive };
+
+[[nodiscard]] std::string_view sweep_search_name(SweepSearch search);
+[[nodiscard]] std::optional<SweepSearch> parse_sweep_search(std::string_view name);
+
+// The settings a sweep evaluates. MuE points come from `search` (Grid: 4 x 4 x 4 = 64 by default);
+// baselines, when included, add one point per value of their own list (Joint: per pair with a
+// decoder threshold, as MuE's decoder exits too); an empty list leaves that baseline out.
 struct SweepGrid {
     std::vector<double> image_thresholds = kDefaultSweepThresholds;
     std::vector<double> text_thresholds = kDefaultSweepThresholds;
@@ -49,6 +65,14 @@ struct SweepGrid {
     std::vector<int> static_layers{1, 2, 4};                           // Static: streams and decoder alike
     // Every point's other fields (beta, tau, warm-up, KV policy); policy and swept fields are replaced.
     ExitSettings base;
+
+    SweepSearch search = SweepSearch::Grid;
+    std::size_t samples = 24;        // Random and Adaptive: first settings drawn
+    std::uint64_t seed = 1;
+    double min_gap = 1e-4;           // 1 - threshold range: 0.9999 ...
+    double max_gap = 0.05;           // ... 0.95
+    int rounds = 2;                  // Adaptive
+    std::size_t refine_samples = 8;  // Adaptive: settings per round
 };
 
 // flags[i]: no other point has a first >= and a second >= points[i]'s with one of them strictly
@@ -59,13 +83,16 @@ struct SweepGrid {
 using SweepProgress = std::function<void(std::size_t done, std::size_t total)>;
 
 // Evaluates the full model first (points[0], the reference for retention), then every MuE setting
-// of the grid, then the baselines, and marks the Pareto front. When `cancel` is set, returns the
-// points finished so far (front marked among them). Throws InputError for an empty MuE threshold
-// list, a setting ExitSettings::validate() rejects (before evaluating anything), and whatever
-// evaluate() throws but Cancelled.
+// of the search, then the baselines, and marks the Pareto front. When `cancel` is set, returns the
+// points finished so far (front marked among them). `finished`: points of an earlier, interrupted
+// run of the same sweep on the same data; one whose label and settings match a setting is taken
+// as it is instead of being evaluated again (the sweep resumes). Throws InputError for an empty
+// MuE threshold list (Grid), a bad search range, a setting ExitSettings::validate() rejects (before
+// evaluating anything), and whatever evaluate() throws but Cancelled.
 [[nodiscard]] std::vector<SweepPoint> sweep(const Engine& engine, const EvalDataset& dataset, const SweepGrid& grid,
                                             const EvalOptions& options, const CancellationToken* cancel = nullptr,
-                                            const SweepProgress& progress = {});
+                                            const SweepProgress& progress = {},
+                                            const std::vector<SweepPoint>& finished = {});
 
 struct TuneResult {
     ExitSettings settings;      // the chosen MuE setting, or the full model's when none kept the target
