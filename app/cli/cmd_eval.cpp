@@ -4,6 +4,7 @@
 #include "common.hpp"
 #include "exit_options.hpp"
 #include "json_output.hpp"
+#include "sweep_reader.hpp"
 
 #include "mue/engine.hpp"
 #include "mue/errors.hpp"
@@ -11,8 +12,11 @@
 #include "mue/sweep.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <csignal>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -53,6 +57,15 @@ const std::vector<OptionSpec> kGridOptions{
     {"grid-image", "A,B,...", "image similarity thresholds (default 0.99,0.995,0.999,1)"},
     {"grid-text", "A,B,...", "text similarity thresholds (default 0.99,0.995,0.999,1)"},
     {"grid-decoder", "A,B,...", "decoder similarity thresholds (default 0.99,0.995,0.999,1)"},
+    {"search", "grid|random|adaptive",
+     "grid: every combination of the lists (default); random: --samples settings drawn log-uniformly in\n"
+     "1 - threshold over --gap-range; adaptive: random, then --rounds rounds of --refine settings\n"
+     "drawn around the Pareto front found so far"},
+    {"samples", "N", "random and adaptive: settings drawn first (default 24)"},
+    {"seed", "N", "random and adaptive: the same seed gives the same settings (default 1)"},
+    {"gap-range", "MIN,MAX", "random and adaptive: range of 1 - threshold (default 0.0001,0.05)"},
+    {"rounds", "N", "adaptive: refinement rounds (default 2)"},
+    {"refine", "N", "adaptive: settings per round (default 8)"},
     {"batch", "N", "examples per batch; results do not depend on it (default 16)"},
     {"beam", "N", "beam size for captions (1 = greedy; default: the model's)"},
     {"model", "DIR", "model folder (default: the embedded default model)"},
@@ -67,7 +80,11 @@ CommandSpec sweep_spec() {
           "the shapes world's entailment or caption items, or a folder with data.tsv (docs/shapes-world.md)"},
          {"split", "validation|test", "split of a shapes dataset (default test; choose thresholds on validation)"},
          {"baselines", "", "also sweep deebert, pabee, confidence, joint and static at their default grids"},
-         {"out", "PREFIX", "write PREFIX.csv (one row per point) and PREFIX.json (with exit histograms)"},
+         {"out", "PREFIX",
+          "write PREFIX.csv (one row per point) and PREFIX.json (with exit histograms); Ctrl+C writes\n"
+          "the points finished so far, marked incomplete"},
+         {"resume", "FILE", "take the points of an earlier run of the same sweep (PREFIX.json, complete or\n"
+                            "not) instead of evaluating them again"},
          {"json", "", "print the points as JSON instead of the table"}}};
     spec.options.insert(spec.options.end(), kGridOptions.begin(), kGridOptions.end());
     return spec;
@@ -178,10 +195,29 @@ std::optional<std::vector<double>> number_list(const ParsedArgs& args, const std
 }
 
 mue::SweepGrid sweep_grid(const ParsedArgs& args) {
+    constexpr int kMaxSamples = 100000;
+    constexpr int kMaxRounds = 100;
     mue::SweepGrid grid;
     grid.image_thresholds = number_list(args, "grid-image").value_or(grid.image_thresholds);
     grid.text_thresholds = number_list(args, "grid-text").value_or(grid.text_thresholds);
     grid.decoder_thresholds = number_list(args, "grid-decoder").value_or(grid.decoder_thresholds);
+    if (const auto search = args.value("search")) {
+        const auto parsed = mue::parse_sweep_search(*search);
+        if (!parsed) throw UsageError("--search must be grid, random or adaptive (got '" + *search + "')");
+        grid.search = *parsed;
+    }
+    grid.samples = static_cast<std::size_t>(args.integer("samples", 1, kMaxSamples).value_or(
+        static_cast<int>(grid.samples)));
+    grid.seed = static_cast<std::uint64_t>(
+        args.integer("seed", 0, std::numeric_limits<int>::max()).value_or(static_cast<int>(grid.seed)));
+    grid.rounds = args.integer("rounds", 0, kMaxRounds).value_or(grid.rounds);
+    grid.refine_samples = static_cast<std::size_t>(args.integer("refine", 1, kMaxSamples).value_or(
+        static_cast<int>(grid.refine_samples)));
+    if (const auto range = number_list(args, "gap-range")) {
+        if (range->size() != 2) throw UsageError("--gap-range must be MIN,MAX (two numbers)");
+        grid.min_gap = (*range)[0];
+        grid.max_gap = (*range)[1];
+    }
     return grid;
 }
 
@@ -270,6 +306,56 @@ void print_sweep_table(const std::vector<mue::SweepPoint>& points, const mue::Ev
     std::cout << "\n* on the Pareto front of score against layers saved (mean)\n";
 }
 
+// The points of an earlier run of this sweep; refuses a file made on other data or another model,
+// whose points would be silently wrong here.
+std::vector<mue::SweepPoint> resumable_points(const std::string& path, const mue::EvalDataset& dataset,
+                                              const mue::ModelInfo& info) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw mue::InputError("cannot read " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const auto document = mue::report::read_sweep_json(text.str(), path);
+    const auto mismatch = [&](const std::string& what, const std::string& had, const std::string& now) {
+        return mue::InputError(path + ": made with " + what + " '" + had + "', this sweep uses '" + now +
+                               "'; it cannot be resumed");
+    };
+    if (document.model_id != info.model_id) throw mismatch("model", document.model_id, info.model_id);
+    if (document.dataset != dataset.name) throw mismatch("data set", document.dataset, dataset.name);
+    if (document.split != dataset.split) throw mismatch("split", document.split, dataset.split);
+    if (document.n != dataset.items.size()) {
+        throw mismatch("item count", std::to_string(document.n), std::to_string(dataset.items.size()));
+    }
+    return document.points;
+}
+
+// Ctrl+C cancels the sweep (its finished points are still written) instead of killing the process;
+// the previous handler comes back when this goes out of scope.
+class InterruptCancels {
+public:
+    InterruptCancels() {
+        active_.store(&token_);
+        previous_ = std::signal(SIGINT, &InterruptCancels::handle);
+    }
+    ~InterruptCancels() {
+        std::signal(SIGINT, previous_);
+        active_.store(nullptr);
+    }
+    InterruptCancels(const InterruptCancels&) = delete;
+    InterruptCancels& operator=(const InterruptCancels&) = delete;
+
+    [[nodiscard]] const mue::CancellationToken& token() const { return token_; }
+
+private:
+    // Lock-free atomic loads and stores only: safe in a signal handler.
+    static void handle(int /*signal*/) {
+        if (auto* token = active_.load()) token->cancel();
+    }
+
+    static inline std::atomic<mue::CancellationToken*> active_{nullptr};
+    mue::CancellationToken token_;
+    void (*previous_)(int) = SIG_DFL;
+};
+
 }  // namespace
 
 const CommandSpec kEval = eval_spec();
@@ -319,15 +405,27 @@ int cmd_sweep(const ParsedArgs& args) {
     const auto options = eval_options(args);
     const auto limit = item_limit(args);
     mue::set_intra_op_threads(args.integer("threads", 1, kMaxThreads).value_or(1));
+    // From here on Ctrl+C ends the sweep with what it finished (nothing, while loading).
+    const InterruptCancels interrupt;
 
     const auto engine = mue::Engine::load(model_dir(args));
     const auto dataset =
         mue::load_eval_dataset(*dataset_name, args.value("split").value_or(""), limit, engine.info().image_size);
+    std::vector<mue::SweepPoint> finished;
+    if (const auto resume = args.value("resume")) finished = resumable_points(*resume, dataset, engine.info());
     const bool show_progress = isatty(STDERR_FILENO) != 0;
-    const auto points = mue::sweep(engine, dataset, grid, options, nullptr, sweep_progress(show_progress));
+    const auto points = mue::sweep(engine, dataset, grid, options, &interrupt.token(), sweep_progress(show_progress),
+                                   finished);
     if (show_progress) std::cerr << "\n";
-    const auto json = mue::report::sweep_json(points, dataset, engine.info().model_id);
+    const bool complete = !interrupt.token().cancelled();
+    const auto json = mue::report::sweep_json(points, dataset, engine.info().model_id, complete);
     if (const auto prefix = args.value("out")) write_sweep_files(*prefix, points, json);
+    if (!complete) {
+        std::cerr << "interrupted after " << points.size() << " settings"
+                  << (args.value("out") ? "; --resume " + *args.value("out") + ".json continues the sweep" : "")
+                  << "\n";
+        return kExitInterrupted;
+    }
     if (args.flag("json")) {
         print_json(json);
     } else {

@@ -17,6 +17,7 @@ constexpr int kExitOk = 0;
 constexpr int kExitInternal = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitBadInput = 3;
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 
 constexpr int kMaxThreads = 256;
 

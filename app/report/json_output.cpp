@@ -15,6 +15,7 @@ nlohmann::ordered_json difficulty_json(int difficulty) {
     return difficulty == kUnknownDifficulty ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(difficulty);
 }
 
+}  // namespace
 
 nlohmann::ordered_json settings_json(const ExitSettings& s) {
     return {
@@ -38,6 +39,8 @@ nlohmann::ordered_json settings_json(const ExitSettings& s) {
         {"compare_full", s.compare_full},
     };
 }
+
+namespace {
 
 nlohmann::ordered_json stream_json(const StreamTrace& s) {
     return {
@@ -232,7 +235,7 @@ void add_savings(nlohmann::ordered_json& j, const EvalSavings& s) {
 }  // namespace
 
 nlohmann::ordered_json sweep_json(const std::vector<SweepPoint>& points, const EvalDataset& dataset,
-                                  const std::string& model_id) {
+                                  const std::string& model_id, bool complete) {
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
     for (const auto& p : points) {
         nlohmann::ordered_json row = {{"label", p.label},
@@ -251,6 +254,7 @@ nlohmann::ordered_json sweep_json(const std::vector<SweepPoint>& points, const E
         {"task", std::string(task_name(dataset.task))},
         {"model_id", model_id},
         {"n", dataset.items.size()},
+        {"complete", complete},
         {"points", rows},
     };
 }

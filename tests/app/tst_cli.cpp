@@ -6,6 +6,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include <QProcess>
+#include <csignal>
+#include <sys/types.h>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -472,6 +474,54 @@ private Q_SLOTS:
             QCOMPARE(total, 4);
             QVERIFY(p["pareto"].is_boolean());
         }
+    }
+
+    void interruptedSweepResumes() {
+        const QString prefix = dir_.filePath("resumable");
+        const auto sweep = [&](int samples) {
+            return QStringList{"sweep", "--dataset", "shapes-ve", "--limit", "6",  "--search", "random",
+                               "--samples", QString::number(samples), "--seed", "3", "--out", prefix};
+        };
+        // More settings than can finish before the interrupt.
+        QProcess p;
+        p.start(MUE_CLI_PATH, sweep(5000));
+        QVERIFY(p.waitForStarted());
+        QTest::qWait(1500);  // past start-up: the handler is installed before the model loads
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(300000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        QVERIFY2(QString::fromUtf8(p.readAllStandardError()).contains("--resume"), "the message says how to go on");
+        QFile partial_file(prefix + ".json");
+        QVERIFY(partial_file.open(QIODevice::ReadOnly));
+        const auto partial = nlohmann::json::parse(partial_file.readAll().toStdString());
+        partial_file.close();
+        QCOMPARE(partial["complete"], false);
+        const auto finished = partial["points"].size();
+        QVERIFY(finished < 5001);
+
+        // The same seed draws the same settings first, so a smaller sweep takes every finished
+        // point and evaluates only the rest.
+        constexpr int kMore = 4;
+        const int samples = static_cast<int>(finished) + kMore;  // the full model is a point, not a sample
+        const auto r = mue(sweep(samples) + QStringList{"--resume", prefix + ".json", "--json"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto whole = json_of(r);
+        QCOMPARE(whole["complete"], true);
+        QCOMPARE(whole["points"].size(), static_cast<std::size_t>(samples + 1));
+        for (std::size_t i = 0; i < finished; ++i) {
+            QCOMPARE(whole["points"][i]["label"], partial["points"][i]["label"]);
+            QCOMPARE(whole["points"][i]["score"], partial["points"][i]["score"]);
+        }
+        // Points made on other data are refused, not mixed in.
+        auto other_data = sweep(samples);
+        other_data[4] = "5";  // --limit
+        const auto other = mue(other_data + QStringList{"--resume", prefix + ".json"});
+        QCOMPARE(other.exit_code, 3);
+        QVERIFY2(other.err.contains("item count") && other.err.contains("resumable.json"), qPrintable(other.err));
+        const auto bad = mue({"sweep", "--dataset", "shapes-ve", "--search", "sobol"});
+        QCOMPARE(bad.exit_code, 2);
+        QVERIFY2(bad.err.contains("--search"), qPrintable(bad.err));
     }
 
     void tunePrintsJson() {
