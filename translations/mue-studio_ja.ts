@@ -357,10 +357,6 @@
         </translation>
     </message>
     <message>
-        <source> · cancelled: the settings finished so far</source>
-        <translation> · キャンセル: ここまでに完了した設定</translation>
-    </message>
-    <message>
         <source> · from the cache, or a saved sweep</source>
         <translation> · キャッシュまたは保存済みのスイープから</translation>
     </message>
@@ -561,6 +557,74 @@
     <message>
         <source>Cannot write %1.</source>
         <translation>%1 に書き込めません。</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>グリッド</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>ランダム</translation>
+    </message>
+    <message>
+        <source>Adaptive</source>
+        <translation>適応的</translation>
+    </message>
+    <message>
+        <source>Grid: every combination of the three lists. Random: settings drawn at random, dense near 1. Adaptive: random settings first, then rounds of settings drawn around the Pareto front.</source>
+        <translation>グリッド: 3 つのリストのすべての組み合わせ。ランダム: 1 の近くに密になるよう無作為に選んだ設定。適応的: まずランダムな設定、次にパレートフロントの周りから選んだ設定を数ラウンド。</translation>
+    </message>
+    <message>
+        <source>Random and adaptive: how many settings are drawn first (adaptive: also per round).</source>
+        <translation>ランダムと適応的: 最初に選ぶ設定の数（適応的ではラウンドごとの数も）。</translation>
+    </message>
+    <message>
+        <source>Adaptive: rounds of settings drawn around the Pareto front found so far.</source>
+        <translation>適応的: これまでに見つかったパレートフロントの周りから設定を選ぶラウンド数。</translation>
+    </message>
+    <message>
+        <source>The same seed draws the same settings, so a cancelled search resumes where it stopped.</source>
+        <translation>同じシードは同じ設定を選ぶため、キャンセルした探索は止まったところから再開します。</translation>
+    </message>
+    <message>
+        <source>Random and adaptive: the range of 1 − threshold the settings are drawn from (0.0001, 0.05 is thresholds 0.9999 to 0.95).</source>
+        <translation>ランダムと適応的: 設定を選ぶ 1 − 閾値 の範囲（0.0001, 0.05 は閾値 0.9999 から 0.95）。</translation>
+    </message>
+    <message>
+        <source>settings:</source>
+        <translation>設定数:</translation>
+    </message>
+    <message>
+        <source>rounds:</source>
+        <translation>ラウンド:</translation>
+    </message>
+    <message>
+        <source>seed:</source>
+        <translation>シード:</translation>
+    </message>
+    <message>
+        <source>1 − θ from, to:</source>
+        <translation>1 − θ の範囲:</translation>
+    </message>
+    <message>
+        <source>Search:</source>
+        <translation>探索:</translation>
+    </message>
+    <message>
+        <source>The range of 1 − θ must be two numbers, 0 &lt; from ≤ to &lt; 1, e.g. 0.0001, 0.05.</source>
+        <translation>1 − θ の範囲は 0 &lt; 下限 ≤ 上限 &lt; 1 を満たす 2 つの数値で指定してください（例: 0.0001, 0.05）。</translation>
+    </message>
+    <message>
+        <source>unknown data set &apos;%1&apos;</source>
+        <translation>不明なデータセット '%1'</translation>
+    </message>
+    <message>
+        <source> · cancelled: the settings finished so far (Sweep resumes it)</source>
+        <translation> · キャンセル: ここまでに完了した設定（スイープで再開します）</translation>
+    </message>
+    <message numerus="yes">
+        <source> · %n resumed from the interrupted run</source>
+        <translation><numerusform> · 中断した実行から %n 個を再開</numerusform></translation>
     </message>
 </context>
 <context>
@@ -1260,6 +1324,58 @@
     <message>
         <source>&lt;p&gt;Drag a dashed threshold line, or a slider on the left, and watch the exits, the answer and the savings follow. Pin a run (Ctrl+P) to keep it on the plot for comparison.&lt;/p&gt;&lt;p&gt;The &lt;b&gt;Data set&lt;/b&gt; tab shows what a threshold does over hundreds of scenes. Every view has a &lt;b&gt;?&lt;/b&gt; that explains it.&lt;/p&gt;</source>
         <translation>&lt;p&gt;破線の閾値線、または左のスライダーをドラッグして、終了・回答・削減がどう変わるかを見てください。実行をピン留め（Ctrl+P）すると、比較のためにグラフに残ります。&lt;/p&gt;&lt;p&gt;&lt;b&gt;データセット&lt;/b&gt;タブでは、閾値が数百のシーンに対してどう働くかを確認できます。各ビューの &lt;b&gt;?&lt;/b&gt; で説明を表示できます。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Open &amp;Session…</source>
+        <translation>セッションを開く(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Restore a saved session: inputs, thresholds, history and sweeps.</source>
+        <translation>保存したセッション（入力、閾値、履歴、スイープ）を復元します。</translation>
+    </message>
+    <message>
+        <source>Open Session</source>
+        <translation>セッションを開く</translation>
+    </message>
+    <message>
+        <source>MuE Studio session (*.json);;All files (*)</source>
+        <translation>MuE Studio セッション (*.json);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Save Session &amp;As…</source>
+        <translation>名前を付けてセッションを保存(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save inputs, thresholds, the run history and the data-set sweep in one JSON file.</source>
+        <translation>入力、閾値、実行履歴、データセットのスイープを 1 つの JSON ファイルに保存します。</translation>
+    </message>
+    <message>
+        <source>Save Session</source>
+        <translation>セッションを保存</translation>
+    </message>
+    <message>
+        <source>MuE Studio session (*.json)</source>
+        <translation>MuE Studio セッション (*.json)</translation>
+    </message>
+    <message>
+        <source>Saved the session to %1</source>
+        <translation>セッションを %1 に保存しました</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 を読み込めません: %2</translation>
+    </message>
+    <message>
+        <source>its model folder %1 is missing; the saved runs are shown, new runs use the current model</source>
+        <translation>そのモデルフォルダ %1 が見つかりません。保存された実行は表示されますが、新しい実行には現在のモデルを使います</translation>
+    </message>
+    <message>
+        <source>Opened %1, but %2.</source>
+        <translation>%1 を開きましたが、%2。</translation>
+    </message>
+    <message>
+        <source>Opened the session %1</source>
+        <translation>セッション %1 を開きました</translation>
     </message>
 </context>
 <context>

@@ -357,10 +357,6 @@
         </translation>
     </message>
     <message>
-        <source> · cancelled: the settings finished so far</source>
-        <translation> · 已取消：目前已完成的设置</translation>
-    </message>
-    <message>
         <source> · from the cache, or a saved sweep</source>
         <translation> · 来自缓存或已保存的扫描结果</translation>
     </message>
@@ -561,6 +557,74 @@
     <message>
         <source>Cannot write %1.</source>
         <translation>无法写入 %1。</translation>
+    </message>
+    <message>
+        <source>Grid</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>Adaptive</source>
+        <translation>自适应</translation>
+    </message>
+    <message>
+        <source>Grid: every combination of the three lists. Random: settings drawn at random, dense near 1. Adaptive: random settings first, then rounds of settings drawn around the Pareto front.</source>
+        <translation>网格：三个列表的所有组合。随机：随机抽取的设置，在 1 附近更密。自适应：先抽取随机设置，再在帕累托前沿周围抽取若干轮设置。</translation>
+    </message>
+    <message>
+        <source>Random and adaptive: how many settings are drawn first (adaptive: also per round).</source>
+        <translation>随机与自适应：最先抽取的设置数（自适应：也是每轮的数量）。</translation>
+    </message>
+    <message>
+        <source>Adaptive: rounds of settings drawn around the Pareto front found so far.</source>
+        <translation>自适应：在目前找到的帕累托前沿周围抽取设置的轮数。</translation>
+    </message>
+    <message>
+        <source>The same seed draws the same settings, so a cancelled search resumes where it stopped.</source>
+        <translation>相同的种子抽取相同的设置，因此取消的搜索会从停下的地方继续。</translation>
+    </message>
+    <message>
+        <source>Random and adaptive: the range of 1 − threshold the settings are drawn from (0.0001, 0.05 is thresholds 0.9999 to 0.95).</source>
+        <translation>随机与自适应：抽取设置时 1 − 阈值 的范围（0.0001, 0.05 即阈值 0.9999 到 0.95）。</translation>
+    </message>
+    <message>
+        <source>settings:</source>
+        <translation>设置数：</translation>
+    </message>
+    <message>
+        <source>rounds:</source>
+        <translation>轮数：</translation>
+    </message>
+    <message>
+        <source>seed:</source>
+        <translation>种子：</translation>
+    </message>
+    <message>
+        <source>1 − θ from, to:</source>
+        <translation>1 − θ 范围：</translation>
+    </message>
+    <message>
+        <source>Search:</source>
+        <translation>搜索：</translation>
+    </message>
+    <message>
+        <source>The range of 1 − θ must be two numbers, 0 &lt; from ≤ to &lt; 1, e.g. 0.0001, 0.05.</source>
+        <translation>1 − θ 的范围必须是两个数，0 &lt; 下限 ≤ 上限 &lt; 1，例如 0.0001, 0.05。</translation>
+    </message>
+    <message>
+        <source>unknown data set &apos;%1&apos;</source>
+        <translation>未知的数据集 '%1'</translation>
+    </message>
+    <message>
+        <source> · cancelled: the settings finished so far (Sweep resumes it)</source>
+        <translation> · 已取消：目前已完成的设置（再次扫描会继续）</translation>
+    </message>
+    <message numerus="yes">
+        <source> · %n resumed from the interrupted run</source>
+        <translation><numerusform> · 从中断的运行中恢复了 %n 个</numerusform></translation>
     </message>
 </context>
 <context>
@@ -1260,6 +1324,58 @@
     <message>
         <source>&lt;p&gt;Drag a dashed threshold line, or a slider on the left, and watch the exits, the answer and the savings follow. Pin a run (Ctrl+P) to keep it on the plot for comparison.&lt;/p&gt;&lt;p&gt;The &lt;b&gt;Data set&lt;/b&gt; tab shows what a threshold does over hundreds of scenes. Every view has a &lt;b&gt;?&lt;/b&gt; that explains it.&lt;/p&gt;</source>
         <translation>&lt;p&gt;拖动虚线阈值线或左侧的滑块，观察退出、回答和节省如何随之变化。固定一次运行（Ctrl+P）可将其保留在图表上以便比较。&lt;/p&gt;&lt;p&gt;&lt;b&gt;数据集&lt;/b&gt;页展示阈值在数百个场景上的作用。每个视图都有一个 &lt;b&gt;?&lt;/b&gt; 用于解释它。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Open &amp;Session…</source>
+        <translation>打开会话(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Restore a saved session: inputs, thresholds, history and sweeps.</source>
+        <translation>恢复已保存的会话：输入、阈值、历史和扫描。</translation>
+    </message>
+    <message>
+        <source>Open Session</source>
+        <translation>打开会话</translation>
+    </message>
+    <message>
+        <source>MuE Studio session (*.json);;All files (*)</source>
+        <translation>MuE Studio 会话 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Save Session &amp;As…</source>
+        <translation>会话另存为(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Save inputs, thresholds, the run history and the data-set sweep in one JSON file.</source>
+        <translation>将输入、阈值、运行历史和数据集扫描保存到一个 JSON 文件中。</translation>
+    </message>
+    <message>
+        <source>Save Session</source>
+        <translation>保存会话</translation>
+    </message>
+    <message>
+        <source>MuE Studio session (*.json)</source>
+        <translation>MuE Studio 会话 (*.json)</translation>
+    </message>
+    <message>
+        <source>Saved the session to %1</source>
+        <translation>已将会话保存到 %1</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>its model folder %1 is missing; the saved runs are shown, new runs use the current model</source>
+        <translation>其模型文件夹 %1 不存在；已显示保存的运行，新的运行使用当前模型</translation>
+    </message>
+    <message>
+        <source>Opened %1, but %2.</source>
+        <translation>已打开 %1，但%2。</translation>
+    </message>
+    <message>
+        <source>Opened the session %1</source>
+        <translation>已打开会话 %1</translation>
     </message>
 </context>
 <context>

@@ -34,6 +34,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <tuple>
@@ -48,6 +50,8 @@ constexpr double kPointSize = 9.0;
 constexpr double kFullPointSize = 14.0;
 constexpr double kClickRadiusPx = 12.0;
 constexpr double kLegendColumnStretch = 0.001;  // as narrow as the legend
+constexpr int kMaxSearchSamples = 10'000;
+constexpr int kMaxSearchRounds = 20;
 const char* const kDefaultGrid = "0.9,0.95,0.99,1";
 
 enum TableColumn { Label, Policy, Score, Retention, Expected, TokenWeighted, Flops, Pareto, ColumnCount };
@@ -123,6 +127,40 @@ ExplorerView::ExplorerView(QWidget* parent)
                                  "three lists is one MuE setting. 1 never exits."));
         form->addRow(gridNames[i], grids_[i]);
     }
+    search_ = new QComboBox;
+    search_->addItem(tr("Grid"), QStringLiteral("grid"));
+    search_->addItem(tr("Random"), QStringLiteral("random"));
+    search_->addItem(tr("Adaptive"), QStringLiteral("adaptive"));
+    search_->setToolTip(tr("Grid: every combination of the three lists. Random: settings drawn at random, dense near 1. "
+                           "Adaptive: random settings first, then rounds of settings drawn around the Pareto front."));
+    samples_ = new QSpinBox;
+    samples_->setRange(1, kMaxSearchSamples);
+    samples_->setValue(static_cast<int>(mue::SweepGrid{}.samples));
+    samples_->setToolTip(tr("Random and adaptive: how many settings are drawn first (adaptive: also per round)."));
+    rounds_ = new QSpinBox;
+    rounds_->setRange(0, kMaxSearchRounds);
+    rounds_->setValue(mue::SweepGrid{}.rounds);
+    rounds_->setToolTip(tr("Adaptive: rounds of settings drawn around the Pareto front found so far."));
+    seed_ = new QSpinBox;
+    seed_->setRange(0, std::numeric_limits<int>::max());
+    seed_->setValue(static_cast<int>(mue::SweepGrid{}.seed));
+    seed_->setToolTip(tr("The same seed draws the same settings, so a cancelled search resumes where it stopped."));
+    gapRange_ = new QLineEdit(QStringLiteral("%1, %2").arg(mue::SweepGrid{}.min_gap).arg(mue::SweepGrid{}.max_gap));
+    gapRange_->setToolTip(tr("Random and adaptive: the range of 1 − threshold the settings are drawn from "
+                             "(0.0001, 0.05 is thresholds 0.9999 to 0.95)."));
+    auto* searchRow = new QHBoxLayout;
+    searchRow->addWidget(search_);
+    searchRow->addWidget(new QLabel(tr("settings:")));
+    searchRow->addWidget(samples_);
+    searchRow->addWidget(new QLabel(tr("rounds:")));
+    searchRow->addWidget(rounds_);
+    searchRow->addWidget(new QLabel(tr("seed:")));
+    searchRow->addWidget(seed_);
+    searchRow->addWidget(new QLabel(tr("1 − θ from, to:")));
+    searchRow->addWidget(gapRange_, 1);
+    form->addRow(tr("Search:"), searchRow);
+    connect(search_, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] { updateSearchControls(); });
+    updateSearchControls();
     baselines_ = new QCheckBox(tr("Also sweep the baselines (DeeBERT, PABEE, confidence, joint exit, static depth)"));
     baselines_->setToolTip(tr("Adds the baseline policies at their default settings, to compare at equal score."));
     form->addRow(baselines_);
@@ -442,6 +480,7 @@ void ExplorerView::start(SweepRequest::Kind kind) {
         }
         *lists[static_cast<std::size_t>(i)] = *values;
     }
+    if (!readSearch(request.grid)) return;
     request.grid.include_baselines = baselines_->isChecked() && kind == SweepRequest::Kind::Sweep;
     request.targetRetention = target_->value();
     request.settings = settingsSource_ ? settingsSource_() : mue::ExitSettings::preset("paper");
@@ -462,6 +501,91 @@ void ExplorerView::cancel() {
     if (cancel_) cancel_->cancel();
 }
 
+void ExplorerView::updateSearchControls() {
+    const auto search = mue::parse_sweep_search(search_->currentData().toString().toStdString());
+    const bool drawn = search && *search != mue::SweepSearch::Grid;
+    samples_->setEnabled(drawn);
+    seed_->setEnabled(drawn);
+    gapRange_->setEnabled(drawn);
+    rounds_->setEnabled(search == mue::SweepSearch::Adaptive);
+    // The decoder list stays in use: the joint-exit baseline pairs with its thresholds.
+    grids_[0]->setEnabled(!drawn);
+    grids_[1]->setEnabled(!drawn);
+}
+
+bool ExplorerView::readSearch(mue::SweepGrid& grid) {
+    grid.search = mue::parse_sweep_search(search_->currentData().toString().toStdString()).value_or(mue::SweepSearch::Grid);
+    grid.samples = static_cast<std::size_t>(samples_->value());
+    grid.refine_samples = grid.samples;
+    grid.rounds = rounds_->value();
+    grid.seed = static_cast<std::uint64_t>(seed_->value());
+    if (grid.search == mue::SweepSearch::Grid) return true;
+    const QStringList parts = gapRange_->text().split(QLatin1Char(','));
+    bool okMin = false;
+    bool okMax = false;
+    const double low = parts.size() == 2 ? parts[0].trimmed().toDouble(&okMin) : 0.0;
+    const double high = parts.size() == 2 ? parts[1].trimmed().toDouble(&okMax) : 0.0;
+    if (!okMin || !okMax || !(low > 0 && low <= high && high < 1)) {
+        const QString message = tr("The range of 1 − θ must be two numbers, 0 < from ≤ to < 1, e.g. 0.0001, 0.05.");
+        status_->setText(message);
+        Q_EMIT errorShown(message);
+        return false;
+    }
+    grid.min_gap = low;
+    grid.max_gap = high;
+    return true;
+}
+
+ExplorerState ExplorerView::state() const {
+    ExplorerState st;
+    st.dataset = dataset_->currentData().toString();
+    st.split = split_->currentData().toString();
+    st.limit = limit_->value();
+    for (std::size_t i = 0; i < grids_.size(); ++i) st.grids[i] = grids_[i]->text();
+    st.baselines = baselines_->isChecked();
+    st.search = search_->currentData().toString();
+    st.samples = samples_->value();
+    st.rounds = rounds_->value();
+    st.seed = seed_->value();
+    st.gapRange = gapRange_->text();
+    st.targetRetention = target_->value();
+    if (outcome_ && outcome_->kind == SweepRequest::Kind::Sweep) st.sweep = outcome_->document;
+    return st;
+}
+
+QString ExplorerView::restoreState(const ExplorerState& st) {
+    QString problem;
+    if (!st.dataset.isEmpty()) {
+        int index = dataset_->findData(st.dataset);
+        if (index < 0 && !st.dataset.startsWith(QStringLiteral("shapes-"))) {
+            index = dataset_->count() - 1;  // before "Folder with data.tsv…"
+            dataset_->insertItem(index, st.dataset, st.dataset);
+        }
+        if (index >= 0) dataset_->setCurrentIndex(index);
+        else problem = tr("unknown data set '%1'").arg(st.dataset);
+    }
+    split_->setEnabled(dataset_->currentData().toString().startsWith(QStringLiteral("shapes-")));
+    if (const int index = split_->findData(st.split); index >= 0) split_->setCurrentIndex(index);
+    limit_->setValue(st.limit);
+    for (std::size_t i = 0; i < grids_.size(); ++i) grids_[i]->setText(st.grids[i]);
+    baselines_->setChecked(st.baselines);
+    if (const int index = search_->findData(st.search); index >= 0) search_->setCurrentIndex(index);
+    samples_->setValue(st.samples);
+    rounds_->setValue(st.rounds);
+    seed_->setValue(st.seed);
+    gapRange_->setText(st.gapRange);
+    target_->setValue(st.targetRetention);
+    updateSearchControls();
+    if (st.sweep) {
+        auto outcome = std::make_shared<SweepOutcome>();
+        outcome->document = *st.sweep;
+        outcome->complete = st.sweep->complete;
+        outcome->fromCache = true;
+        display(outcome);
+    }
+    return problem;
+}
+
 void ExplorerView::setRunning(quint64 id) {
     running_ = id;
     cancelButton_->setEnabled(id != 0);
@@ -478,6 +602,7 @@ QString ExplorerView::openSweep(const QString& path) {
     } catch (const mue::InputError& error) {
         return QString::fromStdString(error.what());
     }
+    outcome->complete = outcome->document.complete;
     outcome->fromCache = true;
     display(outcome);
     return {};
@@ -582,7 +707,8 @@ void ExplorerView::display(const std::shared_ptr<const SweepOutcome>& outcome) {
                           .arg(d.n)
                           .arg(QString::fromStdString(d.dataset) +
                                (d.split.empty() ? QString() : QStringLiteral(" (%1)").arg(QString::fromStdString(d.split))));
-    if (!outcome->complete) summary += tr(" · cancelled: the settings finished so far");
+    if (!outcome->complete) summary += tr(" · cancelled: the settings finished so far (Sweep resumes it)");
+    if (outcome->resumed > 0) summary += tr(" · %n resumed from the interrupted run", nullptr, static_cast<int>(outcome->resumed));
     if (outcome->fromCache) summary += tr(" · from the cache, or a saved sweep");
     if (outcome->seconds > 0) summary += tr(" · %1").arg(duration(outcome->seconds));
     status_->setText(summary);

@@ -36,6 +36,22 @@ class QMouseEvent;
 
 namespace mue::studio {
 
+// What the explorer's controls show and the sweep on screen: a session keeps and restores it.
+struct ExplorerState {
+    QString dataset;  // SweepRequest::dataset
+    QString split;
+    int limit = 0;
+    std::array<QString, 3> grids;  // image, text, decoder threshold lists as typed
+    bool baselines = false;
+    QString search = QStringLiteral("grid");  // mue::sweep_search_name
+    int samples = 24;
+    int rounds = 2;
+    int seed = 1;
+    QString gapRange;  // "MIN, MAX" of 1 - threshold, as typed
+    double targetRetention = 0.99;
+    std::optional<mue::report::SweepDocument> sweep;  // the sweep on screen, complete or not
+};
+
 class ExplorerView : public QWidget {
     Q_OBJECT
 public:
@@ -73,6 +89,14 @@ public:
     [[nodiscard]] QSpinBox* limitBox() const { return limit_; }
     [[nodiscard]] QLineEdit* gridEdit(int stream) const { return grids_.at(static_cast<std::size_t>(stream)); }
     [[nodiscard]] QCheckBox* baselinesBox() const { return baselines_; }
+    [[nodiscard]] QComboBox* searchBox() const { return search_; }
+    [[nodiscard]] QSpinBox* samplesBox() const { return samples_; }
+    [[nodiscard]] QSpinBox* roundsBox() const { return rounds_; }
+    [[nodiscard]] QSpinBox* seedBox() const { return seed_; }
+    [[nodiscard]] QLineEdit* gapRangeEdit() const { return gapRange_; }
+    [[nodiscard]] ExplorerState state() const;
+    // Sets the controls and shows the state's sweep. Returns what could not be restored, or empty.
+    QString restoreState(const ExplorerState& state);
     [[nodiscard]] QLabel* statusLabel() const { return status_; }
     [[nodiscard]] QLabel* tuneResultLabel() const { return tuneResult_; }
     [[nodiscard]] const std::optional<mue::ExitSettings>& tunedSettings() const { return tuned_; }
@@ -114,6 +138,9 @@ private:
     void showProfile(const mue::EvalReport& report);
     void showCompare(const std::shared_ptr<const SweepOutcome>& outcome);
     void setRunning(quint64 id);
+    void updateSearchControls();
+    // The search controls into `grid`; false (with the message shown) for a bad range.
+    [[nodiscard]] bool readSearch(mue::SweepGrid& grid);
 
     QThread thread_;
     SweepWorker* worker_ = nullptr;
@@ -130,6 +157,11 @@ private:
     QSpinBox* limit_ = nullptr;
     std::array<QLineEdit*, 3> grids_{};
     QCheckBox* baselines_ = nullptr;
+    QComboBox* search_ = nullptr;
+    QSpinBox* samples_ = nullptr;
+    QSpinBox* rounds_ = nullptr;
+    QSpinBox* seed_ = nullptr;
+    QLineEdit* gapRange_ = nullptr;
     QPushButton* sweepButton_ = nullptr;
     QPushButton* cancelButton_ = nullptr;
     QDoubleSpinBox* target_ = nullptr;

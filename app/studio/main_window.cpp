@@ -4,8 +4,10 @@
 #include "explorer_view.hpp"
 #include "guided_tour.hpp"
 #include "resource_paths.hpp"
+#include "session.hpp"
 #include "trace_export.hpp"
 
+#include <mue/errors.hpp>
 #include <mue/shapes_world.hpp>
 #include <mue_widgets/exit_diagram.hpp>
 #include <mue_widgets/palette.hpp>
@@ -27,6 +29,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
+#include <QFile>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -506,6 +509,24 @@ void MainWindow::buildActions() {
     exportDiagramAction_ = action(tr("Export Exit &Diagram…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D),
                                   tr("Save the exit diagram as a PNG image."));
     connect(exportDiagramAction_, &QAction::triggered, this, &MainWindow::exportDiagram);
+    openSessionAction_ = action(tr("Open &Session…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O),
+                                tr("Restore a saved session: inputs, thresholds, history and sweeps."));
+    connect(openSessionAction_, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open Session"), dialogFolder(),
+                                                          tr("MuE Studio session (*.json);;All files (*)"));
+        if (path.isEmpty()) return;
+        if (const QString error = openSession(path); !error.isEmpty()) showError(error);
+    });
+    saveSessionAction_ = action(tr("Save Session &As…"), QKeySequence::Save,
+                                tr("Save inputs, thresholds, the run history and the data-set sweep in one JSON file."));
+    connect(saveSessionAction_, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save Session"),
+                                                          dialogFolder() + QStringLiteral("/session.mue.json"),
+                                                          tr("MuE Studio session (*.json)"));
+        if (path.isEmpty()) return;
+        if (const QString error = saveSession(path); !error.isEmpty()) showError(error);
+        else statusBar()->showMessage(tr("Saved the session to %1").arg(path), kStatusMessageMs);
+    });
     exportTraceAction_ = action(tr("Export &Trace…"), QKeySequence(Qt::CTRL | Qt::Key_E),
                                 tr("Save the run's trace as JSON (everything) or CSV (per-layer numbers)."));
     connect(exportTraceAction_, &QAction::triggered, this, &MainWindow::exportTrace);
@@ -551,6 +572,9 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     file->addAction(openModelAction_);
     recentModelsMenu_ = file->addMenu(tr("Recent Mo&dels"));
+    file->addSeparator();
+    file->addAction(openSessionAction_);
+    file->addAction(saveSessionAction_);
     file->addSeparator();
     file->addAction(exportPlotAction_);
     file->addAction(exportDiagramAction_);
@@ -974,6 +998,8 @@ void MainWindow::dropEvent(QDropEvent* event) {
         const QString path = mime->urls().front().toLocalFile();
         if (QFileInfo(path).isDir()) {
             openModel(path);  // a dropped folder is a model folder
+        } else if (path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive)) {
+            if (const QString error = openSession(path); !error.isEmpty()) showError(error);
         } else {
             openImage(path);
         }
@@ -1012,6 +1038,77 @@ void MainWindow::exportTrace() {
     const QByteArray bytes = csv ? traceCsv(current_->result->trace) : traceJson(*current_, controller_->model()->info);
     const QString error = writeFileAtomically(path, bytes);
     if (!error.isEmpty()) showError(error);
+}
+
+QString MainWindow::saveSession(const QString& path) {
+    StudioSession session;
+    session.modelFolder = controller_->modelFolder();
+    session.image = controller_->image();
+    session.task = controller_->task();
+    session.text = controller_->text();
+    session.settings = controller_->settings();
+    for (int row = 0; row < history_->rowCount(); ++row) {
+        const RunRecord& record = history_->record(row);
+        if (history_->pinned() == record.id) session.pinnedRun = row;
+        if (current_ && current_->id == record.id) session.currentRun = row;
+        session.history.push_back(record);
+    }
+    session.workspace = workspaces_->currentIndex();
+    session.explorer = explorer_->state();
+    const QString modelId = controller_->model() ? QString::fromStdString(controller_->model()->info.model_id) : QString();
+    return writeFileAtomically(path, sessionJson(session, modelId));
+}
+
+QString MainWindow::openSession(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) return tr("Cannot read %1: %2").arg(path, file.errorString());
+    StudioSession session;
+    try {
+        session = readSession(file.readAll(), path);
+    } catch (const mue::InputError& error) {
+        return QString::fromStdString(error.what());
+    }
+    controller_->cancel();
+    const bool autoRun = controller_->autoRun();
+    controller_->setAutoRun(false);  // the saved result shows as it was; nothing runs
+    taskBox_->setCurrentIndex(taskBox_->findData(static_cast<int>(session.task)));
+    textEdit_->setText(session.text);
+    thresholds_->setSettings(session.settings);
+    plot_->setThresholds(session.settings);
+    controller_->setSettings(session.settings);
+    if (session.image) controller_->setImage(*session.image);
+
+    history_->clear();
+    std::vector<RunId> ids;
+    for (RunRecord& record : session.history) {
+        record.id = controller_->reserveRunId();
+        ids.push_back(record.id);
+        history_->add(record);
+    }
+    history_->setPinned(session.pinnedRun ? std::optional<RunId>(ids[static_cast<std::size_t>(*session.pinnedRun)])
+                                          : std::nullopt);
+    if (session.currentRun) {
+        if (const auto row = history_->rowOf(ids[static_cast<std::size_t>(*session.currentRun)])) {
+            showRecord(history_->record(*row));
+        }
+    }
+    QStringList problems;
+    if (const QString explorerProblem = explorer_->restoreState(session.explorer); !explorerProblem.isEmpty()) {
+        problems << explorerProblem;
+    }
+    workspaces_->setCurrentIndex(session.workspace);
+    controller_->setAutoRun(autoRun);
+    if (!session.modelFolder.isEmpty() && session.modelFolder != controller_->modelFolder()) {
+        if (QFileInfo(session.modelFolder).isDir()) {
+            controller_->openModel(session.modelFolder, /*runWhenLoaded=*/false);
+        } else {
+            problems << tr("its model folder %1 is missing; the saved runs are shown, new runs use the current model")
+                            .arg(session.modelFolder);
+        }
+    }
+    if (!problems.isEmpty()) return tr("Opened %1, but %2.").arg(path, problems.join(QStringLiteral("; ")));
+    statusBar()->showMessage(tr("Opened the session %1").arg(path), kStatusMessageMs);
+    return {};
 }
 
 void MainWindow::showAbout() {

@@ -73,6 +73,13 @@ public:
     // A new window replacing `previous` (same controller and history) shows what it showed.
     void takeOver(const MainWindow& previous);
     void writeSettings() const;
+    // The whole state as a session file (session.hpp), written atomically. Returns an error
+    // message naming the file, or empty.
+    [[nodiscard]] QString saveSession(const QString& path);
+    // Restores a session: inputs, settings, the history as saved (nothing is run again), the
+    // data-set workspace; opens its model folder when it exists. A file that cannot be read changes
+    // nothing. Returns an error message naming the file and field, or what could not be restored.
+    [[nodiscard]] QString openSession(const QString& path);
 
     [[nodiscard]] const RunRecord* currentRecord() const;
     [[nodiscard]] RunController* controller() const { return controller_; }
@@ -175,6 +182,8 @@ private:
     QAction* exportPlotAction_ = nullptr;
     QAction* exportDiagramAction_ = nullptr;
     QAction* exportTraceAction_ = nullptr;
+    QAction* openSessionAction_ = nullptr;
+    QAction* saveSessionAction_ = nullptr;
     QAction* quitAction_ = nullptr;
     QAction* aboutAction_ = nullptr;
     QAction* focusTextAction_ = nullptr;

@@ -7,7 +7,6 @@
 namespace mue::studio {
 namespace {
 
-constexpr int kThumbnailSide = 64;
 
 void registerMetaTypes() {
     qRegisterMetaType<mue::studio::RunJob>();
@@ -43,7 +42,7 @@ RunController::RunController(EngineWorker::BackendFactory factory, QObject* pare
                 model_ = model;
                 modelFolder_ = folder;
                 Q_EMIT modelChanged(folder, model);
-                inputsChanged();
+                if (runWhenModelLoads_) inputsChanged();
             });
     connect(worker_, &EngineWorker::modelFailed, this, [this](quint64 id, const QString& folder, const QString& message) {
         if (id == latestModelRequest_) Q_EMIT modelFailed(folder, message);
@@ -76,8 +75,9 @@ RunController::~RunController() {
     thread_.wait();
 }
 
-void RunController::openModel(const QString& folder) {
+void RunController::openModel(const QString& folder, bool runWhenLoaded) {
     latestModelRequest_ = nextRequest_++;
+    runWhenModelLoads_ = runWhenLoaded;
     QMetaObject::invokeMethod(
         worker_, [worker = worker_, id = latestModelRequest_, folder] { worker->loadModel(id, folder); },
         Qt::QueuedConnection);
@@ -170,6 +170,8 @@ void RunController::runNow() {
     QMetaObject::invokeMethod(worker_, [worker = worker_, job] { worker->run(job); }, Qt::QueuedConnection);
 }
 
+RunId RunController::reserveRunId() { return nextRequest_++; }
+
 void RunController::cancel() {
     debounce_.stop();
     measureDelay_.stop();
@@ -182,8 +184,7 @@ void RunController::onRunFinished(quint64 runId, const std::shared_ptr<const mue
     record.result = result;
     record.finishedAt = QDateTime::currentDateTime();
     record.latencyMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - runStartedAt_).count();
-    record.thumbnail = toQImage(*record.image).scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio,
-                                                      Qt::SmoothTransformation);
+    record.thumbnail = historyThumbnail(*record.image);
     onRunEnded(runId);
     if (measureFull_) measureDelay_.start();
     Q_EMIT runFinished(record);

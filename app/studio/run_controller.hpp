@@ -31,7 +31,9 @@ public:
     explicit RunController(EngineWorker::BackendFactory factory, QObject* parent = nullptr);
     ~RunController() override;  // cancels the current run and joins the worker thread
 
-    void openModel(const QString& folder);
+    // runWhenLoaded false: the loaded model waits for the next input change or runNow() (a restored
+    // session shows its saved result rather than a new run).
+    void openModel(const QString& folder, bool runWhenLoaded = true);
     void openImage(const QString& path);  // decoded in the worker; imageChanged or imageFailed follows
     void setImage(const QImage& image, const QString& source);  // clipboard, drops, generated samples
     void setImage(const LoadedImage& image);
@@ -46,6 +48,8 @@ public:
     // Starts a run now (cancelling any run in progress). Does nothing without a model or an image.
     void runNow();
     void cancel();
+    // An id no run of this controller will use: for runs restored from a session.
+    [[nodiscard]] RunId reserveRunId();
 
     [[nodiscard]] bool busy() const { return busy_; }
     [[nodiscard]] bool autoRun() const { return autoRun_; }
@@ -90,6 +94,7 @@ private:
     mue::ExitSettings settings_;
     bool autoRun_ = true;
     bool measureFull_ = true;
+    bool runWhenModelLoads_ = true;
 
     quint64 nextRequest_ = 1;
     quint64 latestModelRequest_ = 0;

@@ -13,6 +13,11 @@ QImage toQImage(const mue::RgbImage& image) {
     return out;
 }
 
+QImage historyThumbnail(const mue::RgbImage& image) {
+    constexpr int kThumbnailSide = 64;
+    return toQImage(image).scaled(kThumbnailSide, kThumbnailSide, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+}
+
 mue::RgbImage fromQImage(const QImage& image) {
     const QImage rgb = image.convertToFormat(QImage::Format_RGB888);
     mue::RgbImage out;

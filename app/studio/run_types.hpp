@@ -53,6 +53,8 @@ struct RunRecord {
 // RGB buffer to QImage (deep copy) and back (Format_RGB888; alpha is dropped like the engine does).
 [[nodiscard]] QImage toQImage(const mue::RgbImage& image);
 [[nodiscard]] mue::RgbImage fromQImage(const QImage& image);
+// The history's picture of a run's input.
+[[nodiscard]] QImage historyThumbnail(const mue::RgbImage& image);
 
 }  // namespace mue::studio
 

@@ -6,6 +6,8 @@
 #include <mue/errors.hpp>
 #include <mue/evaluation.hpp>
 
+#include <algorithm>
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
@@ -73,7 +75,14 @@ QString sweepCacheFile(const SweepRequest& r) {
                             joined(g.patience_values),
                             joined(g.confidence_thresholds),
                             joined(g.joint_thresholds),
-                            joined(g.static_layers)};
+                            joined(g.static_layers),
+                            QString::fromLatin1(mue::sweep_search_name(g.search).data()),
+                            QString::number(g.samples),
+                            QString::number(g.seed),
+                            QString::number(g.min_gap, 'g', 17),
+                            QString::number(g.max_gap, 'g', 17),
+                            QString::number(g.rounds),
+                            QString::number(g.refine_samples)};
     const QByteArray key = QCryptographicHash::hash(parts.join(QLatin1Char('\n')).toUtf8(), QCryptographicHash::Sha1);
     return r.cacheFolder + QStringLiteral("/sweep-") + QString::fromLatin1(key.toHex()) + QStringLiteral(".json");
 }
@@ -98,7 +107,8 @@ void SweepWorker::run(const SweepRequest& request) {
     outcome->kind = request.kind;
     const QString cacheFile = request.kind == SweepRequest::Kind::Sweep ? sweepCacheFile(request) : QString();
     try {
-        if (auto cached = readCache(cacheFile)) {
+        auto cached = readCache(cacheFile);
+        if (cached && cached->complete) {
             outcome->document = std::move(*cached);
             outcome->fromCache = true;
             Q_EMIT finished(outcome);
@@ -133,13 +143,22 @@ void SweepWorker::run(const SweepRequest& request) {
         } else {
             const auto dataset = mue::load_eval_dataset(request.dataset.toStdString(), request.split.toStdString(),
                                                         static_cast<std::size_t>(request.limit), e.info().image_size);
-            const auto points = mue::sweep(e, dataset, request.grid, {}, request.cancel.get(), onProgress);
+            // An interrupted run of this sweep left its points in the cache: they are not evaluated again.
+            const std::vector<mue::SweepPoint> finishedBefore = cached ? cached->points : std::vector<mue::SweepPoint>{};
+            const auto points =
+                mue::sweep(e, dataset, request.grid, {}, request.cancel.get(), onProgress, finishedBefore);
+            outcome->resumed = static_cast<std::size_t>(std::count_if(points.begin(), points.end(), [&](const auto& p) {
+                return std::any_of(finishedBefore.begin(), finishedBefore.end(), [&](const mue::SweepPoint& f) {
+                    return f.label == p.label && f.settings == p.settings;
+                });
+            }));
             outcome->document = document(points, dataset, e.info().model_id);
-            // A cancelled sweep returns the points it finished: usable, but not cached.
+            // A cancelled sweep returns the points it finished: usable, and kept so the next start resumes.
             outcome->complete = !request.cancel->cancelled();
-            if (outcome->complete && !cacheFile.isEmpty()) {
+            outcome->document.complete = outcome->complete;
+            if (!cacheFile.isEmpty() && !points.empty()) {
                 QDir().mkpath(request.cacheFolder);
-                const auto json = mue::report::sweep_json(points, dataset, e.info().model_id);
+                const auto json = mue::report::sweep_json(points, dataset, e.info().model_id, outcome->complete);
                 // A cache that cannot be written costs only speed next time.
                 (void)writeFileAtomically(cacheFile, QByteArray::fromStdString(json.dump(1)));
             }

@@ -46,6 +46,7 @@ struct SweepOutcome {
     mue::report::SweepDocument document;
     bool complete = true;   // false: cancelled; a sweep's `document` holds the points finished so far
     bool fromCache = false;
+    std::size_t resumed = 0;  // a sweep's points taken from its interrupted earlier run
     double seconds = 0;
     std::optional<mue::TuneResult> tune;      // Tune requests
     std::optional<mue::EvalReport> profile;  // Profile requests
@@ -77,7 +78,8 @@ private:
 };
 
 // The cache file of a sweep: a hash of everything its points depend on (the model folder and its
-// weights file's size and time, the data set, split, item count and the grid).
+// weights file's size and time, the data set, split, item count, the grid and the search). A
+// cancelled sweep's file holds its finished points (marked incomplete); the next start resumes it.
 [[nodiscard]] QString sweepCacheFile(const SweepRequest& request);
 
 }  // namespace mue::studio

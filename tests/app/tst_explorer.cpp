@@ -236,8 +236,52 @@ private Q_SLOTS:
         QVERIFY(outcome->document.points.size() < 8);
         QCOMPARE(outcome->document.points.front().label, std::string("full"));
         QVERIFY(view.statusLabel()->text().contains(QStringLiteral("cancelled")));
-        // A partial sweep is not cached: the next one starts afresh.
-        QCOMPARE(QDir(cache.path()).entryList(QDir::Files).size(), 0);
+        // The finished points are kept, marked incomplete: the next start resumes from them.
+        QCOMPARE(QDir(cache.path()).entryList(QDir::Files).size(), 1);
+        const std::size_t finished = outcome->document.points.size();
+        view.startSweep();
+        QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 2, kWaitMs);
+        const auto resumed = view.outcome();
+        QVERIFY(resumed->complete);
+        QVERIFY(!resumed->fromCache);
+        QCOMPARE(resumed->resumed, finished);
+        QCOMPARE(resumed->document.points.size(), std::size_t{8});
+        for (std::size_t i = 0; i < finished; ++i) {
+            QCOMPARE(resumed->document.points[i].label, outcome->document.points[i].label);
+            QCOMPARE(resumed->document.points[i].score, outcome->document.points[i].score);
+        }
+        QVERIFY(view.statusLabel()->text().contains(QStringLiteral("resumed")));
+        // Finished now: the third start is the cache's.
+        view.startSweep();
+        QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 3, kWaitMs);
+        QVERIFY(view.outcome()->fromCache);
+        QCOMPARE(view.outcome()->document.points.size(), std::size_t{8});
+    }
+
+    void randomSearchFromTheControls() {
+        ExplorerView view;
+        configure(view, QString(), 4, QStringLiteral("1"));
+        view.searchBox()->setCurrentIndex(view.searchBox()->findData(QStringLiteral("random")));
+        QVERIFY(!view.gridEdit(0)->isEnabled());
+        QVERIFY(view.gridEdit(2)->isEnabled());  // the joint baseline still pairs with decoder thresholds
+        QVERIFY(!view.roundsBox()->isEnabled());
+        view.samplesBox()->setValue(3);
+        view.seedBox()->setValue(9);
+        view.gapRangeEdit()->setText(QStringLiteral("0.001, 0.5"));
+        QSignalSpy shown(&view, &ExplorerView::sweepShown);
+        view.startSweep();
+        QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, kWaitMs);
+        const auto& points = view.outcome()->document.points;
+        QCOMPARE(points.size(), std::size_t{4});
+        for (std::size_t i = 1; i < points.size(); ++i) {
+            QCOMPARE(points[i].settings.policy, mue::ExitPolicy::Mue);
+            QVERIFY(points[i].settings.image_threshold >= 0.5 && points[i].settings.image_threshold <= 0.999);
+        }
+        QSignalSpy errors(&view, &ExplorerView::errorShown);
+        view.gapRangeEdit()->setText(QStringLiteral("0.5, 0.001"));
+        view.startSweep();
+        QCOMPARE(errors.count(), 1);
+        QVERIFY(!view.busy());
     }
 
     void opensSweepOutputAndRejectsBadFiles() {
