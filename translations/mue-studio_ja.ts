@@ -89,6 +89,10 @@
         <source>Open a sweep written by `mue sweep --out PREFIX` (PREFIX.json) in the data-set workspace.</source>
         <translation>`mue sweep --out PREFIX` が書き出したスイープ（PREFIX.json）をデータセットワークスペースで開きます。</translation>
     </message>
+    <message>
+        <source>Restore a session saved with File &gt; Save Session As.</source>
+        <translation>「ファイル &gt; 名前を付けてセッションを保存」で保存したセッションを復元します。</translation>
+    </message>
 </context>
 <context>
     <name>TraceExport</name>
@@ -616,7 +620,7 @@
     </message>
     <message>
         <source>unknown data set &apos;%1&apos;</source>
-        <translation>不明なデータセット '%1'</translation>
+        <translation>不明なデータセット &apos;%1&apos;</translation>
     </message>
     <message>
         <source> · cancelled: the settings finished so far (Sweep resumes it)</source>
@@ -624,7 +628,9 @@
     </message>
     <message numerus="yes">
         <source> · %n resumed from the interrupted run</source>
-        <translation><numerusform> · 中断した実行から %n 個を再開</numerusform></translation>
+        <translation>
+            <numerusform> · 中断した実行から %n 個を再開</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -89,6 +89,10 @@
         <source>Open a sweep written by `mue sweep --out PREFIX` (PREFIX.json) in the data-set workspace.</source>
         <translation>在数据集工作区中打开由 `mue sweep --out PREFIX` 写出的扫描结果（PREFIX.json）。</translation>
     </message>
+    <message>
+        <source>Restore a session saved with File &gt; Save Session As.</source>
+        <translation>恢复用“文件 &gt; 会话另存为”保存的会话。</translation>
+    </message>
 </context>
 <context>
     <name>TraceExport</name>
@@ -616,7 +620,7 @@
     </message>
     <message>
         <source>unknown data set &apos;%1&apos;</source>
-        <translation>未知的数据集 '%1'</translation>
+        <translation>未知的数据集 &apos;%1&apos;</translation>
     </message>
     <message>
         <source> · cancelled: the settings finished so far (Sweep resumes it)</source>
@@ -624,7 +628,9 @@
     </message>
     <message numerus="yes">
         <source> · %n resumed from the interrupted run</source>
-        <translation><numerusform> · 从中断的运行中恢复了 %n 个</numerusform></translation>
+        <translation>
+            <numerusform> · 从中断的运行中恢复了 %n 个</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -1219,7 +1219,12 @@ void MainWindow::applyOptions(const StudioOptions& options) {
                  : *options.theme == QStringLiteral("light") ? Theme::Light
                                                              : Theme::System);
     }
-    openModel(options.modelFolder.isEmpty() ? defaultModelFolder() : options.modelFolder);
+    // A session shows its saved result; its own model folder, when it has one, supersedes this one.
+    controller_->openModel(options.modelFolder.isEmpty() ? defaultModelFolder() : options.modelFolder,
+                           /*runWhenLoaded=*/options.session.isEmpty());
+    if (!options.session.isEmpty()) {
+        if (const QString error = openSession(options.session); !error.isEmpty()) showError(error);
+    }
     if (!options.sweep.isEmpty()) {
         const QString error = explorer_->openSweep(options.sweep);
         if (!error.isEmpty()) {

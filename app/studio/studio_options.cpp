@@ -55,12 +55,15 @@ ParsedOptions parseStudioOptions(const QStringList& arguments) {
                                    Text::tr("Open a sweep written by `mue sweep --out PREFIX` (PREFIX.json) in the data-set "
                                             "workspace."),
                                    QStringLiteral("FILE"));
+    const QCommandLineOption session(QStringLiteral("session"),
+                                     Text::tr("Restore a session saved with File > Save Session As."),
+                                     QStringLiteral("FILE"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         Text::tr("Run once, save the window as a PNG image to FILE and exit."),
                                         QStringLiteral("FILE"));
     const QCommandLineOption language(QStringLiteral("lang"), Text::tr("User-interface language, e.g. en, ja, zh_CN."),
                                       QStringLiteral("CODE"));
-    parser.addOptions({model, hypothesis, caption, prompt, thresholds, threads, theme, sweep, screenshot, language});
+    parser.addOptions({model, hypothesis, caption, prompt, thresholds, threads, theme, sweep, session, screenshot, language});
 
     ParsedOptions parsed;
     if (!parser.parse(arguments)) {
@@ -131,6 +134,7 @@ ParsedOptions parseStudioOptions(const QStringList& arguments) {
         o.theme = name;
     }
     o.sweep = parser.value(sweep);
+    o.session = parser.value(session);
     o.screenshot = parser.value(screenshot);
     o.language = parser.value(language);
     parsed.options = o;

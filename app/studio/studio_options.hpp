@@ -1,7 +1,7 @@
 #pragma once
 // mue-studio's command line:
 //   mue-studio [IMAGE] [--model DIR] [--hypothesis TEXT | --caption | --prompt TEXT]
-//              [--thresholds I,T,D] [--threads N] [--theme system|light|dark] [--sweep FILE]
+//              [--thresholds I,T,D] [--threads N] [--theme system|light|dark] [--sweep FILE] [--session FILE]
 //              [--screenshot FILE] [--lang CODE]
 // Parsed into plain values; errors name the option.
 //
@@ -27,6 +27,7 @@ struct StudioOptions {
     std::optional<QString> theme;  // "system", "light" or "dark"; default: the remembered one
     int threads = 1;  // LibTorch intra-op threads: 1 is fastest for small models on few cores
     QString sweep;  // a `mue sweep --out PREFIX` document to open in the data-set workspace
+    QString session;  // a saved session to restore (session.hpp)
     QString screenshot;
     QString language;
 };

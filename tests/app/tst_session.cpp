@@ -118,8 +118,12 @@ private Q_SLOTS:
         controller.setMeasureFull(false);
         MainWindow window(&controller);
         QSignalSpy runs(&controller, &RunController::runStarted);
-        QCOMPARE(window.openSession(path), QString());
-        QTRY_VERIFY_WITH_TIMEOUT(controller.model() != nullptr, kWaitMs);
+        QSignalSpy errors(&window, &MainWindow::errorShown);
+        StudioOptions fromCommandLine;  // mue-studio --session FILE
+        fromCommandLine.session = path;
+        window.applyOptions(fromCommandLine);
+        QCOMPARE(errors.count(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(controller.modelFolder(), QStringLiteral(MUE_TEST_MODEL_DIR), kWaitMs);
         QTest::qWait(200);
         QCOMPARE(runs.count(), 0);  // the saved runs are shown as they were: nothing runs again
         QCOMPARE(window.history()->rowCount(), 2);
