@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -38,7 +41,7 @@ public:
 
     int integer(const Json& object, const char* key, const std::string& where) const {
         const Json& v = field(object, key, where);
-        if (!v.is_number_integer()) fail(where + "." + key, "expected an integer");
+        if (!v.is_number_integer() || !fits_int(v)) fail(where + "." + key, "expected an integer");
         return v.get<int>();
     }
 
@@ -54,12 +57,32 @@ public:
         return v.get<bool>();
     }
 
+    // A single-precision field (similarities, probabilities): larger values cannot be converted.
+    float single(const Json& object, const char* key, const std::string& where) const {
+        const double v = number(object, key, where);
+        if (!fits_float(v)) fail(where + "." + key, "expected a number within single precision");
+        return static_cast<float>(v);
+    }
+
+    static bool fits_float(double v) {
+        return std::isnan(v) || std::abs(v) <= static_cast<double>(std::numeric_limits<float>::max());
+    }
+
+    // Integers beyond int's range would wrap on conversion.
+    static bool fits_int(const Json& v) {
+        if (v.is_number_unsigned()) return v.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<int>::max());
+        const auto wide = v.get<std::int64_t>();
+        return wide >= std::numeric_limits<int>::min() && wide <= std::numeric_limits<int>::max();
+    }
+
     std::vector<int> counts(const Json& object, const char* key, const std::string& where) const {
         const Json& v = field(object, key, where);
         std::vector<int> out;
         if (!v.is_array()) fail(where + "." + key, "expected an array of counts");
         for (const Json& c : v) {
-            if (!c.is_number_integer() || c.get<long long>() < 0) fail(where + "." + key, "expected counts >= 0");
+            if (!c.is_number_integer() || !fits_int(c) || c.get<long long>() < 0) {
+                fail(where + "." + key, "expected counts >= 0");
+            }
             out.push_back(c.get<int>());
         }
         return out;
@@ -100,7 +123,7 @@ public:
         std::vector<float> out;
         out.reserve(v.size());
         for (const Json& x : v) {
-            if (!x.is_number()) fail(where + "." + key, "expected an array of numbers");
+            if (!x.is_number() || !fits_float(x.get<double>())) fail(where + "." + key, "expected an array of numbers");
             out.push_back(x.get<float>());
         }
         return out;
@@ -112,7 +135,7 @@ public:
         std::vector<int> out;
         out.reserve(v.size());
         for (const Json& x : v) {
-            if (!x.is_number_integer()) fail(where + "." + key, "expected an array of integers");
+            if (!x.is_number_integer() || !fits_int(x)) fail(where + "." + key, "expected an array of integers");
             out.push_back(x.get<int>());
         }
         return out;

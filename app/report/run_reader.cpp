@@ -64,7 +64,7 @@ std::vector<std::vector<LensEntry>> lens_of(const Reader& r, const Json& token, 
         for (std::size_t k = 0; k < lens[l].size(); ++k) {
             const std::string entry = at + "[" + std::to_string(k) + "]";
             top.push_back({r.integer(lens[l][k], "id", entry), r.text(lens[l][k], "text", entry),
-                           static_cast<float>(r.number(lens[l][k], "probability", entry))});
+                           r.single(lens[l][k], "probability", entry)});
         }
         layers.push_back(std::move(top));
     }
@@ -116,8 +116,8 @@ RunDocument read_run_document(const Json& j, const std::string& source, const st
     const Json& answers = r.array(j, "answers", where);
     for (std::size_t i = 0; i < answers.size(); ++i) {
         const std::string at = where + ".answers[" + std::to_string(i) + "]";
-        out.answers.push_back({r.text(answers[i], "answer", at), static_cast<float>(r.number(answers[i], "probability", at)),
-                               static_cast<float>(r.number(answers[i], "logit", at))});
+        out.answers.push_back(
+            {r.text(answers[i], "answer", at), r.single(answers[i], "probability", at), r.single(answers[i], "logit", at)});
     }
     out.decoder_steps = bounded(r, j, "decoder_steps", where, 0, kMaxTokens);
 
@@ -142,7 +142,7 @@ RunDocument read_run_document(const Json& j, const std::string& source, const st
         t.id = r.integer(s, "id", at);
         t.text = r.text(s, "text", at);
         t.step = bounded(r, s, "step", at, 1, kMaxTokens);
-        t.threshold = static_cast<float>(r.number(s, "threshold", at));
+        t.threshold = r.single(s, "threshold", at);
         t.exit_layer = bounded(r, s, "exit_layer", at, 0, trace.decoder_layers);
         t.exited = r.boolean(s, "exited", at);
         t.similarity = r.floats(s, "similarity", at);

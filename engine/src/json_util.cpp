@@ -135,7 +135,7 @@ void StrictObject::reject_unknown_fields() const {
 nlohmann::json parse_json(std::string_view text, const std::string& source) {
     try {
         return nlohmann::json::parse(text.begin(), text.end());
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers like 1e999
         throw InputError(source + ": invalid JSON: " + e.what());
     }
 }

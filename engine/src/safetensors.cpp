@@ -356,7 +356,7 @@ void check_no_overlap(const fs::path& path, const std::vector<TensorInfo>& tenso
     json header;
     try {
         header = json::parse(text.data(), text.data() + text.size(), std::ref(duplicates));
-    } catch (const json::parse_error& error) {
+    } catch (const json::exception& error) {  // parse_error, and out_of_range for numbers like 1e999
         fail(path, std::string("header is not valid JSON: ") + error.what());
     }
     if (!duplicates.duplicate().empty()) {

@@ -284,6 +284,16 @@ private Q_SLOTS:
         QVERIFY(!view.busy());
     }
 
+    // Found by fuzz_documents: numbers beyond double or beyond int are refused with the file named.
+    void sweepReaderRefusesOutOfRangeNumbers() {
+        QVERIFY2(errorOf("{\"dataset\": 1e999}").rfind("sweep.json: not valid JSON", 0) == 0,
+                 errorOf("{\"dataset\": 1e999}").c_str());
+        auto wide = nlohmann::json::parse(document(handMadePoints()));
+        wide["points"][0]["exit_histograms"]["image"][0] = 4294967296LL;
+        const std::string message = errorOf(wide.dump());
+        QVERIFY2(message.find("exit_histograms.image") != std::string::npos, message.c_str());
+    }
+
     void opensSweepOutputAndRejectsBadFiles() {
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("run.json"));

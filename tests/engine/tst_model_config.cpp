@@ -116,6 +116,17 @@ private Q_SLOTS:
         }
     }
 
+    // Found by fuzz_model_config: nlohmann reports a number beyond double as out_of_range, not as a
+    // parse error; it must still be the InputError naming the file.
+    void rejectsNumbersBeyondDouble() {
+        try {
+            (void)mue::ModelConfig::parse("{\"format_version\": 1e999}", "huge/config.json");
+            QFAIL("expected an error");
+        } catch (const mue::InputError& e) {
+            QVERIFY2(QString(e.what()).startsWith("huge/config.json: invalid JSON"), e.what());
+        }
+    }
+
     void namesMissingFile() {
         try {
             (void)mue::ModelConfig::load("/nonexistent/model/config.json");

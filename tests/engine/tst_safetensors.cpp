@@ -396,6 +396,9 @@ void TestSafetensors::rejectsMalformedHeader_data() {
     QTest::newRow("duplicate field") << QByteArray(R"({"t":{"dtype":"F32","dtype":"F16","shape":[1],)"
                                                    R"("data_offsets":[0,4]}})")
                                      << 4 << actual << "header has duplicate key 'dtype' in 't'";
+    // Found by fuzz_documents (the same JSON library): a number beyond double is out_of_range.
+    QTest::newRow("number beyond double") << QByteArray(R"({"t":{"dtype":"F32","shape":[1e999],"data_offsets":[0,4]}})")
+                                          << 4 << actual << "header is not valid JSON";
     QTest::newRow("metadata not an object") << QByteArray(R"({"__metadata__":1})") << 0 << actual
                                             << "__metadata__ is not an object";
     QTest::newRow("metadata value not a string") << QByteArray(R"({"__metadata__":{"k":1}})") << 0 << actual
