@@ -42,15 +42,6 @@ std::string strip_ascii_punctuation(std::string s) {
 
 }  // namespace
 
-std::string_view task_name(Task task) {
-    switch (task) {
-        case Task::Caption: return "caption";
-        case Task::Entailment: return "entailment";
-        case Task::Prompt: return "prompt";
-    }
-    return "unknown";
-}
-
 std::optional<EncoderMode> policy_encoder_mode(ExitPolicy policy) {
     switch (policy) {
         case ExitPolicy::Mue:

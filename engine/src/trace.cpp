@@ -1,5 +1,6 @@
 #include "mue/trace.hpp"
 
+#include "mue/engine.hpp"
 #include "mue/errors.hpp"
 
 #include <array>
@@ -119,6 +120,17 @@ bool operator==(const ExitSettings& a, const ExitSettings& b) {
            a.static_decoder_layers == b.static_decoder_layers && a.entropy_threshold == b.entropy_threshold &&
            a.patience == b.patience && a.confidence_threshold == b.confidence_threshold && a.lens == b.lens &&
            a.what_if == b.what_if && a.compare_full == b.compare_full;
+}
+
+// Declared in engine.hpp, defined in mue_core: readers of saved documents (sessions, sweeps) and
+// the fuzzers need the name without LibTorch.
+std::string_view task_name(Task task) {
+    switch (task) {
+        case Task::Caption: return "caption";
+        case Task::Entailment: return "entailment";
+        case Task::Prompt: return "prompt";
+    }
+    return "unknown";
 }
 
 }  // namespace mue
