@@ -12,6 +12,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <stdexcept>
@@ -432,7 +433,9 @@ RgbImage decode_image_bytes(const void* data, std::size_t size, std::string_view
         fail(source_name, std::string(kUndecodable) + " (" + error.err + ")");
     }
     if (decoded.empty()) {
-        fail(source_name, kUndecodable);
+        // GIF is common in the wild and has no decoder here: say so rather than "not an image".
+        const bool gif = size >= 6 && std::memcmp(bytes, "GIF8", 4) == 0;
+        fail(source_name, gif ? "a GIF image (animated or not), which cannot be read; convert it to PNG" : kUndecodable);
     }
     check_pixel_count({decoded.cols, decoded.rows}, source_name);
     return to_rgb(decoded, source_name);
