@@ -100,6 +100,10 @@
         <source>Cannot write %1: %2</source>
         <translation>%1 に書き込めません: %2</translation>
     </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>%1 に書き込めません。</translation>
+    </message>
 </context>
 <context>
     <name>mue::studio::AboutDialog</name>
@@ -557,10 +561,6 @@
     <message>
         <source>The worst-examples table has no chart; export the settings as CSV.</source>
         <translation>悪化した例の表にはグラフがありません。設定を CSV で書き出してください。</translation>
-    </message>
-    <message>
-        <source>Cannot write %1.</source>
-        <translation>%1 に書き込めません。</translation>
     </message>
     <message>
         <source>Grid</source>
@@ -1202,10 +1202,6 @@
     <message>
         <source>PNG image (*.png);;PDF document (*.pdf)</source>
         <translation>PNG 画像 (*.png);;PDF 文書 (*.pdf)</translation>
-    </message>
-    <message>
-        <source>Cannot write %1.</source>
-        <translation>%1 に書き込めません。</translation>
     </message>
     <message>
         <source>Export Exit Diagram</source>

@@ -100,6 +100,10 @@
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
+    <message>
+        <source>Cannot write %1.</source>
+        <translation>无法写入 %1。</translation>
+    </message>
 </context>
 <context>
     <name>mue::studio::AboutDialog</name>
@@ -557,10 +561,6 @@
     <message>
         <source>The worst-examples table has no chart; export the settings as CSV.</source>
         <translation>最差样例表没有图表；请将设置导出为 CSV。</translation>
-    </message>
-    <message>
-        <source>Cannot write %1.</source>
-        <translation>无法写入 %1。</translation>
     </message>
     <message>
         <source>Grid</source>
@@ -1202,10 +1202,6 @@
     <message>
         <source>PNG image (*.png);;PDF document (*.pdf)</source>
         <translation>PNG 图像 (*.png);;PDF 文档 (*.pdf)</translation>
-    </message>
-    <message>
-        <source>Cannot write %1.</source>
-        <translation>无法写入 %1。</translation>
     </message>
     <message>
         <source>Export Exit Diagram</source>

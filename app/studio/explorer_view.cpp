@@ -976,16 +976,17 @@ QString ExplorerView::exportChart(const QString& path) const {
     if (views_->currentWidget() == worst_) return tr("The worst-examples table has no chart; export the settings as CSV.");
     const bool pdf = path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive);
     const auto save = [pdf](QCustomPlot* chart, const QString& file) {
-        return pdf ? chart->savePdf(file) : chart->savePng(file, 0, 0, /*scale=*/2.0);
+        return saveFileAtomically(file, [&](const QString& temporary) {
+            return pdf ? chart->savePdf(temporary) : chart->savePng(temporary, 0, 0, /*scale=*/2.0);
+        });
     };
-    if (views_->currentIndex() == 0) return save(plot_, path) ? QString() : tr("Cannot write %1.").arg(path);
+    if (views_->currentIndex() == 0) return save(plot_, path);
     // The profile tab has two charts: FILE gets the similarity profile, FILE-difficulty the other.
     const QFileInfo info(path);
     const QString second = info.path() + QLatin1Char('/') + info.completeBaseName() + QStringLiteral("-difficulty.") +
                            info.suffix();
-    if (!save(profile_, path)) return tr("Cannot write %1.").arg(path);
-    if (!save(difficulty_, second)) return tr("Cannot write %1.").arg(second);
-    return {};
+    if (QString error = save(profile_, path); !error.isEmpty()) return error;
+    return save(difficulty_, second);
 }
 
 void ExplorerView::choosePoint(int index) {

@@ -1017,16 +1017,19 @@ void MainWindow::exportPlot() {
     if (path.isEmpty()) return;
     QCustomPlot* plot = plot_->customPlot();
     const bool pdf = path.endsWith(QStringLiteral(".pdf"), Qt::CaseInsensitive);
-    // Exports stay readable whatever the window's theme: render them on the light palette.
-    const bool ok = pdf ? plot->savePdf(path) : plot->savePng(path, 0, 0, /*scale=*/2.0);
-    if (!ok) showError(tr("Cannot write %1.").arg(path));
+    const QString error = saveFileAtomically(path, [&](const QString& temporary) {
+        return pdf ? plot->savePdf(temporary) : plot->savePng(temporary, 0, 0, /*scale=*/2.0);
+    });
+    if (!error.isEmpty()) showError(error);
 }
 
 void MainWindow::exportDiagram() {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export Exit Diagram"),
                                                       dialogFolder() + QStringLiteral("/exits.png"), tr("PNG image (*.png)"));
     if (path.isEmpty()) return;
-    if (!diagram_->grab().save(path, "PNG")) showError(tr("Cannot write %1.").arg(path));
+    const QString error =
+        saveFileAtomically(path, [&](const QString& temporary) { return diagram_->grab().save(temporary, "PNG"); });
+    if (!error.isEmpty()) showError(error);
 }
 
 void MainWindow::exportTrace() {

@@ -3,7 +3,12 @@
 #include "json_output.hpp"
 
 #include <QCoreApplication>
+#include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
+
+#include <filesystem>
+#include <system_error>
 
 namespace mue::studio {
 namespace {
@@ -67,6 +72,24 @@ QByteArray traceCsv(const mue::RunTrace& trace) {
         }
     }
     return out.toUtf8();
+}
+
+QString saveFileAtomically(const QString& path, const std::function<bool(const QString& temporary)>& write) {
+    const QFileInfo target(path);
+    // Hidden, in the same folder (a rename never crosses file systems), named *.tmp-* (.gitignore).
+    const QString temporary = target.absolutePath() + QStringLiteral("/.") + target.fileName() + QStringLiteral(".tmp-") +
+                              QString::number(QCoreApplication::applicationPid());
+    if (!write(temporary)) {
+        QFile::remove(temporary);
+        return Text::tr("Cannot write %1.").arg(path);
+    }
+    std::error_code error;
+    std::filesystem::rename(temporary.toStdString(), path.toStdString(), error);  // replaces `path` atomically
+    if (error) {
+        QFile::remove(temporary);
+        return Text::tr("Cannot write %1: %2").arg(path, QString::fromStdString(error.message()));
+    }
+    return {};
 }
 
 QString writeFileAtomically(const QString& path, const QByteArray& data) {

@@ -10,6 +10,9 @@
 #include <QByteArray>
 #include <QString>
 
+#include <functional>
+#include <QString>
+
 namespace mue::studio {
 
 [[nodiscard]] QByteArray traceJson(const RunRecord& record, const mue::ModelInfo& model);
@@ -18,5 +21,9 @@ namespace mue::studio {
 [[nodiscard]] QByteArray traceCsv(const mue::RunTrace& trace);
 // Writes through a temporary file and a rename. Returns an error message naming the file, or empty.
 [[nodiscard]] QString writeFileAtomically(const QString& path, const QByteArray& data);
+// For writers that take a file name (QCustomPlot's PNG and PDF, QPixmap): `write` writes a
+// temporary file beside `path`, which then replaces `path` in one rename. Returns an error
+// message naming `path`, or empty; a failed write leaves `path` as it was.
+[[nodiscard]] QString saveFileAtomically(const QString& path, const std::function<bool(const QString& temporary)>& write);
 
 }  // namespace mue::studio

@@ -509,6 +509,18 @@ void TestStudio::atomicWriteReportsErrors() {
     QCOMPARE(file.readAll(), QByteArray("a,b\n"));
     const QString bad = dir.filePath(QStringLiteral("no/such/folder/trace.csv"));
     QVERIFY(writeFileAtomically(bad, "x").contains(QStringLiteral("trace.csv")));
+
+    // Writers that take a file name: a failure half-way leaves the earlier file and no temporary.
+    const QString plot = dir.filePath(QStringLiteral("plot.png"));
+    QCOMPARE(saveFileAtomically(plot, [](const QString& temporary) { return QImage(4, 4, QImage::Format_RGB888).save(temporary, "PNG"); }),
+             QString());
+    const QString failed = saveFileAtomically(plot, [](const QString& temporary) {
+        QFile half(temporary);
+        return half.open(QIODevice::WriteOnly) && half.write("\x89PNG") > 0 && false;  // dies after a few bytes
+    });
+    QVERIFY(failed.contains(QStringLiteral("plot.png")));
+    QCOMPARE(QImage(plot).size(), QSize(4, 4));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 2);  // trace.csv and plot.png
 }
 
 void TestStudio::windowRunsDragsAndRestores_data() {
