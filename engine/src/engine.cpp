@@ -87,7 +87,7 @@ struct Engine::Impl {
 };
 
 std::vector<int> Engine::Impl::source_ids(const RunRequest& request) const {
-    return detail::source_ids(config(), tokenizer, request.task, request.text);
+    return detail::source_ids(config(), tokenizer, request.task, request.text, request.premise);
 }
 
 torch::Tensor Engine::Impl::pixels(const std::vector<RunRequest>& requests) const {

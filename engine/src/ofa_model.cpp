@@ -51,7 +51,57 @@ FeedForward feed_forward_weights(const Weights& w, const std::string& prefix, bo
             linear(w, prefix + ".fc2"), norm_or_identity(w, prefix + ".ffn_layernorm", scale_fc)};
 }
 
+BatchNorm batch_norm(const Weights& w, const std::string& prefix, double eps) {
+    return {w.get(prefix + ".weight"), w.get(prefix + ".bias"), w.get(prefix + ".running_mean"),
+            w.get(prefix + ".running_var"), eps};
+}
+
+ResNetStem resnet_stem(const Weights& w, const ResNetStemConfig& config) {
+    const std::string root = "encoder.embed_images.";
+    const double eps = config.batch_norm_eps;
+    ResNetStem stem{w.get(root + "conv1.weight"), batch_norm(w, root + "bn1", eps), {}};
+    for (int stage = 0; stage < kResNetStages; ++stage) {
+        for (int b = 0; b < config.blocks[static_cast<std::size_t>(stage)]; ++b) {
+            const std::string p = root + "layer" + std::to_string(stage + 1) + "." + std::to_string(b);
+            Bottleneck block{w.get(p + ".conv1.weight"), w.get(p + ".conv2.weight"), w.get(p + ".conv3.weight"), {},
+                             batch_norm(w, p + ".bn1", eps), batch_norm(w, p + ".bn2", eps),
+                             batch_norm(w, p + ".bn3", eps), {}, 1};
+            if (b == 0) {
+                block.downsample_conv = w.get(p + ".downsample.0.weight");
+                block.downsample_bn = batch_norm(w, p + ".downsample.1", eps);
+                block.stride = stage == 0 ? 1 : 2;  // stage 1 follows the max pool at stride 4 already
+            }
+            stem.blocks.push_back(std::move(block));
+        }
+    }
+    return stem;
+}
+
 }  // namespace
+
+torch::Tensor BatchNorm::operator()(const torch::Tensor& x) const {
+    return torch::batch_norm(x, weight, bias, running_mean, running_var, /*training=*/false, /*momentum=*/0.0, eps,
+                             /*cudnn_enabled=*/false);
+}
+
+torch::Tensor ResNetStem::operator()(const torch::Tensor& pixels) const {
+    constexpr int kStemStride = 2;
+    constexpr int kStemPadding = 3;  // 7x7 conv
+    constexpr int kPoolSize = 3;
+    auto x = torch::relu(bn1(torch::conv2d(pixels, conv1, {}, kStemStride, kStemPadding)));
+    x = torch::max_pool2d(x, kPoolSize, /*stride=*/2, /*padding=*/1);
+    for (const auto& block : blocks) {
+        auto out = torch::relu(block.bn1(torch::conv2d(x, block.conv1)));
+        out = torch::relu(block.bn2(torch::conv2d(out, block.conv2, {}, block.stride, /*padding=*/1)));
+        out = block.bn3(torch::conv2d(out, block.conv3));
+        const auto shortcut =
+            block.downsample_conv.defined()
+                ? block.downsample_bn(torch::conv2d(x, block.downsample_conv, {}, block.stride))
+                : x;
+        x = torch::relu(out + shortcut);
+    }
+    return x;
+}
 
 torch::Tensor token_rel_index(const torch::Tensor& relative, int bucket_size, int text_positions) {
     const std::int64_t buckets = bucket_size;
@@ -95,8 +145,12 @@ OfaModel::OfaModel(ModelConfig config, Weights weights) : config_(std::move(conf
     type_embedding_ = w.get("encoder.type_embedding.weight");
     layernorm_embedding_ = norm_or_identity(w, "encoder.layernorm_embedding", a.layernorm_embedding);
     patch_layernorm_embedding_ = norm_or_identity(w, "encoder.patch_layernorm_embedding", a.patch_layernorm_embedding);
-    for (std::size_t i = 0; i < a.conv_stem.channels.size(); ++i) {
-        stem_convs_.push_back(linear(w, "encoder.embed_images.convs." + std::to_string(i)));
+    if (a.image_stem == ImageStemType::ResNet) {
+        resnet_ = resnet_stem(w, a.resnet);
+    } else {
+        for (std::size_t i = 0; i < a.conv_stem.channels.size(); ++i) {
+            stem_convs_.push_back(linear(w, "encoder.embed_images.convs." + std::to_string(i)));
+        }
     }
     image_proj_ = linear(w, "encoder.image_proj");
     embed_positions_ = w.get("encoder.embed_positions.weight");
@@ -134,14 +188,19 @@ OfaModel::OfaModel(ModelConfig config, Weights weights) : config_(std::move(conf
     decoder_norm_ = norm_or_identity(w, "decoder.layer_norm", a.normalize_before);
 }
 
-torch::Tensor OfaModel::embed_image(const torch::Tensor& pixels) const {
+torch::Tensor OfaModel::image_features(const torch::Tensor& pixels) const {
+    if (config_.arch.image_stem == ImageStemType::ResNet) return resnet_(pixels);
     const int ks = config_.arch.conv_stem.kernel_size;
     torch::Tensor x = pixels;
     for (const auto& conv : stem_convs_) {
         x = exact_gelu(torch::conv2d(x, conv.weight, conv.bias, /*stride=*/2, /*padding=*/ks / 2));
     }
+    return x;
+}
+
+torch::Tensor OfaModel::embed_image(const torch::Tensor& pixels) const {
     // [B, C, g, g] -> [B, g*g, C], token k = row * g + col.
-    x = x.flatten(2).transpose(1, 2);
+    auto x = image_features(pixels).flatten(2).transpose(1, 2);
     x = image_proj_(x) + type_embedding_[kImageType];
     return patch_layernorm_embedding_(x);
 }

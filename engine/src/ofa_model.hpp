@@ -25,6 +25,28 @@ struct Norm {
     [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x) const;
 };
 
+// Batch norm in inference mode: the stored running statistics, never batch statistics.
+struct BatchNorm {
+    torch::Tensor weight, bias, running_mean, running_var;
+    double eps = 1e-5;
+    [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x) const;
+};
+
+// A torchvision-style bottleneck: 1x1, 3x3 (carries the stride), 1x1, each with batch norm, plus
+// a 1x1 conv + batch norm on the shortcut where the shape changes.
+struct Bottleneck {
+    torch::Tensor conv1, conv2, conv3, downsample_conv;  // downsample_conv undefined: identity shortcut
+    BatchNorm bn1, bn2, bn3, downsample_bn;
+    int stride = 1;
+};
+
+struct ResNetStem {
+    torch::Tensor conv1;
+    BatchNorm bn1;
+    std::vector<Bottleneck> blocks;  // stages 1-3 in order
+    [[nodiscard]] torch::Tensor operator()(const torch::Tensor& pixels) const;
+};
+
 struct Attention {
     Linear q, k, v, out;
     torch::Tensor c_attn;  // per-head output scale (NormFormer); undefined when absent
@@ -166,6 +188,8 @@ public:
 
     // Pixels [B, 3, S, S] (normalised) -> image token embeddings [B, P, D].
     [[nodiscard]] torch::Tensor embed_image(const torch::Tensor& pixels) const;
+    // The stem alone: pixels -> features [B, C, g, g] before image_proj.
+    [[nodiscard]] torch::Tensor image_features(const torch::Tensor& pixels) const;
     // Token ids [B, L] -> text embeddings [B, L, D].
     [[nodiscard]] torch::Tensor embed_text(const torch::Tensor& tokens) const;
 
@@ -206,7 +230,8 @@ private:
     double scaling_ = 1.0;
     torch::Tensor embed_tokens_, type_embedding_;
     Norm layernorm_embedding_, patch_layernorm_embedding_;
-    std::vector<Linear> stem_convs_;
+    std::vector<Linear> stem_convs_;  // conv stem
+    ResNetStem resnet_;               // ResNet stem
     Linear image_proj_;
     torch::Tensor embed_positions_, embed_image_positions_;
     Norm pos_ln_, image_pos_ln_;
