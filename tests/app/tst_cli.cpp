@@ -388,6 +388,9 @@ private Q_SLOTS:
         const auto j = nlohmann::json::parse(r.out.toStdString());
         QCOMPARE(j["encoder_layers"], 6);
         QCOMPARE(j["image_tokens"], 64);
+        const auto text = mue({"info"});
+        QCOMPARE(text.exit_code, 0);
+        QVERIFY2(text.out.contains("128x128 px -> 64 tokens, conv stem (4 layers)"), qPrintable(text.out));
     }
 
     // The keys tools rely on, and a report that adds up.

@@ -145,6 +145,10 @@ private Q_SLOTS:
         QCOMPARE(c.caption.no_repeat_ngram_size, 3);
         QVERIFY(c.caption.strip_punctuation);
         QVERIFY(!c.entailment.premise_prompt.empty());
+
+        const auto info = run(QStringLiteral(MUE_CLI_PATH), {"info", "--model", path("out-fairseq")});
+        QCOMPARE(info.exit_code, 0);
+        QVERIFY2(info.out.contains("64x64 px -> 16 tokens, ResNet stem (3, 4, 6 blocks)"), qPrintable(info.out));
     }
 
     void resnetStemMatchesTorch() {
