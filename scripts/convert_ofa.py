@@ -68,12 +68,22 @@ class NamespaceDict(dict):
 
 
 class Inert:
-    """A placeholder for a known training-state class (never imported): keeps nothing."""
+    """A placeholder for a known training-state class (never imported): keeps nothing. It takes
+    whatever the pickle builds it with, including the items of dict and list subclasses."""
 
     def __init__(self, *args, **kwargs):
         pass
 
     def __setstate__(self, state):
+        pass
+
+    def __setitem__(self, key, value):
+        pass
+
+    def append(self, item):
+        pass
+
+    def extend(self, items):
         pass
 
 

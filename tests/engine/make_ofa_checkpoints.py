@@ -183,13 +183,38 @@ def model_namespace(**extra):
     return argparse.Namespace(**fields)
 
 
+def fairseq_meters():
+    """Stand-ins for fairseq.logging.meters, pickled under fairseq's module path as real
+    checkpoints' extra_state["metrics"] holds them (fairseq itself is not installed here)."""
+    import types
+    names = ("fairseq", "fairseq.logging", "fairseq.logging.meters")
+    for name in names:
+        sys.modules.setdefault(name, types.ModuleType(name))
+    module = sys.modules["fairseq.logging.meters"]
+
+    class AverageMeter:
+        def __init__(self, value):
+            self.val, self.sum, self.count, self.round = value, value * 10, 10, 3
+
+    class MetersDict(collections.OrderedDict):
+        pass
+
+    for cls in (AverageMeter, MetersDict):
+        cls.__module__ = module.__name__
+        cls.__qualname__ = cls.__name__
+        setattr(module, cls.__name__, cls)
+    meters = MetersDict()
+    meters["loss"] = AverageMeter(0.42)
+    return {"train": meters}
+
+
 def save_fairseq(path, state, namespace):
     import numpy
     torch.save({"model": state,
                 "cfg": {"model": namespace, "task": {"_name": "snli_ve", "patch_image_size": IMAGE_SIZE,
                                                      "max_src_length": 40}},
-                # fairseq's training state holds numpy numbers: kept as inert placeholders
-                "extra_state": {"best": numpy.float64(0.75), "epoch": 3},
+                # fairseq's training state holds meters and numpy numbers: kept as inert placeholders
+                "extra_state": {"metrics": fairseq_meters(), "best": numpy.float64(0.75), "epoch": 3},
                 "optimizer_history": [{"num_updates": 1000}]}, path)
 
 
