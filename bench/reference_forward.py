@@ -45,7 +45,8 @@ def parse_args():
     p.add_argument("--repeats", type=int, default=5, help="timed runs per item and per batch, per round")
     p.add_argument("--rounds", type=int, default=2, help="alternating C++ / Python timing rounds")
     p.add_argument("--threads", type=int, default=1, help="intra-op threads on both sides")
-    p.add_argument("--openblas-threads", type=int, help="OPENBLAS_NUM_THREADS for both sides (default: inherited)")
+    p.add_argument("--openblas-threads", type=int, default=1,
+                   help="OpenBLAS threads on both sides (default 1, what the engine sets; 0: inherit the environment)")
     p.add_argument("--work", help="folder for the exchanged files (default: a temporary one)")
     p.add_argument("--json", help="also write the figures to this file")
     p.add_argument("--quick", action="store_true", help="smoke mode: 4 items, batch 4, 1 repeat, 1 round")
@@ -56,8 +57,9 @@ def parse_args():
 
 
 ARGS = parse_args()
-if ARGS.openblas_threads is not None:
-    os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.openblas_threads)  # before torch loads OpenBLAS
+if ARGS.openblas_threads:
+    # before torch loads OpenBLAS; the engine sets its OpenBLAS to 1 thread itself (engine.cpp)
+    os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.openblas_threads)
 try:
     import torch
     import torch.nn.functional as F

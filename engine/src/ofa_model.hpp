@@ -101,7 +101,7 @@ public:
 
 private:
     friend class OfaModel;
-    [[nodiscard]] torch::Tensor layer_bias(const EncoderLayer& layer) const;
+    [[nodiscard]] torch::Tensor layer_bias(std::size_t layer_index) const;
 
     const OfaModel* model_ = nullptr;
     StreamKind kind_ = StreamKind::Joint;
@@ -109,6 +109,7 @@ private:
     torch::Tensor text_rel_index_, image_rel_index_;  // undefined when the stream has no such block
     int image_tokens_ = 0;
     int layers_done_ = 0;
+    bool has_padding_ = false;
 };
 
 // What the decoder reads: encoder states after the final layer norm, their padding, and the
@@ -141,8 +142,11 @@ public:
     void finish_step();
     // Raw residual stream of the current step [R, T, D]; exited rows hold their exit state.
     [[nodiscard]] const torch::Tensor& hidden() const { return hidden_; }
-    // Keeps only rows `index` (and duplicates, for beams); encoder rows follow.
-    void select_rows(const torch::Tensor& index);
+    // Keeps only rows `index` (and duplicates, for beams); encoder rows follow, unless the caller
+    // knows that every new row reads the same encoder row as the old row at its place (beam
+    // search: beams only move within their example, whose rows share one encoder output), which
+    // saves reordering the encoder states and cross-attention caches every step.
+    void select_rows(const torch::Tensor& index, bool same_encoder_rows = false);
 
     // Inspection, for tests: a layer's cache ([R, H, S, hd] and [R, S] bool, true = no key).
     [[nodiscard]] const torch::Tensor& cached_keys(int layer) const { return cache_.at(static_cast<std::size_t>(layer)).k; }
@@ -213,7 +217,7 @@ private:
 
     [[nodiscard]] EncoderStream make_stream(StreamKind kind, const torch::Tensor& image_embed,
                                             const torch::Tensor& text_embed, const torch::Tensor& text_padding) const;
-    [[nodiscard]] torch::Tensor image_positions() const;               // [P, D] normed
+    [[nodiscard]] torch::Tensor compute_image_positions() const;       // [P, D] normed
     [[nodiscard]] torch::Tensor text_positions(std::int64_t length) const;  // [L, D] normed
     [[nodiscard]] torch::Tensor attend(const Attention& attn, const torch::Tensor& query_input,
                                        const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& bias,
@@ -244,6 +248,8 @@ private:
     Linear self_pos_q_, self_pos_k_, cross_pos_q_, cross_pos_k_;
     std::vector<DecoderLayer> decoder_layers_;
     Norm decoder_norm_;
+    torch::Tensor image_positions_;                  // [P, D] normed, the same for every request
+    std::vector<torch::Tensor> image_stream_bias_;   // per layer [H, P, P]; empty when too large
 };
 
 }  // namespace mue::detail

@@ -214,11 +214,20 @@ std::int64_t Weights::parameter_count() const {
     return n;
 }
 
+void Weights::replace_layout(const std::string& name, torch::Tensor tensor) {
+    auto& slot = tensors_.at(name);
+    if (!tensor.sizes().equals(slot.sizes())) throw std::logic_error("replace_layout changes the shape of " + name);
+    slot = std::move(tensor);
+}
+
 void Weights::save(const std::filesystem::path& path, const std::map<std::string, std::string>& metadata) const {
+    std::vector<torch::Tensor> dense;  // row-major copies where a layout differs; kept alive for the writer
     std::vector<TensorToWrite> out;
+    dense.reserve(tensors_.size());
     out.reserve(tensors_.size());
     for (const auto& [name, t] : tensors_) {
-        out.push_back({name, DType::F32, t.sizes().vec(), t.data_ptr<float>()});
+        dense.push_back(t.contiguous());
+        out.push_back({name, DType::F32, t.sizes().vec(), dense.back().data_ptr<float>()});
     }
     write_safetensors(path, out, metadata);
 }

@@ -42,6 +42,8 @@ public:
     [[nodiscard]] const torch::Tensor& get(const std::string& name) const;
     [[nodiscard]] const std::map<std::string, torch::Tensor>& all() const { return tensors_; }
     [[nodiscard]] std::int64_t parameter_count() const;
+    // Replaces a tensor by the same values in another memory layout (same shape).
+    void replace_layout(const std::string& name, torch::Tensor tensor);
     void save(const std::filesystem::path& path, const std::map<std::string, std::string>& metadata) const;
 
 private:
