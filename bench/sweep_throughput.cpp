@@ -1,5 +1,9 @@
 // Sweep throughput: examples evaluated per second by mue::sweep (what `mue sweep` and the app's
 // data-set workspace run), per task, for 1 and 2 intra-op threads and for eval batch sizes.
+// Then the what-if route (issue 8): one pass per example with every layer run (ExitSettings::
+// what_if) gives each stream's similarity at every layer, from which the encoder exit layers of any
+// image / text threshold pair follow without a re-run; the bench derives a 5 x 5 grid that way,
+// checks the derived exit layers against real runs at two of its points, and reports the rate.
 // Usage: bench_sweep_throughput [--quick] [--model DIR] [--items N]
 // Prints a table; no assertions (issue 6's benchmark).
 
@@ -7,6 +11,7 @@
 #include "mue/evaluation.hpp"
 #include "mue/sweep.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +23,84 @@ namespace {
 
 constexpr std::size_t kDefaultItems = 64;
 constexpr std::size_t kQuickItems = 4;
+constexpr int kWhatIfBatch = 16;
+const std::vector<double> kWhatIfThresholds{0.9, 0.95, 0.98, 0.99, 1.0};
+
+// The layer a stream exits at under `threshold`, from its what-if similarities: the first layer
+// whose similarity exceeds it (the same test as run_encoder_stream), else all layers.
+int derived_exit(const mue::StreamTrace& t, double threshold) {
+    for (std::size_t l = 0; l < t.similarity.size(); ++l) {
+        if (t.similarity[l] > threshold) return static_cast<int>(l) + 1;
+    }
+    return t.layers;
+}
+
+std::vector<mue::RunRequest> requests(const mue::EvalDataset& dataset, const mue::ExitSettings& exits) {
+    std::vector<mue::RunRequest> out;
+    for (const auto& item : dataset.items) {
+        mue::RunRequest r;
+        r.task = dataset.task;
+        r.image = item.image;
+        r.text = item.text;
+        r.exits = exits;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::vector<mue::RunResult> run_all(const mue::Engine& engine, const std::vector<mue::RunRequest>& all) {
+    std::vector<mue::RunResult> results;
+    for (std::size_t first = 0; first < all.size(); first += kWhatIfBatch) {
+        const auto last = std::min(all.size(), first + kWhatIfBatch);
+        for (auto& r : engine.run_batch({all.begin() + static_cast<std::ptrdiff_t>(first),
+                                         all.begin() + static_cast<std::ptrdiff_t>(last)})) {
+            results.push_back(std::move(r));
+        }
+    }
+    return results;
+}
+
+void what_if(const mue::Engine& engine, const mue::EvalDataset& dataset) {
+    mue::ExitSettings exits;
+    exits.policy = mue::ExitPolicy::Mue;
+    exits.image_threshold = exits.text_threshold = exits.decoder_threshold = 1.0;
+    exits.what_if = true;
+    const auto start = std::chrono::steady_clock::now();
+    const auto pass = run_all(engine, requests(dataset, exits));
+    std::size_t derived = 0;
+    double expected_sum = 0;  // the encoder part of the expected reduction, as a check value
+    for (const double image : kWhatIfThresholds) {
+        for (const double text : kWhatIfThresholds) {
+            for (const auto& r : pass) {
+                expected_sum += derived_exit(r.trace.image, image) + derived_exit(r.trace.text, text);
+                ++derived;
+            }
+        }
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    // Exactness: the derived exits must equal a real run's at the same thresholds.
+    std::size_t mismatches = 0;
+    for (const auto& [image, text] : {std::pair<double, double>{0.95, 0.98}, {0.99, 0.9}}) {
+        mue::ExitSettings real;
+        real.policy = mue::ExitPolicy::Mue;
+        real.image_threshold = image;
+        real.text_threshold = text;
+        real.decoder_threshold = 1.0;
+        const auto runs = run_all(engine, requests(dataset, real));
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            if (runs[i].trace.image.exit_layer != derived_exit(pass[i].trace.image, image) ||
+                runs[i].trace.text.exit_layer != derived_exit(pass[i].trace.text, text)) {
+                ++mismatches;
+            }
+        }
+    }
+    std::printf("%-15s what-if: 1 pass + %zu derived encoder settings in %.2f s = %.1f example-settings/s; "
+                "derived exits vs. real runs: %zu mismatch(es) in %zu (mean layers %.2f)\n",
+                dataset.name.c_str(), kWhatIfThresholds.size() * kWhatIfThresholds.size(), seconds,
+                static_cast<double>(derived) / seconds, mismatches, 2 * pass.size(),
+                expected_sum / static_cast<double>(derived));
+}
 
 }  // namespace
 
@@ -61,6 +144,10 @@ int main(int argc, char** argv) {
                 std::printf("%-15s %8d %6d %10.2f %14.1f\n", name, threads, batch, seconds, examples / seconds);
             }
         }
+    }
+    mue::set_intra_op_threads(1);
+    for (const char* name : {"shapes-ve", "shapes-caption"}) {
+        what_if(engine, mue::load_eval_dataset(name, "validation", items, engine.info().image_size));
     }
     return 0;
 }

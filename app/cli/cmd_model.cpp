@@ -27,6 +27,20 @@ const CommandSpec kInitRandom{"init-random-model", "",
                               "Write a model folder with seeded RANDOM (untrained) weights in the engine's format.",
                               {{"out", "DIR", "folder to write (created)"}, {"seed", "N", "random seed (default 2023)"}}};
 
+namespace {
+
+// "ResNet (3, 4, 23 blocks)" or "conv stem (3 layers)".
+std::string image_stem_summary(const mue::ArchitectureConfig& a) {
+    if (a.image_stem == mue::ImageStemType::Conv) {
+        return "conv stem (" + std::to_string(a.conv_stem.channels.size()) + " layers)";
+    }
+    std::string blocks;
+    for (const int b : a.resnet.blocks) blocks += (blocks.empty() ? "" : ", ") + std::to_string(b);
+    return "ResNet stem (" + blocks + " blocks)";
+}
+
+}  // namespace
+
 int cmd_info(const ParsedArgs& args) {
     no_positionals(kInfo, args);
     const auto engine = mue::Engine::load(model_dir(args));
@@ -41,7 +55,8 @@ int cmd_info(const ParsedArgs& args) {
               << "layers       " << i.arch.encoder_layers << " encoder + " << i.arch.decoder_layers << " decoder, width "
               << i.arch.d_model << ", " << i.arch.attention_heads << " heads, FFN " << i.arch.ffn_dim << "\n"
               << "parameters   " << i.parameters << "\n"
-              << "image        " << i.image_size << "x" << i.image_size << " px -> " << i.image_tokens << " tokens\n"
+              << "image        " << i.image_size << "x" << i.image_size << " px -> " << i.image_tokens << " tokens, "
+              << image_stem_summary(i.arch) << "\n"
               << "vocabulary   " << i.arch.vocab_size << " (" << i.tokenizer_format << " tokenizer files)\n"
               << "encoder mode " << mue::encoder_mode_name(i.encoder_mode) << "\n";
     return kExitOk;

@@ -25,6 +25,7 @@ CommandSpec run_spec() {
         {{"image", "PATH", "input image (PNG, JPEG, BMP, TIFF, WebP, ...)"},
          {"caption", "", "task: caption the image"},
          {"hypothesis", "TEXT", "task: visual entailment of TEXT (yes / no / maybe)"},
+         {"premise", "TEXT", "with --hypothesis: a text premise (OFA's SNLI-VE prompt with a caption)"},
          {"prompt", "TEXT", "task: generate a response to a free prompt"},
          {"model", "DIR", "model folder (default: the embedded default model)"},
          {"mode", "decomposed|joint",
@@ -98,9 +99,11 @@ int cmd_run(const ParsedArgs& args) {
     const int tasks = static_cast<int>(args.flag("caption")) + static_cast<int>(args.flag("hypothesis")) +
                       static_cast<int>(args.flag("prompt"));
     if (tasks != 1) throw UsageError("mue run: choose exactly one of --caption, --hypothesis TEXT, --prompt TEXT");
+    if (args.flag("premise") && !args.flag("hypothesis")) throw UsageError("mue run: --premise needs --hypothesis");
     if (args.flag("hypothesis")) {
         request.task = mue::Task::Entailment;
         request.text = *args.value("hypothesis");
+        request.premise = args.value("premise").value_or("");
     } else if (args.flag("prompt")) {
         request.task = mue::Task::Prompt;
         request.text = *args.value("prompt");

@@ -14,6 +14,10 @@ int cmd_info(const ParsedArgs& args);
 int cmd_tokenize(const ParsedArgs& args);
 int cmd_init_random(const ParsedArgs& args);
 
+// cmd_convert.cpp
+extern const CommandSpec kConvertOfa;
+int cmd_convert_ofa(const ParsedArgs& args);
+
 // cmd_run.cpp
 extern const CommandSpec kRun;
 int cmd_run(const ParsedArgs& args);

@@ -14,13 +14,13 @@ namespace {
 constexpr const char* kDefaultModelEnv = "MUE_DEFAULT_MODEL";
 constexpr double kPercent = 100.0;
 
+}  // namespace
+
 std::filesystem::path executable_dir() {
     std::error_code ec;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
     return ec ? std::filesystem::path{} : self.parent_path();
 }
-
-}  // namespace
 
 std::filesystem::path model_dir(const ParsedArgs& args) {
     if (const auto m = args.value("model")) return *m;

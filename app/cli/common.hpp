@@ -21,6 +21,8 @@ constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 
 constexpr int kMaxThreads = 256;
 
+// The folder of the running `mue` executable (empty when /proc/self/exe is unreadable).
+[[nodiscard]] std::filesystem::path executable_dir();
 // --model, else $MUE_DEFAULT_MODEL, else the installed share/ folder, else the build tree's model.
 [[nodiscard]] std::filesystem::path model_dir(const ParsedArgs& args);
 // Throws UsageError when the command line holds a positional argument.

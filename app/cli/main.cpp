@@ -23,7 +23,7 @@ struct Command {
 const std::vector<Command> kCommands{{&kInfo, cmd_info},   {&kTokenize, cmd_tokenize},      {&kRun, cmd_run},
                                      {&kEval, cmd_eval},   {&kSweep, cmd_sweep},            {&kTune, cmd_tune},
                                      {&kTrain, cmd_train}, {&kExportShapes, cmd_export_shapes},
-                                     {&kInitRandom, cmd_init_random}};
+                                     {&kInitRandom, cmd_init_random}, {&kConvertOfa, cmd_convert_ofa}};
 
 std::string top_level_help() {
     std::string help =

@@ -184,7 +184,7 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
             }
         }
         if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) break;
-        run.select_rows(torch::tensor(next_rows, torch::kLong));
+        run.select_rows(torch::tensor(next_rows, torch::kLong), /*same_encoder_rows=*/true);
         history = std::move(next_history);
         steps = std::move(next_steps);
         beam_score = std::move(next_score);

@@ -10,6 +10,8 @@
 #include "prompts.hpp"
 #include "run_context.hpp"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -58,6 +60,14 @@ std::optional<EncoderMode> policy_encoder_mode(ExitPolicy policy) {
 void set_intra_op_threads(int threads) {
     if (threads < 1) throw InputError("thread count must be at least 1 (got " + std::to_string(threads) + ")");
     torch::set_num_threads(threads);
+    // OpenBLAS (pthread build) keeps its own pool, one thread per core, beside LibTorch's OpenMP
+    // threads: the two oversubscribe the cores (docs/benchmarks.md measured 1.2-4x slower runs at
+    // 1 intra-op thread on a busy 2-core machine). Matrix products therefore run on the calling
+    // thread. Looked up at run time: LibTorch may use another BLAS, which has no such pool.
+    using SetThreads = void (*)(int);
+    if (auto* set_blas_threads = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+        set_blas_threads(/*num_threads=*/1);
+    }
 }
 
 int intra_op_threads() { return torch::get_num_threads(); }
@@ -78,7 +88,7 @@ struct Engine::Impl {
 };
 
 std::vector<int> Engine::Impl::source_ids(const RunRequest& request) const {
-    return detail::source_ids(config(), tokenizer, request.task, request.text);
+    return detail::source_ids(config(), tokenizer, request.task, request.text, request.premise);
 }
 
 torch::Tensor Engine::Impl::pixels(const std::vector<RunRequest>& requests) const {

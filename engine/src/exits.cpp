@@ -11,10 +11,18 @@ namespace {
 constexpr double kNormFloor = 1e-12;  // cosine of an all-zero state is 0, not NaN
 constexpr std::int64_t kLensSize = 5;
 
-// The similarity of the unpadded tokens, in stream order.
-std::vector<float> real_tokens(const torch::Tensor& per_token_row, const torch::Tensor& padding_row) {
-    const auto c = per_token_row.masked_select(padding_row.logical_not()).to(torch::kFloat32).contiguous();
-    return {c.data_ptr<float>(), c.data_ptr<float>() + c.numel()};
+// The similarity of row r's unpadded tokens, in stream order, from [R, N] float and bool tensors
+// (contiguous): a plain loop, since tensor ops per row cost more than the copy.
+std::vector<float> real_tokens(const torch::Tensor& per_token, const torch::Tensor& padding, std::int64_t row) {
+    const auto n = per_token.size(1);
+    const float* values = per_token.data_ptr<float>() + row * n;
+    const bool* pad = padding.data_ptr<bool>() + row * n;
+    std::vector<float> out;
+    out.reserve(static_cast<std::size_t>(n));
+    for (std::int64_t i = 0; i < n; ++i) {
+        if (!pad[i]) out.push_back(values[i]);
+    }
+    return out;
 }
 
 // Which rows of a batch still run layers. Exited rows keep their state; with what-if every row
@@ -84,11 +92,12 @@ torch::Tensor token_cosine(const torch::Tensor& a, const torch::Tensor& b) {
 std::vector<StreamTrace> run_encoder_stream(EncoderStream& stream, const StreamExitRule& rule, bool what_if,
                                             const std::string& stage, RunContext& context) {
     const auto rows = stream.hidden().size(0);
-    const auto real_counts = stream.padding().logical_not().sum(1);
+    const auto padding = stream.padding().to(torch::kBool).contiguous();
+    const auto real_counts = padding.logical_not().sum(1).contiguous();
     std::vector<StreamTrace> traces(static_cast<std::size_t>(rows));
     for (std::int64_t r = 0; r < rows; ++r) {
         auto& t = traces[static_cast<std::size_t>(r)];
-        t.tokens = static_cast<int>(real_counts[r].item<std::int64_t>());
+        t.tokens = static_cast<int>(real_counts.data_ptr<std::int64_t>()[r]);
         t.layers = stream.num_layers();
         t.exit_layer = stream.num_layers();
     }
@@ -105,13 +114,13 @@ std::vector<StreamTrace> run_encoder_stream(EncoderStream& stream, const StreamE
         const auto before = stream.hidden();
         context.layer(stage, layer, layer_flops, [&] { stream.step(active.mask()); });
         const auto similarity = row_cosine(before, stream.hidden());
-        const auto per_token = token_cosine(before, stream.hidden());
+        const auto per_token = token_cosine(before, stream.hidden()).to(torch::kFloat32).contiguous();
         for (std::int64_t r = 0; r < rows; ++r) {
             auto& t = traces[static_cast<std::size_t>(r)];
             if (!active.runs(r)) continue;
             const float sim = similarity[static_cast<std::size_t>(r)];
             t.similarity.push_back(sim);
-            t.token_similarity.push_back(real_tokens(per_token[r], stream.padding()[r]));
+            t.token_similarity.push_back(real_tokens(per_token, padding, r));
             const bool fires = (rule.threshold && sim > *rule.threshold) || layer == rule.fixed_layers;
             if (!t.exited && fires) {
                 t.exited = true;

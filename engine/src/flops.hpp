@@ -31,7 +31,35 @@ namespace mue::detail::flops {
     return 2.0 * t * a.d_model * a.vocab_size;
 }
 
+// 2 * output cells * out * in * k * k for a square convolution.
+[[nodiscard]] inline double conv(double out_side, double out_channels, double in_channels, double kernel) {
+    return 2.0 * out_side * out_side * out_channels * in_channels * kernel * kernel;
+}
+
+// OFA's ResNet stages 1-3 (batch norms, ReLUs, the max pool and the residual adds left out).
+[[nodiscard]] inline double resnet_stem(const ModelConfig& c) {
+    constexpr double kStemChannels = 64;
+    constexpr double kExpansion = 4;
+    double side = c.image.size / 2.0;
+    double total = conv(side, kStemChannels, /*in_channels=*/3, /*kernel=*/7);
+    side /= 2;  // max pool
+    double in_channels = kStemChannels;
+    for (int stage = 0; stage < kResNetStages; ++stage) {
+        const double width = kStemChannels * (1 << stage);
+        for (int b = 0; b < c.arch.resnet.blocks[static_cast<std::size_t>(stage)]; ++b) {
+            const double in_side = side;
+            if (b == 0 && stage > 0) side /= 2;  // the first block's 3x3 conv carries the stride
+            total += conv(in_side, width, in_channels, 1) + conv(side, width, width, 3) +
+                     conv(side, width * kExpansion, width, 1);
+            if (b == 0) total += conv(side, width * kExpansion, in_channels, 1);
+            in_channels = width * kExpansion;
+        }
+    }
+    return total + 2.0 * side * side * in_channels * c.arch.d_model;  // image_proj
+}
+
 [[nodiscard]] inline double image_stem(const ModelConfig& c) {
+    if (c.arch.image_stem == ImageStemType::ResNet) return resnet_stem(c);
     double total = 0;
     double side = c.image.size;
     double in_channels = 3;

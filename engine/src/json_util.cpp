@@ -16,6 +16,11 @@ StrictObject::StrictObject(const nlohmann::json& value, std::string source, std:
 
 bool StrictObject::has(const std::string& key) const { return value_.contains(key); }
 
+bool StrictObject::is_array(const std::string& key) const {
+    const auto it = value_.find(key);
+    return it != value_.end() && it->is_array();
+}
+
 void StrictObject::fail(const std::string& key, const std::string& problem) const {
     const std::string dotted = path_.empty() ? key : path_ + "." + key;
     throw InputError(source_ + ": field '" + dotted + "' " + problem);

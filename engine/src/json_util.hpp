@@ -18,6 +18,8 @@ public:
     StrictObject(const nlohmann::json& value, std::string source, std::string path);
 
     [[nodiscard]] bool has(const std::string& key) const;
+    // Whether the field is present and a JSON array (for fields that take a number or a list).
+    [[nodiscard]] bool is_array(const std::string& key) const;
     [[nodiscard]] std::int64_t integer(const std::string& key, std::int64_t min, std::int64_t max);
     [[nodiscard]] double number(const std::string& key, double min, double max);
     [[nodiscard]] bool boolean(const std::string& key);

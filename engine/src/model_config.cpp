@@ -19,6 +19,15 @@ constexpr std::int64_t kMaxImageSize = 4096;
 constexpr std::int64_t kMaxBeam = 64;
 constexpr std::int64_t kMaxStemLayers = 8;
 constexpr std::int64_t kMaxStemChannels = 4096;
+constexpr std::int64_t kMaxResNetBlocks = 64;
+constexpr double kDefaultBatchNormEps = 1e-5;
+
+struct ResNetDepth {
+    int depth;
+    std::array<int, kResNetStages> blocks;
+};
+// Stages 1-3 of the standard bottleneck ResNets (OFA's resnet50 / resnet101 / resnet152).
+constexpr ResNetDepth kResNetDepths[] = {{50, {3, 4, 6}}, {101, {3, 4, 23}}, {152, {3, 8, 36}}};
 
 EncoderMode parse_encoder_mode(const std::string& name, const std::string& source) {
     if (name == "decomposed") return EncoderMode::Decomposed;
@@ -28,12 +37,28 @@ EncoderMode parse_encoder_mode(const std::string& name, const std::string& sourc
 
 }  // namespace
 
+std::optional<std::array<int, kResNetStages>> resnet_blocks_for_depth(int depth) {
+    for (const auto& d : kResNetDepths) {
+        if (d.depth == depth) return d.blocks;
+    }
+    return std::nullopt;
+}
+
+int ArchitectureConfig::image_stem_downsampling() const {
+    return image_stem == ImageStemType::ResNet ? kResNetDownsampling : 1 << conv_stem.channels.size();
+}
+
+int ArchitectureConfig::image_feature_channels() const {
+    if (image_stem == ImageStemType::ResNet) return kResNetOutputChannels;
+    return conv_stem.channels.empty() ? 3 : conv_stem.channels.back();
+}
+
 std::string_view encoder_mode_name(EncoderMode mode) {
     return mode == EncoderMode::Decomposed ? "decomposed" : "joint";
 }
 
 int ModelConfig::image_grid() const {
-    return image.size >> static_cast<int>(arch.conv_stem.channels.size());
+    return image.size / arch.image_stem_downsampling();
 }
 
 ModelConfig ModelConfig::parse(std::string_view json_text, const std::string& source) {
@@ -81,16 +106,34 @@ ModelConfig ModelConfig::parse(std::string_view json_text, const std::string& so
         arch.patch_layernorm_embedding = a.boolean("patch_layernorm_embedding");
         arch.image_relative_bias_in_decomposed_encoder = a.boolean("image_relative_bias_in_decomposed_encoder");
         auto stem = a.object("image_stem");
-        if (const std::string type = stem.string("type"); type != "conv") {
-            throw InputError(source + ": field 'architecture.image_stem.type' must be \"conv\" (got \"" + type +
-                             "\"); the ResNet stem for OFA checkpoints is not available in this build");
-        }
-        for (const auto ch : stem.integer_list("channels", 1, kMaxStemLayers, 1, kMaxStemChannels)) {
-            arch.conv_stem.channels.push_back(static_cast<int>(ch));
-        }
-        arch.conv_stem.kernel_size = static_cast<int>(stem.integer("kernel_size", 1, 15));
-        if (arch.conv_stem.kernel_size % 2 == 0) {
-            throw InputError(source + ": field 'architecture.image_stem.kernel_size' must be odd");
+        if (const std::string type = stem.string("type"); type == "conv") {
+            arch.image_stem = ImageStemType::Conv;
+            for (const auto ch : stem.integer_list("channels", 1, kMaxStemLayers, 1, kMaxStemChannels)) {
+                arch.conv_stem.channels.push_back(static_cast<int>(ch));
+            }
+            arch.conv_stem.kernel_size = static_cast<int>(stem.integer("kernel_size", 1, 15));
+            if (arch.conv_stem.kernel_size % 2 == 0) {
+                throw InputError(source + ": field 'architecture.image_stem.kernel_size' must be odd");
+            }
+        } else if (type == "resnet") {
+            arch.image_stem = ImageStemType::ResNet;
+            if (stem.is_array("layers")) {
+                const auto blocks = stem.integer_list("layers", kResNetStages, kResNetStages, 1, kMaxResNetBlocks);
+                for (std::size_t i = 0; i < blocks.size(); ++i) arch.resnet.blocks[i] = static_cast<int>(blocks[i]);
+            } else {
+                const auto depth = stem.integer("layers", 1, 1000);
+                const auto blocks = resnet_blocks_for_depth(static_cast<int>(depth));
+                if (!blocks) {
+                    throw InputError(source + ": field 'architecture.image_stem.layers' must be 50, 101, 152 or a list of " +
+                                     std::to_string(kResNetStages) + " block counts (got " + std::to_string(depth) + ")");
+                }
+                arch.resnet.blocks = *blocks;
+            }
+            arch.resnet.batch_norm_eps =
+                stem.has("batch_norm_eps") ? stem.number("batch_norm_eps", 1e-12, 1.0) : kDefaultBatchNormEps;
+        } else {
+            throw InputError(source + ": field 'architecture.image_stem.type' must be \"conv\" or \"resnet\" (got \"" +
+                             type + "\")");
         }
         stem.reject_unknown_fields();
         a.reject_unknown_fields();
@@ -131,16 +174,25 @@ ModelConfig ModelConfig::parse(std::string_view json_text, const std::string& so
         if (c.entailment.prompt.find("{hypothesis}") == std::string::npos) {
             throw InputError(source + ": field 'tasks.entailment.prompt' must contain \"{hypothesis}\"");
         }
+        if (ve.has("premise_prompt")) {
+            c.entailment.premise_prompt = ve.string("premise_prompt");
+            for (const char* field : {"{premise}", "{hypothesis}"}) {
+                if (c.entailment.premise_prompt.find(field) == std::string::npos) {
+                    throw InputError(source + ": field 'tasks.entailment.premise_prompt' must contain \"" + field + "\"");
+                }
+            }
+        }
         c.entailment.answers = ve.string_list("answers", 2, 64);
         ve.reject_unknown_fields();
         tasks.reject_unknown_fields();
     }
     root.reject_unknown_fields();
 
-    if (c.image_grid() < 1 || (c.image_grid() << c.arch.conv_stem.channels.size()) != c.image.size) {
-        throw InputError(source + ": field 'image.size' (" + std::to_string(c.image.size) +
-                         ") must be divisible by 2^" + std::to_string(c.arch.conv_stem.channels.size()) +
-                         " (one halving per stem layer)");
+    if (const int down = c.arch.image_stem_downsampling(); c.image_grid() < 1 || c.image_grid() * down != c.image.size) {
+        throw InputError(source + ": field 'image.size' (" + std::to_string(c.image.size) + ") must be a multiple of " +
+                         std::to_string(down) +
+                         (c.arch.image_stem == ImageStemType::ResNet ? " (the ResNet stem's stride)"
+                                                                     : " (one halving per stem layer)"));
     }
     if (c.image_grid() > c.arch.image_bucket_size) {
         throw InputError(source + ": image grid " + std::to_string(c.image_grid()) + "x" +
@@ -188,8 +240,18 @@ std::string ModelConfig::to_json() const {
         {"layernorm_embedding", a.layernorm_embedding},
         {"patch_layernorm_embedding", a.patch_layernorm_embedding},
         {"image_relative_bias_in_decomposed_encoder", a.image_relative_bias_in_decomposed_encoder},
-        {"image_stem", {{"type", "conv"}, {"channels", a.conv_stem.channels}, {"kernel_size", a.conv_stem.kernel_size}}},
     };
+    if (a.image_stem == ImageStemType::Conv) {
+        j["architecture"]["image_stem"] = {
+            {"type", "conv"}, {"channels", a.conv_stem.channels}, {"kernel_size", a.conv_stem.kernel_size}};
+    } else {
+        nlohmann::ordered_json layers = a.resnet.blocks;
+        for (const auto& d : kResNetDepths) {
+            if (d.blocks == a.resnet.blocks) layers = d.depth;
+        }
+        j["architecture"]["image_stem"] = {
+            {"type", "resnet"}, {"layers", layers}, {"batch_norm_eps", a.resnet.batch_norm_eps}};
+    }
     j["image"] = {{"size", image.size}, {"mean", image.mean}, {"std", image.std}};
     j["special_tokens"] = {{"bos", special.bos}, {"pad", special.pad}, {"eos", special.eos}, {"unk", special.unk}};
     j["max_source_tokens"] = max_source_tokens;
@@ -201,8 +263,10 @@ std::string ModelConfig::to_json() const {
           {"no_repeat_ngram_size", caption.no_repeat_ngram_size},
           {"length_penalty", caption.length_penalty},
           {"strip_punctuation", caption.strip_punctuation}}},
-        {"entailment", {{"prompt", entailment.prompt}, {"answers", entailment.answers}}},
+        {"entailment", {{"prompt", entailment.prompt}}},
     };
+    if (!entailment.premise_prompt.empty()) j["tasks"]["entailment"]["premise_prompt"] = entailment.premise_prompt;
+    j["tasks"]["entailment"]["answers"] = entailment.answers;
     return j.dump(2) + "\n";
 }
 

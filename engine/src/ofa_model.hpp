@@ -25,6 +25,28 @@ struct Norm {
     [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x) const;
 };
 
+// Batch norm in inference mode: the stored running statistics, never batch statistics.
+struct BatchNorm {
+    torch::Tensor weight, bias, running_mean, running_var;
+    double eps = 1e-5;
+    [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x) const;
+};
+
+// A torchvision-style bottleneck: 1x1, 3x3 (carries the stride), 1x1, each with batch norm, plus
+// a 1x1 conv + batch norm on the shortcut where the shape changes.
+struct Bottleneck {
+    torch::Tensor conv1, conv2, conv3, downsample_conv;  // downsample_conv undefined: identity shortcut
+    BatchNorm bn1, bn2, bn3, downsample_bn;
+    int stride = 1;
+};
+
+struct ResNetStem {
+    torch::Tensor conv1;
+    BatchNorm bn1;
+    std::vector<Bottleneck> blocks;  // stages 1-3 in order
+    [[nodiscard]] torch::Tensor operator()(const torch::Tensor& pixels) const;
+};
+
 struct Attention {
     Linear q, k, v, out;
     torch::Tensor c_attn;  // per-head output scale (NormFormer); undefined when absent
@@ -79,7 +101,7 @@ public:
 
 private:
     friend class OfaModel;
-    [[nodiscard]] torch::Tensor layer_bias(const EncoderLayer& layer) const;
+    [[nodiscard]] torch::Tensor layer_bias(std::size_t layer_index) const;
 
     const OfaModel* model_ = nullptr;
     StreamKind kind_ = StreamKind::Joint;
@@ -87,6 +109,7 @@ private:
     torch::Tensor text_rel_index_, image_rel_index_;  // undefined when the stream has no such block
     int image_tokens_ = 0;
     int layers_done_ = 0;
+    bool has_padding_ = false;
 };
 
 // What the decoder reads: encoder states after the final layer norm, their padding, and the
@@ -119,8 +142,11 @@ public:
     void finish_step();
     // Raw residual stream of the current step [R, T, D]; exited rows hold their exit state.
     [[nodiscard]] const torch::Tensor& hidden() const { return hidden_; }
-    // Keeps only rows `index` (and duplicates, for beams); encoder rows follow.
-    void select_rows(const torch::Tensor& index);
+    // Keeps only rows `index` (and duplicates, for beams); encoder rows follow, unless the caller
+    // knows that every new row reads the same encoder row as the old row at its place (beam
+    // search: beams only move within their example, whose rows share one encoder output), which
+    // saves reordering the encoder states and cross-attention caches every step.
+    void select_rows(const torch::Tensor& index, bool same_encoder_rows = false);
 
     // Inspection, for tests: a layer's cache ([R, H, S, hd] and [R, S] bool, true = no key).
     [[nodiscard]] const torch::Tensor& cached_keys(int layer) const { return cache_.at(static_cast<std::size_t>(layer)).k; }
@@ -166,6 +192,8 @@ public:
 
     // Pixels [B, 3, S, S] (normalised) -> image token embeddings [B, P, D].
     [[nodiscard]] torch::Tensor embed_image(const torch::Tensor& pixels) const;
+    // The stem alone: pixels -> features [B, C, g, g] before image_proj.
+    [[nodiscard]] torch::Tensor image_features(const torch::Tensor& pixels) const;
     // Token ids [B, L] -> text embeddings [B, L, D].
     [[nodiscard]] torch::Tensor embed_text(const torch::Tensor& tokens) const;
 
@@ -189,7 +217,7 @@ private:
 
     [[nodiscard]] EncoderStream make_stream(StreamKind kind, const torch::Tensor& image_embed,
                                             const torch::Tensor& text_embed, const torch::Tensor& text_padding) const;
-    [[nodiscard]] torch::Tensor image_positions() const;               // [P, D] normed
+    [[nodiscard]] torch::Tensor compute_image_positions() const;       // [P, D] normed
     [[nodiscard]] torch::Tensor text_positions(std::int64_t length) const;  // [L, D] normed
     [[nodiscard]] torch::Tensor attend(const Attention& attn, const torch::Tensor& query_input,
                                        const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& bias,
@@ -206,7 +234,8 @@ private:
     double scaling_ = 1.0;
     torch::Tensor embed_tokens_, type_embedding_;
     Norm layernorm_embedding_, patch_layernorm_embedding_;
-    std::vector<Linear> stem_convs_;
+    std::vector<Linear> stem_convs_;  // conv stem
+    ResNetStem resnet_;               // ResNet stem
     Linear image_proj_;
     torch::Tensor embed_positions_, embed_image_positions_;
     Norm pos_ln_, image_pos_ln_;
@@ -219,6 +248,8 @@ private:
     Linear self_pos_q_, self_pos_k_, cross_pos_q_, cross_pos_k_;
     std::vector<DecoderLayer> decoder_layers_;
     Norm decoder_norm_;
+    torch::Tensor image_positions_;                  // [P, D] normed, the same for every request
+    std::vector<torch::Tensor> image_stream_bias_;   // per layer [H, P, P]; empty when too large
 };
 
 }  // namespace mue::detail

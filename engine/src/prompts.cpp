@@ -8,10 +8,19 @@ namespace mue::detail {
 namespace {
 
 constexpr const char* kHypothesisField = "{hypothesis}";
+constexpr const char* kPremiseField = "{premise}";
+
+void fill(std::string& prompt, const char* field, const std::string& value) {
+    prompt.replace(prompt.find(field), std::char_traits<char>::length(field), value);
+}
 
 }  // namespace
 
-std::vector<int> source_ids(const ModelConfig& c, const Tokenizer& tokenizer, Task task, const std::string& text) {
+std::vector<int> source_ids(const ModelConfig& c, const Tokenizer& tokenizer, Task task, const std::string& text,
+                            const std::string& premise) {
+    if (!premise.empty() && task != Task::Entailment) {
+        throw InputError("premise: only entailment requests take a premise");
+    }
     const auto wrap = [&](std::string_view prompt) {
         std::vector<int> ids{c.special.bos};
         const auto body = tokenizer.encode(prompt);
@@ -26,8 +35,21 @@ std::vector<int> source_ids(const ModelConfig& c, const Tokenizer& tokenizer, Ta
         case Task::Entailment: {
             const std::string hypothesis = clean_text(text, c.max_source_tokens);
             if (hypothesis.empty()) throw InputError("hypothesis: the text is empty after clean-up");
-            std::string prompt = c.entailment.prompt;
-            prompt.replace(prompt.find(kHypothesisField), std::char_traits<char>::length(kHypothesisField), hypothesis);
+            if (premise.empty()) {
+                std::string prompt = c.entailment.prompt;
+                fill(prompt, kHypothesisField, hypothesis);
+                return wrap(prompt);
+            }
+            if (c.entailment.premise_prompt.empty()) {
+                throw InputError("premise: model '" + c.model_id +
+                                 "' has no premise prompt (config.json 'tasks.entailment.premise_prompt')");
+            }
+            const std::string cleaned_premise = clean_text(premise, c.max_source_tokens);
+            if (cleaned_premise.empty()) throw InputError("premise: the text is empty after clean-up");
+            // Fill the premise last so that a literal "{hypothesis}" in it stays text.
+            std::string prompt = c.entailment.premise_prompt;
+            fill(prompt, kHypothesisField, hypothesis);
+            fill(prompt, kPremiseField, cleaned_premise);
             return wrap(prompt);
         }
         case Task::Prompt: {

@@ -10,9 +10,11 @@
 namespace mue::detail {
 
 // [bos] + prompt tokens + [eos]: the caption prompt as configured; the entailment template with the
-// cleaned hypothesis; or the cleaned free prompt with a leading space. Long prompts keep their
-// beginning (as OFA truncates sources). Empty text after clean-up is an InputError.
+// cleaned hypothesis (and, when `premise` is not empty, the premise template with both, as OFA's
+// SNLI-VE with captions); or the cleaned free prompt with a leading space. Long prompts keep their
+// beginning (as OFA truncates sources). Empty text after clean-up is an InputError, and so is a
+// premise for a model without a premise template or for another task.
 [[nodiscard]] std::vector<int> source_ids(const ModelConfig& config, const Tokenizer& tokenizer, Task task,
-                                          const std::string& text);
+                                          const std::string& text, const std::string& premise = {});
 
 }  // namespace mue::detail

@@ -80,6 +80,7 @@ ModelConfig default_random_model_config() {
     c.max_source_tokens = 64;
     c.caption.prompt = " what does the image describe?";
     c.entailment.prompt = " does the image describe \" {hypothesis} \"?";
+    c.entailment.premise_prompt = " can image and text1 \" {premise} \" imply text2 \" {hypothesis} \"?";
     c.entailment.answers = {" yes", " no", " maybe"};
     return c;
 }

@@ -26,6 +26,15 @@ constexpr const char* kStateFile = "training-state.json";
 constexpr std::int64_t kIgnoreIndex = -100;  // target positions that carry no loss
 constexpr double kPi = 3.14159265358979323846;
 
+[[nodiscard]] bool is_running_statistic(const std::string& name) {
+    for (const std::string suffix : {".running_mean", ".running_var"}) {
+        if (name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 using Clock = std::chrono::steady_clock;
 
 struct Batch {
@@ -258,6 +267,9 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
     }
     std::vector<torch::Tensor> decayed, not_decayed;
     for (const auto& [name, tensor] : weights.all()) {
+        // Batch-norm running statistics are buffers, not parameters: the ResNet stem trains with
+        // them frozen (batch norm stays in inference mode), so the optimizer never sees them.
+        if (is_running_statistic(name)) continue;
         tensor.set_requires_grad(true);
         // Norms, biases and per-head scales are not shrunk towards zero.
         (tensor.dim() >= 2 ? decayed : not_decayed).push_back(tensor);

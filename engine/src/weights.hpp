@@ -19,6 +19,15 @@ struct ParameterSpec {
     std::vector<std::int64_t> shape;
 };
 
+// OFA's ResNet stem: 64 channels after the 7x7 conv, bottleneck stage widths 64 / 128 / 256 with
+// 4x expansion (256 / 512 / 1024 channels out).
+inline constexpr std::int64_t kResNetStemChannels = 64;
+inline constexpr std::int64_t kBottleneckExpansion = 4;
+[[nodiscard]] inline std::int64_t resnet_stage_width(int stage) { return kResNetStemChannels << stage; }
+
+// The ResNet stem's tensors (encoder.embed_images.*), in the order parameter_specs lists them.
+[[nodiscard]] std::vector<ParameterSpec> resnet_stem_specs(const ResNetStemConfig& resnet);
+
 // Every tensor a model with this config has, in a stable order.
 [[nodiscard]] std::vector<ParameterSpec> parameter_specs(const ModelConfig& config);
 
@@ -33,6 +42,8 @@ public:
     [[nodiscard]] const torch::Tensor& get(const std::string& name) const;
     [[nodiscard]] const std::map<std::string, torch::Tensor>& all() const { return tensors_; }
     [[nodiscard]] std::int64_t parameter_count() const;
+    // Replaces a tensor by the same values in another memory layout (same shape).
+    void replace_layout(const std::string& name, torch::Tensor tensor);
     void save(const std::filesystem::path& path, const std::map<std::string, std::string>& metadata) const;
 
 private:

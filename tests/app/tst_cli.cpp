@@ -87,6 +87,9 @@ private Q_SLOTS:
                                     << "unknown exit preset 'fastest'";
         QTest::newRow("bad kv policy") << QStringList{"run", "--image", "x.png", "--caption", "--kv-policy", "keep"}
                                        << "--kv-policy must be none|copy|propagate";
+        QTest::newRow("premise without hypothesis") << QStringList{"run", "--image", "x.png", "--caption", "--premise", "a"}
+                                                    << "--premise needs --hypothesis";
+        QTest::newRow("convert one argument") << QStringList{"convert-ofa", "model.pt"} << "give CHECKPOINT and OUT_DIR";
         QTest::newRow("mode against policy") << QStringList{"run", "--image", "x.png", "--caption", "--mode", "joint"}
                                              << "cannot honour --mode joint";
     }
@@ -157,6 +160,26 @@ private Q_SLOTS:
         QCOMPARE(mue({"export-shapes", "--dataset", "shapes-xx", "--out", out}).exit_code, 2);
         QCOMPARE(mue({"export-shapes", "--dataset", "shapes-ve", "--split", "dev", "--out", out}).exit_code, 2);
         QCOMPARE(mue({"export-shapes", "--dataset", "shapes-ve"}).exit_code, 2);
+    }
+
+    // The premise goes into OFA's SNLI-VE prompt: a longer source than the hypothesis alone.
+    void runEntailmentWithPremise() {
+        const auto plain = runJson({"--hypothesis", "there is a red circle", "--policy", "full"});
+        const auto with = runJson({"--hypothesis", "there is a red circle", "--premise", "a circle", "--policy", "full"});
+        QCOMPARE(plain.exit_code, 0);
+        QCOMPARE(with.exit_code, 0);
+        QVERIFY(json_of(with)["source_ids"].size() > json_of(plain)["source_ids"].size());
+    }
+
+    // convert-ofa is listed and documented; its conversions are tested in tst_ofa_checkpoint.
+    void convertOfaHelpAndBadInput() {
+        QVERIFY(mue({"--help"}).out.contains("convert-ofa"));
+        const auto h = mue({"convert-ofa", "--help"});
+        QCOMPARE(h.exit_code, 0);
+        QVERIFY(h.out.contains("--bpe-dir DIR") && h.out.contains("--dtype fp32|fp16"));
+        const auto missing = mue({"convert-ofa", dir_.filePath("no-such.pt"), dir_.filePath("out")});
+        QCOMPARE(missing.exit_code, 3);
+        QVERIFY2(missing.err.contains("no-such.pt"), qPrintable(missing.err));
     }
 
     void runEntailmentPrintsAnswers() {
@@ -367,6 +390,9 @@ private Q_SLOTS:
         const auto j = nlohmann::json::parse(r.out.toStdString());
         QCOMPARE(j["encoder_layers"], 6);
         QCOMPARE(j["image_tokens"], 64);
+        const auto text = mue({"info"});
+        QCOMPARE(text.exit_code, 0);
+        QVERIFY2(text.out.contains("128x128 px -> 64 tokens, conv stem (4 layers)"), qPrintable(text.out));
     }
 
     // The keys tools rely on, and a report that adds up.

@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -190,6 +191,75 @@ private Q_SLOTS:
         auto r = request(mue::Task::Caption, "", scene(1, 1));
         r.max_length = 100000;
         QVERIFY_THROWS_EXCEPTION(mue::InputError, (void)engine_->run(r));
+    }
+
+    // OFA's SNLI-VE prompt with a text premise; the image-only prompt without one.
+    void premiseRequests() {
+        auto r = request(mue::Task::Entailment, "there is a red square", scene(30, 20));
+        const auto plain = engine_->run(r);
+        r.premise = "A picture of shapes";
+        const auto with_premise = engine_->run(r);
+        const auto tokenizer = mue::Tokenizer::load(kModelDir);
+        auto expected = tokenizer.encode(" can image and text1 \" a picture of shapes \" imply text2 \" there is a red square \"?");
+        expected.insert(expected.begin(), 0);
+        expected.push_back(2);
+        QCOMPARE(with_premise.source_ids, expected);
+        QVERIFY(with_premise.source_ids.size() > plain.source_ids.size());
+
+        auto caption = request(mue::Task::Caption, "", scene(1, 1));
+        caption.premise = "a premise";
+        QVERIFY_THROWS_EXCEPTION(mue::InputError, (void)engine_->run(caption));
+
+        // A model whose config has no premise prompt (every config before it existed) refuses one.
+        QTemporaryDir dir;
+        const fs::path model = copy_model(dir);
+        auto config = nlohmann::json::parse(read_file(model / "config.json"));
+        config["tasks"]["entailment"].erase("premise_prompt");
+        write_file(model / "config.json", config.dump());
+        const auto old = mue::Engine::load(model);
+        QCOMPARE(old.run(request(mue::Task::Entailment, "there is a red square", scene(30, 20))).source_ids,
+                 plain.source_ids);
+        const QString message = QString::fromStdString(mue::test::error_of([&] { (void)old.run(r); }));
+        QVERIFY2(message.contains("tasks.entailment.premise_prompt"), qPrintable(message));
+    }
+
+    // A model with OFA's ResNet stem (small block counts) loads, runs both tasks and counts the
+    // stem's FLOPs; corrupt batch-norm statistics are named.
+    void resnetStemModelRuns() {
+        QTemporaryDir dir;
+        const fs::path folder = fs::path(dir.path().toStdString()) / "resnet";
+        auto c = mue::default_random_model_config();
+        c.arch.image_stem = mue::ImageStemType::ResNet;
+        c.arch.resnet.blocks = {1, 1, 1};
+        c.arch.d_model = 32;
+        c.arch.ffn_dim = 64;
+        c.arch.encoder_layers = 2;
+        c.arch.decoder_layers = 2;
+        c.image.size = 64;
+        mue::write_random_model(folder, c, /*seed=*/5);
+        const auto engine = mue::Engine::load(folder);
+        QCOMPARE(engine.info().image_tokens, 16);
+        const auto cap = engine.run(request(mue::Task::Caption, "", scene(10, 10)));
+        QCOMPARE(cap.image_tokens, 16);
+        const auto stem = std::find_if(cap.timings.begin(), cap.timings.end(),
+                                       [](const mue::LayerTiming& t) { return t.stage == "image_stem"; });
+        QVERIFY(stem != cap.timings.end());
+        QVERIFY(stem->flops > 1e7);  // the 7x7 conv alone is 2 * 32 * 32 * 64 * 3 * 49 = 19 M
+        QCOMPARE(engine.run(request(mue::Task::Entailment, "a red square", scene(10, 10))).answers.size(), std::size_t{3});
+
+        const auto file = mue::SafetensorsFile::open(folder / "model.safetensors");
+        std::vector<std::vector<float>> values;
+        std::vector<mue::TensorToWrite> tensors;
+        for (const auto& info : file.tensors()) values.push_back(file.to_float(info));
+        const std::string corrupt = "encoder.embed_images.layer2.0.bn2.running_var";
+        for (std::size_t i = 0; i < file.tensors().size(); ++i) {
+            const auto& info = file.tensors()[i];
+            if (info.name == corrupt) values[i][3] = -1.0F;
+            tensors.push_back({info.name, mue::DType::F32, info.shape, values[i].data()});
+        }
+        mue::write_safetensors(folder / "model.safetensors", tensors, {});
+        QVERIFY2(load_error(folder).contains(QString::fromStdString(corrupt)) && load_error(folder).contains("negative"),
+                 qPrintable(load_error(folder)));
     }
 
     void longPromptsAreTruncated() {

@@ -63,6 +63,40 @@ private Q_SLOTS:
         QCOMPARE(nlohmann::json::parse(c.to_json()), nlohmann::json::parse(kValidConfig));
     }
 
+    // OFA's ResNet stem: a standard depth or explicit block counts; the grid is image.size / 16.
+    void parsesResNetStem() {
+        auto j = nlohmann::json::parse(kValidConfig);
+        j["architecture"]["image_stem"] = {{"type", "resnet"}, {"layers", 101}};
+        j["image"]["size"] = 64;
+        auto c = mue::ModelConfig::parse(j.dump(), "config.json");
+        QVERIFY(c.arch.image_stem == mue::ImageStemType::ResNet);
+        QCOMPARE(c.arch.resnet.blocks[2], 23);
+        QCOMPARE(c.arch.resnet.batch_norm_eps, 1e-5);  // optional, torch's default
+        QCOMPARE(c.image_grid(), 4);
+        QCOMPARE(c.arch.image_feature_channels(), 1024);
+        QCOMPARE(nlohmann::json::parse(c.to_json())["architecture"]["image_stem"]["layers"], nlohmann::json(101));
+
+        j["architecture"]["image_stem"] = {{"type", "resnet"}, {"layers", {1, 2, 1}}, {"batch_norm_eps", 1e-3}};
+        c = mue::ModelConfig::parse(j.dump(), "config.json");
+        QCOMPARE(c.arch.resnet.blocks[1], 2);
+        QCOMPARE(c.arch.resnet.batch_norm_eps, 1e-3);
+        const auto again = mue::ModelConfig::parse(c.to_json(), "round-trip");
+        QCOMPARE(again.to_json(), c.to_json());
+        QVERIFY(again.arch.resnet.blocks == c.arch.resnet.blocks);
+        QVERIFY(!mue::resnet_blocks_for_depth(18).has_value());
+        QCOMPARE((*mue::resnet_blocks_for_depth(152))[1], 8);
+    }
+
+    // The premise prompt is optional (older configs stay valid) and round-trips when present.
+    void parsesPremisePrompt() {
+        QVERIFY(mue::ModelConfig::parse(kValidConfig, "config.json").entailment.premise_prompt.empty());
+        auto j = nlohmann::json::parse(kValidConfig);
+        j["tasks"]["entailment"]["premise_prompt"] = " can image and text1 \" {premise} \" imply text2 \" {hypothesis} \"?";
+        const auto c = mue::ModelConfig::parse(j.dump(), "config.json");
+        QCOMPARE(c.entailment.premise_prompt, j["tasks"]["entailment"]["premise_prompt"].get<std::string>());
+        QCOMPARE(nlohmann::json::parse(c.to_json()), j);
+    }
+
     void namesTheBadField_data() {
         QTest::addColumn<QString>("edit");
         QTest::addColumn<QString>("expected");
@@ -72,13 +106,18 @@ private Q_SLOTS:
         QTest::newRow("wrong type") << "string architecture.encoder_layers" << "'architecture.encoder_layers' must be an integer";
         QTest::newRow("absurd size") << "huge architecture.d_model" << "'architecture.d_model' is 1000000000, outside";
         QTest::newRow("heads") << "heads 3" << "must be divisible by 'architecture.attention_heads' (3)";
-        QTest::newRow("image size") << "image size 18" << "'image.size' (18) must be divisible by 2^2";
+        QTest::newRow("image size") << "image size 18" << "'image.size' (18) must be a multiple of 4 (one halving per stem layer)";
         QTest::newRow("grid") << "bucket 2" << "exceeds 'architecture.image_bucket_size' (2)";
         QTest::newRow("prompt") << "prompt" << "must contain \"{hypothesis}\"";
         QTest::newRow("format") << "format" << "field 'format' must be \"mue-model\"";
         QTest::newRow("version") << "version" << "field 'format_version' is not 1";
         QTest::newRow("mean") << "mean" << "'image.mean' must be a list of 3 numbers";
-        QTest::newRow("stem") << "stem" << "'architecture.image_stem.type' must be \"conv\"";
+        QTest::newRow("stem") << "stem" << "'architecture.image_stem.type' must be \"conv\" or \"resnet\"";
+        QTest::newRow("resnet depth") << "resnet 34" << "'architecture.image_stem.layers' must be 50, 101, 152";
+        QTest::newRow("resnet blocks") << "resnet blocks 2" << "'architecture.image_stem.layers' must be a list of 3";
+        QTest::newRow("resnet stride") << "resnet size 40" << "'image.size' (40) must be a multiple of 16 (the ResNet";
+        QTest::newRow("resnet leftover") << "resnet channels" << "unknown field 'architecture.image_stem.channels'";
+        QTest::newRow("premise") << "premise" << "'tasks.entailment.premise_prompt' must contain \"{premise}\"";
         QTest::newRow("special") << "special" << "'special_tokens.eos' is 300, outside [0, 299]";
         QTest::newRow("mode") << "mode" << "'encoder_mode' must be \"decomposed\" or \"joint\"";
     }
@@ -102,6 +141,15 @@ private Q_SLOTS:
             if (edit == "stem") j["architecture"]["image_stem"]["type"] = "resnet101";
             if (edit == "special") j["special_tokens"]["eos"] = 300;
             if (edit == "mode") j["encoder_mode"] = "fused";
+            if (edit.startsWith("resnet")) {
+                j["architecture"]["image_stem"] = {{"type", "resnet"}, {"layers", 50}};
+                j["image"]["size"] = 64;
+            }
+            if (edit == "resnet 34") j["architecture"]["image_stem"]["layers"] = 34;
+            if (edit == "resnet blocks 2") j["architecture"]["image_stem"]["layers"] = {3, 4};
+            if (edit == "resnet size 40") j["image"]["size"] = 40;
+            if (edit == "resnet channels") j["architecture"]["image_stem"]["channels"] = {8};
+            if (edit == "premise") j["tasks"]["entailment"]["premise_prompt"] = "only \"{hypothesis}\"";
         });
         QVERIFY2(message.startsWith("model/config.json: "), qPrintable(message));
         QVERIFY2(message.contains(expected), qPrintable(message));

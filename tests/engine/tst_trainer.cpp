@@ -11,6 +11,7 @@
 #include <QtTest/QtTest>
 
 #include <array>
+#include <map>
 #include <numeric>
 
 namespace fs = std::filesystem;
@@ -135,6 +136,30 @@ private Q_SLOTS:
             correct += engine.run(r).prediction == ex.target;
         }
         QVERIFY2(correct >= 5, qPrintable(QString::number(correct)));
+    }
+
+    // Fine-tuning a ResNet-stem model (a converted OFA checkpoint) trains the convolutions and the
+    // batch-norm scales but leaves the running statistics as they were: batch norm stays in
+    // inference mode, and the statistics are buffers, not parameters.
+    void resnetStemKeepsRunningStatistics() {
+        QTemporaryDir dir;
+        const fs::path folder = fs::path(dir.path().toStdString()) / "resnet";
+        auto c = tiny_config();
+        c.arch.image_stem = mue::ImageStemType::ResNet;
+        c.arch.resnet.blocks = {1, 1, 1};
+        c.image.size = 32;
+        c.arch.image_bucket_size = 4;
+        mue::write_random_model(folder, c, /*seed=*/5);
+        const auto before = mue::SafetensorsFile::open(folder / "model.safetensors");
+        std::map<std::string, std::vector<float>> initial;
+        for (const auto& t : before.tensors()) initial[t.name] = before.to_float(t);
+        (void)mue::train(options_for(folder, 3), toy_example);
+        const auto after = mue::SafetensorsFile::open(folder / "model.safetensors");
+        const auto changed = [&](const std::string& name) { return after.to_float(after.at(name)) != initial.at(name); };
+        QVERIFY(changed("encoder.embed_images.conv1.weight"));
+        QVERIFY(changed("encoder.embed_images.layer3.0.bn3.weight"));
+        QVERIFY(!changed("encoder.embed_images.layer3.0.bn3.running_mean"));
+        QVERIFY(!changed("encoder.embed_images.bn1.running_var"));
     }
 
     void lastLayerOnlyLossIsTheAblation() {

@@ -50,6 +50,8 @@ struct RunRequest {
     RgbImage image;
     Task task = Task::Caption;
     std::string text;                  // hypothesis (Entailment) or prompt (Prompt); unused for Caption
+    // Entailment only: a text premise (OFA's SNLI-VE with captions); empty = image-only prompt.
+    std::string premise;
     std::optional<EncoderMode> encoder_mode;  // default: the model's
     std::optional<int> beam_size;             // default: the model's caption settings
     std::optional<int> max_length;

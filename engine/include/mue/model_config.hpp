@@ -5,9 +5,11 @@
 #include "mue/image.hpp"
 #include "mue/tokenizer.hpp"
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -16,10 +18,24 @@ namespace mue {
 inline constexpr int kModelFormatVersion = 1;
 
 // The image stem turns pixels into a grid of feature vectors before image_proj.
+enum class ImageStemType { Conv, ResNet };
+
 struct ConvStemConfig {
     std::vector<int> channels;  // one 3x3 (kernel_size) stride-2 conv + GELU per entry
     int kernel_size = 3;
 };
+
+// OFA's truncated ResNet: the 7x7 stem and bottleneck stages 1-3 (1024 channels at stride 16),
+// batch norm in inference mode with the stored running statistics.
+inline constexpr int kResNetStages = 3;
+inline constexpr int kResNetDownsampling = 16;
+inline constexpr int kResNetOutputChannels = 1024;
+struct ResNetStemConfig {
+    std::array<int, kResNetStages> blocks{3, 4, 6};  // ResNet-50; 101: 3,4,23; 152: 3,8,36
+    double batch_norm_eps = 1e-5;                     // OFA trained with sync_bn uses 1e-3
+};
+// The bottleneck block counts of a standard depth (50, 101, 152), or none.
+[[nodiscard]] std::optional<std::array<int, kResNetStages>> resnet_blocks_for_depth(int depth);
 
 struct ArchitectureConfig {
     int d_model = 0;
@@ -41,12 +57,18 @@ struct ArchitectureConfig {
     bool patch_layernorm_embedding = true;
     // MuE's released code drops the 2D relative bias in the decomposed image stream (false).
     bool image_relative_bias_in_decomposed_encoder = true;
-    ConvStemConfig conv_stem;
+    ImageStemType image_stem = ImageStemType::Conv;
+    ConvStemConfig conv_stem;    // when image_stem is Conv
+    ResNetStemConfig resnet;     // when image_stem is ResNet
 
     [[nodiscard]] int head_dim() const { return d_model / attention_heads; }
     [[nodiscard]] int token_rel_rows() const { return 2 * token_bucket_size - 1; }
     [[nodiscard]] int image_rel_rows() const { return (2 * image_bucket_size - 1) * (2 * image_bucket_size - 1) + 3; }
     [[nodiscard]] int image_position_rows() const { return image_bucket_size * image_bucket_size + 1; }
+    // Side of an input pixel's share of one grid cell: image.size / grid.
+    [[nodiscard]] int image_stem_downsampling() const;
+    // Channels entering image_proj.
+    [[nodiscard]] int image_feature_channels() const;
 };
 
 enum class EncoderMode { Decomposed, Joint };
@@ -63,6 +85,9 @@ struct CaptionTaskConfig {
 
 struct EntailmentTaskConfig {
     std::string prompt;                 // contains "{hypothesis}" once; hypothesis is clean_text()-ed
+    // OFA's SNLI-VE prompt for a request with a premise: contains "{premise}" and "{hypothesis}";
+    // empty when the model has none (a premise is then an error).
+    std::string premise_prompt;
     std::vector<std::string> answers;   // single-token candidates in model form, e.g. " yes"
 };
 
@@ -78,7 +103,7 @@ struct ModelConfig {
     CaptionTaskConfig caption;
     EntailmentTaskConfig entailment;
 
-    [[nodiscard]] int image_grid() const;    // stem output side: image.size / 2^stem layers
+    [[nodiscard]] int image_grid() const;    // stem output side: image.size / image_stem_downsampling()
     [[nodiscard]] int image_tokens() const { return image_grid() * image_grid(); }
 
     // Parses and validates; InputError names `source` and the field.
