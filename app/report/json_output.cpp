@@ -135,6 +135,7 @@ nlohmann::ordered_json run_result_json(const RunResult& result, const RunRequest
         {"policy", std::string(exit_policy_name(trace.settings.policy))},
         {"task", std::string(task_name(request.task))},
         {"text", request.text},
+        {"premise", request.premise},
         {"image", request.image_path.string()},
         {"encoder_mode", std::string(encoder_mode_name(result.encoder_mode))},
         {"source_ids", result.source_ids},

@@ -99,6 +99,8 @@ RunDocument read_run_document(const Json& j, const std::string& source, const st
     out.prediction = r.text(j, "prediction", where);
     d.task = task_of(r, r.text(j, "task", where), where);
     d.text = r.text(j, "text", where);
+    // Documents written before the premise prompt have none.
+    if (j.contains("premise")) d.premise = r.text(j, "premise", where);
     d.image = r.text(j, "image", where);
     out.encoder_mode = encoder_mode_of(r, r.text(j, "encoder_mode", where), where);
     out.source_ids = r.integers(j, "source_ids", where);

@@ -14,7 +14,8 @@ namespace mue::report {
 struct RunDocument {
     RunResult result;
     Task task = Task::Caption;
-    std::string text;   // the request's hypothesis or prompt
+    std::string text;     // the request's hypothesis or prompt
+    std::string premise;  // entailment with a text premise; empty otherwise
     std::string image;  // the request's image path; empty for an image given as pixels
 };
 
