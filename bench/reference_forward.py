@@ -594,8 +594,14 @@ def iqr(values):
 
 
 def main():
-    work = ARGS.work or tempfile.mkdtemp(prefix="mue-vs-python-")
-    os.makedirs(work, exist_ok=True)
+    if ARGS.work:
+        os.makedirs(ARGS.work, exist_ok=True)
+        return compare(ARGS.work)
+    with tempfile.TemporaryDirectory(prefix="mue-vs-python-") as work:
+        return compare(work)
+
+
+def compare(work):
     torch.set_num_threads(ARGS.threads)
     cpp_args = [ARGS.cpp, "--out", work, "--items", str(ARGS.items), "--batch", str(ARGS.batch),
                 "--repeats", str(ARGS.repeats), "--threads", str(ARGS.threads)]
