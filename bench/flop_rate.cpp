@@ -2,7 +2,8 @@
 // rest of a run's time goes. The peak is the best of square fp32 matrix products (LibTorch's
 // BLAS); layer rates come from the engine's own per-layer wall times and analytic FLOPs
 // (RunResult::timings) over the shapes world's test items, full model.
-// Usage: bench_flop_rate [--quick] [--model DIR] [--items N] [--threads N]
+// Usage: bench_flop_rate [--quick] [--model DIR] [--items N] [--threads N] [--batch N]
+//                        [--dataset shapes-ve|shapes-caption]  (default: both)
 
 #include "mue/engine.hpp"
 #include "mue/evaluation.hpp"
@@ -63,7 +64,11 @@ int main(int argc, char** argv) {
     std::string model = MUE_BENCH_MODEL_DIR;
     int items = kDefaultItems;
     int threads = 1;
+    int batch = 1;
+    std::string only;
     for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--dataset") == 0 && i + 1 < argc) only = argv[++i];
+        if (std::strcmp(argv[i], "--batch") == 0 && i + 1 < argc) batch = std::max(1, std::stoi(argv[++i]));
         if (std::strcmp(argv[i], "--quick") == 0) quick = true;
         if (std::strcmp(argv[i], "--model") == 0 && i + 1 < argc) model = argv[++i];
         if (std::strcmp(argv[i], "--items") == 0 && i + 1 < argc) items = std::stoi(argv[++i]);
@@ -96,26 +101,34 @@ int main(int argc, char** argv) {
 
     for (const auto& [name, task] : {std::pair<const char*, mue::Task>{"shapes-ve", mue::Task::Entailment},
                                      {"shapes-caption", mue::Task::Caption}}) {
+        if (!only.empty() && only != name) continue;
         const auto dataset = mue::load_eval_dataset(name, "test", static_cast<std::size_t>(items), engine.info().image_size);
         std::map<std::string, std::pair<double, double>> by_type;  // ms, flops
         std::vector<std::string> order;
         double compute_ms = 0;
+        std::vector<mue::RunRequest> requests;
         for (const auto& item : dataset.items) {
             mue::RunRequest r;
             r.task = task;
             r.image = item.image;
             r.text = item.text;
-            (void)engine.run(r);  // warm-up
-            const auto result = engine.run(r);
-            compute_ms += result.trace.savings.compute_ms;
-            for (const auto& t : result.timings) {
+            requests.push_back(std::move(r));
+        }
+        for (std::size_t first = 0; first < requests.size(); first += static_cast<std::size_t>(batch)) {
+            const std::vector<mue::RunRequest> chunk(
+                requests.begin() + static_cast<std::ptrdiff_t>(first),
+                requests.begin() + static_cast<std::ptrdiff_t>(std::min(requests.size(), first + static_cast<std::size_t>(batch))));
+            (void)engine.run_batch(chunk);  // warm-up
+            const auto results = engine.run_batch(chunk);
+            compute_ms += results.front().trace.savings.compute_ms;
+            for (const auto& t : results.front().timings) {  // per batch: every result carries the same
                 const auto type = layer_type(t);
                 if (by_type.find(type) == by_type.end()) order.push_back(type);
                 by_type[type].first += t.ms;
                 by_type[type].second += t.flops;
             }
         }
-        std::printf("%s (full model, batch 1): %.2f ms per example\n", name, compute_ms / dataset.items.size());
+        std::printf("%s (full model, batch %d): %.2f ms per example\n", name, batch, compute_ms / dataset.items.size());
         std::printf("  %-14s %10s %8s %11s %8s\n", "stage", "ms/example", "share", "GFLOP/s", "of peak");
         double layers_ms = 0;
         for (const auto& type : order) {

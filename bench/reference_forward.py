@@ -487,21 +487,17 @@ def beam_search(model, encoder, opts):
     history = [[opts["bos"]] for _ in range(examples * beams)]
     beam_score = [0.0] * len(history)
     finished = [[] for _ in range(examples)]
-    done = [False] * examples
+    live = list(range(examples))  # example live[p] owns rows p*beams ...; finished examples leave
     for step in range(opts["max_length"] + 1):
         lprobs = next_token_lprobs(model, decoder, history, step, opts)
-        next_rows, next_history, next_score = [], [], []
-        for b in range(examples):
-            first = b * beams
-            if done[b]:  # keep finished examples' rows so that offsets stay aligned
-                next_rows += range(first, first + beams)
-                next_history += history[first:first + beams]
-                next_score += beam_score[first:first + beams]
-                continue
-            live = 1 if step == 0 else beams
-            candidates = lprobs.narrow(0, first, live).to(torch.float64) + torch.tensor(
-                beam_score[first:first + live], dtype=torch.float64).unsqueeze(1)
-            top_scores, top_index = candidates.flatten().topk(min(2 * beams, live * vocab))
+        next_rows, next_history, next_score, next_live = [], [], [], []
+        for position, b in enumerate(live):
+            first = position * beams
+            rows_before = len(next_rows)
+            open_rows = 1 if step == 0 else beams
+            candidates = lprobs.narrow(0, first, open_rows).to(torch.float64) + torch.tensor(
+                beam_score[first:first + open_rows], dtype=torch.float64).unsqueeze(1)
+            top_scores, top_index = candidates.flatten().topk(min(2 * beams, open_rows * vocab))
             kept = 0
             for c in range(top_scores.size(0)):
                 if kept >= beams:
@@ -522,17 +518,13 @@ def beam_search(model, encoder, opts):
                 next_score.append(s)
                 kept += 1
             if len(finished[b]) >= beams or kept < beams:
-                done[b] = True
-                while kept < beams:  # pad so that later examples keep their row offsets
-                    next_rows.append(first)
-                    next_history.append(history[first])
-                    next_score.append(beam_score[first])
-                    kept += 1
-                del next_rows[(b + 1) * beams:], next_history[(b + 1) * beams:], next_score[(b + 1) * beams:]
-        if all(done):
+                del next_rows[rows_before:], next_history[rows_before:], next_score[rows_before:]
+            else:
+                next_live.append(b)
+        if not next_live:
             break
         decoder.select_rows(torch.tensor(next_rows, dtype=torch.long))
-        history, beam_score = next_history, next_score
+        live, history, beam_score = next_live, next_history, next_score
     best = []
     for f in finished:
         top = None
@@ -602,8 +594,14 @@ def iqr(values):
 
 
 def main():
-    work = ARGS.work or tempfile.mkdtemp(prefix="mue-vs-python-")
-    os.makedirs(work, exist_ok=True)
+    if ARGS.work:
+        os.makedirs(ARGS.work, exist_ok=True)
+        return compare(ARGS.work)
+    with tempfile.TemporaryDirectory(prefix="mue-vs-python-") as work:
+        return compare(work)
+
+
+def compare(work):
     torch.set_num_threads(ARGS.threads)
     cpp_args = [ARGS.cpp, "--out", work, "--items", str(ARGS.items), "--batch", str(ARGS.batch),
                 "--repeats", str(ARGS.repeats), "--threads", str(ARGS.threads)]

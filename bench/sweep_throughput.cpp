@@ -4,7 +4,8 @@
 // what_if) gives each stream's similarity at every layer, from which the encoder exit layers of any
 // image / text threshold pair follow without a re-run; the bench derives a 5 x 5 grid that way,
 // checks the derived exit layers against real runs at two of its points, and reports the rate.
-// Usage: bench_sweep_throughput [--quick] [--model DIR] [--items N]
+// Usage: bench_sweep_throughput [--quick] [--model DIR] [--items N] [--threads N]
+//   --threads N  only this intra-op thread count (default: 1 and 2; 2 is very slow on a busy machine)
 // Prints a table; no assertions (issue 6's benchmark).
 
 #include "mue/engine.hpp"
@@ -108,6 +109,7 @@ int main(int argc, char** argv) {
     std::string model = MUE_BENCH_MODEL_DIR;
     std::size_t items = kDefaultItems;
     bool quick = false;
+    std::vector<int> thread_counts{1, 2};
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--quick") == 0) {
             quick = true;
@@ -116,8 +118,10 @@ int main(int argc, char** argv) {
             model = argv[++i];
         } else if (std::strcmp(argv[i], "--items") == 0 && i + 1 < argc) {
             items = static_cast<std::size_t>(std::max(1, std::atoi(argv[++i])));
+        } else if (std::strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            thread_counts = {std::max(1, std::atoi(argv[++i]))};
         } else {
-            std::fprintf(stderr, "usage: bench_sweep_throughput [--quick] [--model DIR] [--items N]\n");
+            std::fprintf(stderr, "usage: bench_sweep_throughput [--quick] [--model DIR] [--items N] [--threads N]\n");
             return 2;
         }
     }
@@ -132,7 +136,7 @@ int main(int argc, char** argv) {
     std::printf("%-15s %8s %6s %10s %14s\n", "dataset", "threads", "batch", "seconds", "examples/s");
     for (const char* name : {"shapes-ve", "shapes-caption"}) {
         const auto dataset = mue::load_eval_dataset(name, "validation", items, engine.info().image_size);
-        for (const int threads : quick ? std::vector<int>{1} : std::vector<int>{1, 2}) {
+        for (const int threads : quick ? std::vector<int>{1} : thread_counts) {
             mue::set_intra_op_threads(threads);
             for (const int batch : quick ? std::vector<int>{16} : std::vector<int>{1, 16}) {
                 mue::EvalOptions options;

@@ -112,7 +112,10 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
     std::vector<DecoderTokenTrace> traces;
     std::vector<double> beam_score(history.size(), 0.0);
     std::vector<std::vector<Hypothesis>> finished(static_cast<std::size_t>(examples));
-    std::vector<bool> done(static_cast<std::size_t>(examples), false);
+    // The examples still decoding, in row order: example live[p] owns rows p*beams .. p*beams+beams-1.
+    // Finished examples leave the run, as in fairseq, so that a batch does not keep decoding them.
+    std::vector<std::int64_t> live(static_cast<std::size_t>(examples));
+    for (std::int64_t b = 0; b < examples; ++b) live[static_cast<std::size_t>(b)] = b;
 
     for (int step = 0; step <= options.max_length; ++step) {
         const auto lprobs = next_token_lprobs(model, run, history, step, options, policy, context, traces);
@@ -120,25 +123,17 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
         std::vector<std::vector<int>> next_history;
         std::vector<std::vector<DecoderTokenTrace>> next_steps;
         std::vector<double> next_score;
-        for (std::int64_t b = 0; b < examples; ++b) {
-            const auto ub = static_cast<std::size_t>(b);
-            const std::int64_t first_row = b * beams;
-            if (done[ub]) {
-                // Keep the rows of finished examples so row indices stay aligned; their output is ignored.
-                for (std::int64_t k = 0; k < beams; ++k) {
-                    next_rows.push_back(first_row + k);
-                    next_history.push_back(history[static_cast<std::size_t>(first_row + k)]);
-                    next_steps.push_back(steps[static_cast<std::size_t>(first_row + k)]);
-                    next_score.push_back(beam_score[static_cast<std::size_t>(first_row + k)]);
-                }
-                continue;
-            }
-            const std::int64_t live = step == 0 ? 1 : beams;
-            std::vector<double> base(static_cast<std::size_t>(live));
-            for (std::int64_t k = 0; k < live; ++k) base[static_cast<std::size_t>(k)] = beam_score[static_cast<std::size_t>(first_row + k)];
-            const auto candidates = lprobs.narrow(0, first_row, live).to(torch::kFloat64) +
+        std::vector<std::int64_t> next_live;
+        for (std::size_t position = 0; position < live.size(); ++position) {
+            const auto ub = static_cast<std::size_t>(live[position]);
+            const std::int64_t first_row = static_cast<std::int64_t>(position) * beams;
+            const std::size_t rows_before = next_rows.size();
+            const std::int64_t open = step == 0 ? 1 : beams;
+            std::vector<double> base(static_cast<std::size_t>(open));
+            for (std::int64_t k = 0; k < open; ++k) base[static_cast<std::size_t>(k)] = beam_score[static_cast<std::size_t>(first_row + k)];
+            const auto candidates = lprobs.narrow(0, first_row, open).to(torch::kFloat64) +
                                     torch::tensor(base, torch::kFloat64).unsqueeze(1);
-            const auto top = candidates.flatten().topk(std::min<std::int64_t>(2 * beams, live * vocab));
+            const auto top = candidates.flatten().topk(std::min<std::int64_t>(2 * beams, open * vocab));
             const auto top_scores = std::get<0>(top);
             const auto top_index = std::get<1>(top);
             std::int64_t kept = 0;
@@ -168,23 +163,19 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
                 ++kept;
             }
             if (finished[ub].size() >= static_cast<std::size_t>(beams) || kept < beams) {
-                done[ub] = true;
-                // Pad to `beams` rows so later examples keep their row offsets.
-                while (kept < beams) {
-                    next_rows.push_back(first_row);
-                    next_history.push_back(history[static_cast<std::size_t>(first_row)]);
-                    next_steps.push_back(steps[static_cast<std::size_t>(first_row)]);
-                    next_score.push_back(beam_score[static_cast<std::size_t>(first_row)]);
-                    ++kept;
-                }
-                next_rows.resize(static_cast<std::size_t>((b + 1) * beams));
-                next_history.resize(static_cast<std::size_t>((b + 1) * beams));
-                next_steps.resize(static_cast<std::size_t>((b + 1) * beams));
-                next_score.resize(static_cast<std::size_t>((b + 1) * beams));
+                next_rows.resize(rows_before);  // done: its rows leave the run
+                next_history.resize(rows_before);
+                next_steps.resize(rows_before);
+                next_score.resize(rows_before);
+            } else {
+                next_live.push_back(live[position]);
             }
         }
-        if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) break;
-        run.select_rows(torch::tensor(next_rows, torch::kLong), /*same_encoder_rows=*/true);
+        if (next_live.empty()) break;
+        // Rows move within their example's block unless an example left: only then do the encoder
+        // rows and cross-attention caches need reordering.
+        run.select_rows(torch::tensor(next_rows, torch::kLong), /*same_encoder_rows=*/next_live.size() == live.size());
+        live = std::move(next_live);
         history = std::move(next_history);
         steps = std::move(next_steps);
         beam_score = std::move(next_score);

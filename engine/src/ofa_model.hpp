@@ -169,6 +169,7 @@ private:
     KvPolicy kv_policy_ = KvPolicy::None;
     float missing_entry_value_ = 0.0F;
     EncoderOutput encoder_;
+    bool encoder_padded_ = true;    // any padded encoder position: cross-attention masks keys
     torch::Tensor cross_pos_k_;     // [H, S_enc, hd]
     torch::Tensor self_pos_k_;      // [H, S, hd] for every cached position
     torch::Tensor step_padding_;    // [R, T] bool
