@@ -937,20 +937,26 @@ void MainWindow::loadSample(const Sample& sample, bool keepText) {
 void MainWindow::restoreRun(int row) {
     if (row < 0 || row >= history_->rowCount()) return;
     const RunRecord record = history_->record(row);
-    const bool autoRun = controller_->autoRun();
-    controller_->setAutoRun(false);
-    taskBox_->setCurrentIndex(taskBox_->findData(static_cast<int>(record.task)));
-    textEdit_->setText(record.text);
-    thresholds_->setSettings(record.settings);
-    plot_->setThresholds(record.settings);
-    controller_->setSettings(record.settings);
     LoadedImage image;
     image.rgb = record.image;
     image.source = record.imageSource;
     image.path = record.imagePath;
-    controller_->setImage(image);
-    controller_->setAutoRun(autoRun);
+    setInputs(record.task, record.text, record.settings, image);
     showRecord(record);
+}
+
+void MainWindow::setInputs(mue::Task task, const QString& text, const mue::ExitSettings& settings,
+                           const std::optional<LoadedImage>& image) {
+    // One change of inputs, no run of its own: the caller shows the result that goes with them.
+    const bool autoRun = controller_->autoRun();
+    controller_->setAutoRun(false);
+    taskBox_->setCurrentIndex(taskBox_->findData(static_cast<int>(task)));
+    textEdit_->setText(text);
+    thresholds_->setSettings(settings);
+    plot_->setThresholds(settings);
+    controller_->setSettings(settings);
+    if (image) controller_->setImage(*image);
+    controller_->setAutoRun(autoRun);
 }
 
 void MainWindow::pinCurrent(bool pin) {
@@ -1072,14 +1078,7 @@ QString MainWindow::openSession(const QString& path) {
         return QString::fromStdString(error.what());
     }
     controller_->cancel();
-    const bool autoRun = controller_->autoRun();
-    controller_->setAutoRun(false);  // the saved result shows as it was; nothing runs
-    taskBox_->setCurrentIndex(taskBox_->findData(static_cast<int>(session.task)));
-    textEdit_->setText(session.text);
-    thresholds_->setSettings(session.settings);
-    plot_->setThresholds(session.settings);
-    controller_->setSettings(session.settings);
-    if (session.image) controller_->setImage(*session.image);
+    setInputs(session.task, session.text, session.settings, session.image);  // the saved result shows; nothing runs
 
     history_->clear();
     std::vector<RunId> ids;
@@ -1100,7 +1099,6 @@ QString MainWindow::openSession(const QString& path) {
         problems << explorerProblem;
     }
     workspaces_->setCurrentIndex(session.workspace);
-    controller_->setAutoRun(autoRun);
     if (!session.modelFolder.isEmpty() && session.modelFolder != controller_->modelFolder()) {
         if (QFileInfo(session.modelFolder).isDir()) {
             controller_->openModel(session.modelFolder, /*runWhenLoaded=*/false);

@@ -118,6 +118,9 @@ private:
     void readSettings();
     void modelLoaded(const QString& folder, const std::shared_ptr<const LoadedModel>& model);
     void showRecord(const RunRecord& record);
+    // Task, text, settings and (when given) image into the controls and the controller, without a run.
+    void setInputs(mue::Task task, const QString& text, const mue::ExitSettings& settings,
+                   const std::optional<LoadedImage>& image);
     void showSavings(const RunRecord& record);
     void showError(const QString& message);
     void clearError();
