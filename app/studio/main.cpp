@@ -110,9 +110,9 @@ int main(int argc, char** argv) {
     };
     followLanguage(owned.get());
     mue::studio::MainWindow& window = *owned;
-    window.applyOptions(options);
 
     if (options.screenshot.isEmpty()) {
+        window.applyOptions(options);
         window.offerTourOnFirstStart();
         window.show();
         return QApplication::exec();
@@ -141,6 +141,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "mue-studio: no result within %d s\n", kScreenshotTimeoutMs / 1000);
         finish(1);
     });
+    // After the connections: an error while applying the options (a bad session) ends the run.
+    window.applyOptions(options);
     QApplication::exec();
     return status;
 }

@@ -55,7 +55,8 @@ ParsedOptions parseStudioOptions(const QStringList& arguments) {
                                    Text::tr("Open a sweep written by `mue sweep --out PREFIX` (PREFIX.json) in the data-set "
                                             "workspace."),
                                    QStringLiteral("FILE"));
-    const QCommandLineOption session(QStringLiteral("session"),
+    // Not "--session": QGuiApplication takes -session/--session (X11 session management) for itself.
+    const QCommandLineOption session(QStringLiteral("open-session"),
                                      Text::tr("Restore a session saved with File > Save Session As."),
                                      QStringLiteral("FILE"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),

@@ -1,7 +1,7 @@
 #pragma once
 // mue-studio's command line:
 //   mue-studio [IMAGE] [--model DIR] [--hypothesis TEXT | --caption | --prompt TEXT]
-//              [--thresholds I,T,D] [--threads N] [--theme system|light|dark] [--sweep FILE] [--session FILE]
+//              [--thresholds I,T,D] [--threads N] [--theme system|light|dark] [--sweep FILE] [--open-session FILE]
 //              [--screenshot FILE] [--lang CODE]
 // Parsed into plain values; errors name the option.
 //

@@ -119,7 +119,7 @@ private Q_SLOTS:
         MainWindow window(&controller);
         QSignalSpy runs(&controller, &RunController::runStarted);
         QSignalSpy errors(&window, &MainWindow::errorShown);
-        StudioOptions fromCommandLine;  // mue-studio --session FILE
+        StudioOptions fromCommandLine;  // mue-studio --open-session FILE
         fromCommandLine.session = path;
         window.applyOptions(fromCommandLine);
         QCOMPARE(errors.count(), 0);

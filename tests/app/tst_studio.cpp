@@ -228,7 +228,7 @@ void TestStudio::options_data() {
                                << QStringLiteral("--theme") << QString() << -1 << QString() << -9.0;
     QTest::newRow("sweep") << QStringList{QStringLiteral("--sweep"), QStringLiteral("s.json"), QStringLiteral("--caption")}
                            << QString() << QString() << static_cast<int>(mue::Task::Caption) << QString() << -9.0;
-    QTest::newRow("session") << QStringList{QStringLiteral("--session"), QStringLiteral("s.mue.json")} << QString()
+    QTest::newRow("session") << QStringList{QStringLiteral("--open-session"), QStringLiteral("s.mue.json")} << QString()
                              << QString() << -1 << QString() << -9.0;
     QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate")
                                     << QString() << -1 << QString() << -9.0;
