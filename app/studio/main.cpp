@@ -122,9 +122,14 @@ int main(int argc, char** argv) {
     window.resize(1440, 960);
     window.show();
     int status = 1;
+    bool finished = false;
+    // The first outcome decides; queued, so that one reached before exec() (a bad session while
+    // applying the options) still ends the loop.
     const auto finish = [&](int code) {
+        if (finished) return;
+        finished = true;
         status = code;
-        QApplication::quit();
+        QMetaObject::invokeMethod(qApp, &QCoreApplication::quit, Qt::QueuedConnection);
     };
     QObject::connect(&window, &mue::studio::MainWindow::resultShown, &window, [&] {
         QTimer::singleShot(kScreenshotSettleMs, &window, [&] {
