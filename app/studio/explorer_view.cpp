@@ -1,5 +1,6 @@
 #include "explorer_view.hpp"
 
+#include "cross_thread.hpp"
 #include "history_model.hpp"
 #include "studio_options.hpp"
 #include "trace_export.hpp"
@@ -95,7 +96,6 @@ ExplorerView::ExplorerView(QWidget* parent)
     worker_->moveToThread(&thread_);
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
     thread_.setObjectName(QStringLiteral("mue-sweep"));
-    thread_.start();
 
     // Data set and grid.
     auto* setup = new QGroupBox(tr("Data set and thresholds"));
@@ -386,7 +386,7 @@ ExplorerView::ExplorerView(QWidget* parent)
             [this](const QModelIndex& current) {
                 if (current.isValid()) showHistograms(points_->item(current.row(), Label)->data().toInt());
             });
-    connect(worker_, &SweepWorker::progress, this, [this](quint64 id, int done, int total, double elapsed) {
+    connectQueued(worker_, &SweepWorker::progress, this, [this](quint64 id, int done, int total, double elapsed) {
         if (id != running_) return;
         progress_->setRange(0, total);
         progress_->setValue(done);
@@ -396,7 +396,7 @@ ExplorerView::ExplorerView(QWidget* parent)
                              .arg(total)
                              .arg(duration(elapsed), duration(left)));
     });
-    connect(worker_, &SweepWorker::finished, this, [this](const std::shared_ptr<const SweepOutcome>& outcome) {
+    connectQueued(worker_, &SweepWorker::finished, this, [this](const std::shared_ptr<const SweepOutcome>& outcome) {
         if (outcome->id != running_) return;
         setRunning(0);
         switch (outcome->kind) {
@@ -426,12 +426,14 @@ ExplorerView::ExplorerView(QWidget* parent)
             break;
         }
     });
-    connect(worker_, &SweepWorker::failed, this, [this](quint64 id, const QString& message) {
+    connectQueued(worker_, &SweepWorker::failed, this, [this](quint64 id, const QString& message) {
         if (id != running_) return;
         setRunning(0);
         status_->setText(tr("Failed: %1").arg(message));
         Q_EMIT errorShown(message);
     });
+    // Last, so that the worker thread starts after every connection to it is made.
+    thread_.start();
 }
 
 ExplorerView::~ExplorerView() {
@@ -494,7 +496,7 @@ void ExplorerView::start(SweepRequest::Kind kind) {
                      : kind == SweepRequest::Kind::Profile ? tr("Profiling every layer…")
                      : kind == SweepRequest::Kind::Compare ? tr("Comparing with the full model…")
                                                            : tr("Sweeping…"));
-    QMetaObject::invokeMethod(worker_, [worker = worker_, request] { worker->run(request); }, Qt::QueuedConnection);
+    postTo(worker_, [worker = worker_, request] { worker->run(request); });
 }
 
 void ExplorerView::cancel() {

@@ -1,5 +1,7 @@
 #include "run_controller.hpp"
 
+#include "cross_thread.hpp"
+
 #include <QCoreApplication>
 
 #include <utility>
@@ -24,7 +26,6 @@ RunController::RunController(EngineWorker::BackendFactory factory, QObject* pare
     worker_->moveToThread(&thread_);
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
     thread_.setObjectName(QStringLiteral("mue-engine"));
-    thread_.start();
 
     debounce_.setSingleShot(true);
     debounce_.setInterval(kDefaultDebounce);
@@ -32,11 +33,10 @@ RunController::RunController(EngineWorker::BackendFactory factory, QObject* pare
     measureDelay_.setSingleShot(true);
     measureDelay_.setInterval(kMeasureDelay);
     connect(&measureDelay_, &QTimer::timeout, this, [this] {
-        QMetaObject::invokeMethod(worker_, [worker = worker_, job = measured_] { worker->measure(job); },
-                                  Qt::QueuedConnection);
+        postTo(worker_, [worker = worker_, job = measured_] { worker->measure(job); });
     });
 
-    connect(worker_, &EngineWorker::modelLoaded, this,
+    connectQueued(worker_, &EngineWorker::modelLoaded, this,
             [this](quint64 id, const QString& folder, const std::shared_ptr<const LoadedModel>& model) {
                 if (id != latestModelRequest_) return;
                 model_ = model;
@@ -44,29 +44,31 @@ RunController::RunController(EngineWorker::BackendFactory factory, QObject* pare
                 Q_EMIT modelChanged(folder, model);
                 if (runWhenModelLoads_) inputsChanged();
             });
-    connect(worker_, &EngineWorker::modelFailed, this, [this](quint64 id, const QString& folder, const QString& message) {
+    connectQueued(worker_, &EngineWorker::modelFailed, this, [this](quint64 id, const QString& folder, const QString& message) {
         if (id == latestModelRequest_) Q_EMIT modelFailed(folder, message);
     });
-    connect(worker_, &EngineWorker::imageLoaded, this, [this](quint64 id, const LoadedImage& image) {
+    connectQueued(worker_, &EngineWorker::imageLoaded, this, [this](quint64 id, const LoadedImage& image) {
         if (id == latestImageRequest_) setImage(image);
     });
-    connect(worker_, &EngineWorker::imageFailed, this, [this](quint64 id, const QString& path, const QString& message) {
+    connectQueued(worker_, &EngineWorker::imageFailed, this, [this](quint64 id, const QString& path, const QString& message) {
         if (id == latestImageRequest_) Q_EMIT imageFailed(path, message);
     });
-    connect(worker_, &EngineWorker::runFinished, this, &RunController::onRunFinished);
-    connect(worker_, &EngineWorker::runFailed, this, [this](quint64 id, const QString& message) {
+    connectQueued(worker_, &EngineWorker::runFinished, this, &RunController::onRunFinished);
+    connectQueued(worker_, &EngineWorker::runFailed, this, [this](quint64 id, const QString& message) {
         if (id != latestRun_) return;
         onRunEnded(id);
         Q_EMIT runFailed(id, message);
     });
-    connect(worker_, &EngineWorker::runCancelled, this, [this](quint64 id) {
+    connectQueued(worker_, &EngineWorker::runCancelled, this, [this](quint64 id) {
         if (id != latestRun_) return;
         onRunEnded(id);
         Q_EMIT runCancelled(id);
     });
-    connect(worker_, &EngineWorker::timingReady, this, [this](quint64 id, double ms, double fullMs) {
+    connectQueued(worker_, &EngineWorker::timingReady, this, [this](quint64 id, double ms, double fullMs) {
         if (id == latestRun_) Q_EMIT timingReady(id, ms, fullMs);
     });
+    // Last, so that the worker thread starts after every connection to it is made.
+    thread_.start();
 }
 
 RunController::~RunController() {
@@ -78,16 +80,12 @@ RunController::~RunController() {
 void RunController::openModel(const QString& folder, bool runWhenLoaded) {
     latestModelRequest_ = nextRequest_++;
     runWhenModelLoads_ = runWhenLoaded;
-    QMetaObject::invokeMethod(
-        worker_, [worker = worker_, id = latestModelRequest_, folder] { worker->loadModel(id, folder); },
-        Qt::QueuedConnection);
+    postTo(worker_, [worker = worker_, id = latestModelRequest_, folder] { worker->loadModel(id, folder); });
 }
 
 void RunController::openImage(const QString& path) {
     latestImageRequest_ = nextRequest_++;
-    QMetaObject::invokeMethod(
-        worker_, [worker = worker_, id = latestImageRequest_, path] { worker->loadImage(id, path); },
-        Qt::QueuedConnection);
+    postTo(worker_, [worker = worker_, id = latestImageRequest_, path] { worker->loadImage(id, path); });
 }
 
 void RunController::setImage(const QImage& image, const QString& source) {
@@ -167,7 +165,7 @@ void RunController::runNow() {
     setBusy(true);
     Q_EMIT runStarted(job.id);
     measured_ = job;
-    QMetaObject::invokeMethod(worker_, [worker = worker_, job] { worker->run(job); }, Qt::QueuedConnection);
+    postTo(worker_, [worker = worker_, job] { worker->run(job); });
 }
 
 RunId RunController::reserveRunId() { return nextRequest_++; }
