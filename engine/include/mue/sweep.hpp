@@ -62,10 +62,12 @@ enum class SweepSearch { Grid, Random, Adaptive };
 //    itself is the outcome of settings that exit nowhere and leave the decoder whole. Every field
 //    of a SweepPoint is a function of the examples' predictions, exit layers and token counts (the
 //    FLOP-based reduction is analytic; no point records a measured time), so both routes give the
-//    same points. The pass costs about one full-model evaluation and is skipped where it cannot
-//    save two settings' evaluations (e.g. one image and text threshold pair, or random and adaptive
-//    search, which draw a decoder threshold per setting). The full model and the baselines always
-//    take the Rerun route.
+//    same points: other batch mates move similarities and logits by rounding only, and a group
+//    whose first run exits elsewhere than derived shares nothing (SweepStats::mismatches). The
+//    pass costs about one full-model evaluation and is skipped where it cannot save two settings'
+//    evaluations (e.g. one image and text threshold pair, or random and adaptive search, which draw
+//    a decoder threshold per setting) and when the base settings are what-if themselves. The full
+//    model and the baselines always take the Rerun route.
 enum class SweepRoute { Rerun, WhatIf };
 
 [[nodiscard]] std::string_view sweep_route_name(SweepRoute route);  // "rerun", "what-if"
