@@ -66,6 +66,10 @@ const std::vector<OptionSpec> kGridOptions{
     {"gap-range", "MIN,MAX", "random and adaptive: range of 1 - threshold (default 0.0001,0.05)"},
     {"rounds", "N", "adaptive: refinement rounds (default 2)"},
     {"refine", "N", "adaptive: settings per round (default 8)"},
+    {"route", "rerun|what-if",
+     "what-if (default): one pass per example with every layer run gives its encoder exits under\n"
+     "every setting, and settings that give it the same exits and decoder setting share one run;\n"
+     "rerun: every setting runs every example. The points are the same"},
     {"batch", "N", "examples per batch; results do not depend on it (default 16)"},
     {"beam", "N", "beam size for captions (1 = greedy; default: the model's)"},
     {"model", "DIR", "model folder (default: the embedded default model)"},
@@ -213,6 +217,11 @@ mue::SweepGrid sweep_grid(const ParsedArgs& args) {
     grid.rounds = args.integer("rounds", 0, kMaxRounds).value_or(grid.rounds);
     grid.refine_samples = static_cast<std::size_t>(args.integer("refine", 1, kMaxSamples).value_or(
         static_cast<int>(grid.refine_samples)));
+    if (const auto route = args.value("route")) {
+        const auto parsed = mue::parse_sweep_route(*route);
+        if (!parsed) throw UsageError("--route must be rerun or what-if (got '" + *route + "')");
+        grid.route = *parsed;
+    }
     if (const auto range = number_list(args, "gap-range")) {
         if (range->size() != 2) throw UsageError("--gap-range must be MIN,MAX (two numbers)");
         grid.min_gap = (*range)[0];
@@ -414,9 +423,19 @@ int cmd_sweep(const ParsedArgs& args) {
     std::vector<mue::SweepPoint> finished;
     if (const auto resume = args.value("resume")) finished = resumable_points(*resume, dataset, engine.info());
     const bool show_progress = isatty(STDERR_FILENO) != 0;
+    mue::SweepStats stats;
     const auto points = mue::sweep(engine, dataset, grid, options, &interrupt.token(), sweep_progress(show_progress),
-                                   finished);
+                                   finished, &stats);
     if (show_progress) std::cerr << "\n";
+    std::cerr << "ran " << stats.runs << " example(s) under sweep settings";
+    if (stats.what_if_runs > 0) {
+        std::cerr << " and " << stats.what_if_runs << " in a what-if pass; " << stats.reused
+                  << " outcome(s) shared between settings with the same exits";
+        if (stats.mismatches > 0) {
+            std::cerr << " (" << stats.mismatches << " run(s) exited elsewhere than derived, so not shared)";
+        }
+    }
+    std::cerr << "\n";
     const bool complete = !interrupt.token().cancelled();
     const auto json = mue::report::sweep_json(points, dataset, engine.info().model_id, complete);
     if (const auto prefix = args.value("out")) write_sweep_files(*prefix, points, json);

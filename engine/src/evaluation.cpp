@@ -1,5 +1,6 @@
 #include "mue/evaluation.hpp"
 
+#include "evaluation_parts.hpp"
 #include "mue/errors.hpp"
 #include "mue/metrics.hpp"
 #include "mue/shapes_world.hpp"
@@ -125,53 +126,6 @@ std::string without_punctuation(std::string s) {
     return s;
 }
 
-RunRequest request_for(const EvalItem& item, Task task, const ExitSettings& exits, const EvalOptions& options) {
-    RunRequest r;
-    r.image = item.image;
-    r.image_path = item.image_path;
-    r.task = task;
-    r.text = item.text;
-    if (task == Task::Caption) r.beam_size = options.beam_size;
-    r.exits = exits;
-    return r;
-}
-
-EvalExample example_of(const EvalItem& item, const RunResult& result, int decoder_layers) {
-    const auto& trace = result.trace;
-    EvalExample e;
-    e.id = item.id;
-    e.prediction = result.prediction;
-    e.label = item.label;
-    e.correct = !item.label.empty() && result.prediction == item.label;
-    e.references = item.references;
-    e.difficulty = item.difficulty;
-    e.image_exit = trace.image.exit_layer;
-    e.text_exit = trace.text.exit_layer;
-    e.decoder_tokens = static_cast<int>(trace.decoder_tokens.size());
-    double layers = 0;
-    for (const auto& t : trace.decoder_tokens) layers += t.exit_layer;
-    // Savings count a decoder without tokens as fully run; the mean exit follows suit.
-    e.decoder_exit_mean = e.decoder_tokens == 0 ? decoder_layers : layers / e.decoder_tokens;
-    e.expected_reduction_mean = trace.savings.expected_reduction_mean;
-    e.expected_reduction_token_weighted = trace.savings.expected_reduction_token_weighted;
-    e.flop_reduction = trace.savings.flop_reduction;
-    e.image_similarity = trace.image.similarity;
-    e.text_similarity = trace.text.similarity;
-    std::vector<int> ran;
-    for (const auto& t : trace.decoder_tokens) {
-        if (t.similarity.size() > e.decoder_similarity.size()) {
-            e.decoder_similarity.resize(t.similarity.size(), 0.0F);
-            ran.resize(t.similarity.size(), 0);
-        }
-        for (std::size_t l = 0; l < t.similarity.size(); ++l) {
-            e.decoder_similarity[l] += t.similarity[l];
-            ++ran[l];
-        }
-    }
-    for (std::size_t l = 0; l < e.decoder_similarity.size(); ++l) e.decoder_similarity[l] /= static_cast<float>(ran[l]);
-    return e;
-}
-
 // Exit layers are 1-based; at() turns an out-of-range one into an error rather than a miscount.
 void count_exit(std::vector<int>& histogram, int layer) { ++histogram.at(static_cast<std::size_t>(layer - 1)); }
 
@@ -282,16 +236,68 @@ EvalDataset load_eval_dataset(std::string_view name_or_folder, std::string_view 
     return folder_dataset(name_or_folder, split, limit);
 }
 
-EvalReport evaluate(const Engine& engine, const EvalDataset& dataset, const ExitSettings& exits,
-                    const EvalOptions& options, const CancellationToken* cancel,
-                    const std::function<void(std::size_t done, std::size_t total)>& progress) {
+namespace detail {
+
+void require_evaluable(const EvalDataset& dataset, const EvalOptions& options) {
     if (options.batch_size < 1) {
         throw InputError("evaluation batch size must be at least 1 (got " + std::to_string(options.batch_size) + ")");
     }
     if (dataset.task != Task::Entailment && dataset.task != Task::Caption) {
         throw InputError("dataset '" + dataset.name + "': only entailment and caption datasets can be evaluated");
     }
-    const auto start = std::chrono::steady_clock::now();
+}
+
+RunRequest eval_request(const EvalItem& item, Task task, const ExitSettings& exits, const EvalOptions& options) {
+    RunRequest r;
+    r.image = item.image;
+    r.image_path = item.image_path;
+    r.task = task;
+    r.text = item.text;
+    if (task == Task::Caption) r.beam_size = options.beam_size;
+    r.exits = exits;
+    return r;
+}
+
+ExampleOutcome example_outcome(const EvalItem& item, const RunResult& result, int decoder_layers) {
+    const auto& trace = result.trace;
+    ExampleOutcome outcome;
+    for (const auto& t : trace.decoder_tokens) outcome.decoder_exits.push_back(t.exit_layer);
+    EvalExample& e = outcome.example;
+    e.id = item.id;
+    e.prediction = result.prediction;
+    e.label = item.label;
+    e.correct = !item.label.empty() && result.prediction == item.label;
+    e.references = item.references;
+    e.difficulty = item.difficulty;
+    e.image_exit = trace.image.exit_layer;
+    e.text_exit = trace.text.exit_layer;
+    e.decoder_tokens = static_cast<int>(trace.decoder_tokens.size());
+    double layers = 0;
+    for (const auto& t : trace.decoder_tokens) layers += t.exit_layer;
+    // Savings count a decoder without tokens as fully run; the mean exit follows suit.
+    e.decoder_exit_mean = e.decoder_tokens == 0 ? decoder_layers : layers / e.decoder_tokens;
+    e.expected_reduction_mean = trace.savings.expected_reduction_mean;
+    e.expected_reduction_token_weighted = trace.savings.expected_reduction_token_weighted;
+    e.flop_reduction = trace.savings.flop_reduction;
+    e.image_similarity = trace.image.similarity;
+    e.text_similarity = trace.text.similarity;
+    std::vector<int> ran;
+    for (const auto& t : trace.decoder_tokens) {
+        if (t.similarity.size() > e.decoder_similarity.size()) {
+            e.decoder_similarity.resize(t.similarity.size(), 0.0F);
+            ran.resize(t.similarity.size(), 0);
+        }
+        for (std::size_t l = 0; l < t.similarity.size(); ++l) {
+            e.decoder_similarity[l] += t.similarity[l];
+            ++ran[l];
+        }
+    }
+    for (std::size_t l = 0; l < e.decoder_similarity.size(); ++l) e.decoder_similarity[l] /= static_cast<float>(ran[l]);
+    return outcome;
+}
+
+EvalReport assemble_report(const Engine& engine, const EvalDataset& dataset, const ExitSettings& exits,
+                           const EvalOptions& options, const std::vector<const ExampleOutcome*>& outcomes) {
     const auto& arch = engine.info().arch;
     EvalReport report;
     report.dataset = dataset.name;
@@ -305,26 +311,43 @@ EvalReport evaluate(const Engine& engine, const EvalDataset& dataset, const Exit
     report.histograms.image.assign(static_cast<std::size_t>(arch.encoder_layers), 0);
     report.histograms.text.assign(static_cast<std::size_t>(arch.encoder_layers), 0);
     report.histograms.decoder.assign(static_cast<std::size_t>(arch.decoder_layers), 0);
+    for (const auto* outcome : outcomes) {
+        report.examples.push_back(outcome->example);
+        count_exit(report.histograms.image, outcome->example.image_exit);
+        count_exit(report.histograms.text, outcome->example.text_exit);
+        for (const int layer : outcome->decoder_exits) count_exit(report.histograms.decoder, layer);
+    }
+    score(report);
+    summarise(report);
+    return report;
+}
 
+}  // namespace detail
+
+EvalReport evaluate(const Engine& engine, const EvalDataset& dataset, const ExitSettings& exits,
+                    const EvalOptions& options, const CancellationToken* cancel,
+                    const std::function<void(std::size_t done, std::size_t total)>& progress) {
+    detail::require_evaluable(dataset, options);
+    const auto start = std::chrono::steady_clock::now();
+    const int decoder_layers = engine.info().arch.decoder_layers;
+    std::vector<detail::ExampleOutcome> outcomes;
+    outcomes.reserve(dataset.items.size());
     const auto batch = static_cast<std::size_t>(options.batch_size);
     for (std::size_t first = 0; first < dataset.items.size(); first += batch) {
         const std::size_t last = std::min(first + batch, dataset.items.size());
         std::vector<RunRequest> requests;
         for (std::size_t i = first; i < last; ++i) {
-            requests.push_back(request_for(dataset.items[i], dataset.task, exits, options));
+            requests.push_back(detail::eval_request(dataset.items[i], dataset.task, exits, options));
         }
         const auto results = engine.run_batch(requests, cancel);
         for (std::size_t i = first; i < last; ++i) {
-            const auto& result = results[i - first];
-            report.examples.push_back(example_of(dataset.items[i], result, arch.decoder_layers));
-            count_exit(report.histograms.image, result.trace.image.exit_layer);
-            count_exit(report.histograms.text, result.trace.text.exit_layer);
-            for (const auto& t : result.trace.decoder_tokens) count_exit(report.histograms.decoder, t.exit_layer);
+            outcomes.push_back(detail::example_outcome(dataset.items[i], results[i - first], decoder_layers));
         }
         if (progress) progress(last, dataset.items.size());
     }
-    score(report);
-    summarise(report);
+    std::vector<const detail::ExampleOutcome*> in_order;
+    for (const auto& o : outcomes) in_order.push_back(&o);
+    auto report = detail::assemble_report(engine, dataset, exits, options, in_order);
     report.elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return report;
 }

@@ -1,14 +1,18 @@
 #include "mue/sweep.hpp"
 
+#include "evaluation_parts.hpp"
 #include "mue/errors.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <functional>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <tuple>
 
 namespace mue {
 namespace {
@@ -203,7 +207,188 @@ std::vector<Candidate> refined_candidates(const SweepGrid& grid, const std::vect
     return out;
 }
 
+const SweepPoint* finished_point(const std::vector<SweepPoint>& finished, const Candidate& c) {
+    const auto done = std::find_if(finished.begin(), finished.end(), [&](const SweepPoint& f) {
+        return f.label == c.label && f.settings == c.settings;
+    });
+    return done == finished.end() ? nullptr : &*done;
+}
+
+// What besides its two encoder exit layers decides an example's outcome under a MuE setting. The
+// what-if flag is cleared: a pass with every threshold at 1 computes what a real run of such a
+// setting computes (nothing exits either way), so the pass stands for those settings.
+ExitSettings decoder_side(ExitSettings s) {
+    constexpr double kEncoderThresholdsLeftOut = 0;
+    s.image_threshold = kEncoderThresholdsLeftOut;
+    s.text_threshold = kEncoderThresholdsLeftOut;
+    s.what_if = false;
+    return s;
+}
+
+// The layer a stream exits after under `threshold`, from its what-if similarities: the engine's
+// rule (run_encoder_stream: the first layer whose float similarity, compared as a double, exceeds
+// the threshold; no minimum depth), else all `layers`.
+int derived_exit(const std::vector<float>& similarity, double threshold, int layers) {
+    for (std::size_t l = 0; l < similarity.size(); ++l) {
+        if (similarity[l] > threshold) return static_cast<int>(l) + 1;
+    }
+    return layers;
+}
+
+// The what-if route (SweepRoute::WhatIf in mue/sweep.hpp): per example, the outcome of each group
+// of MuE settings that give it the same exit layers and decoder setting, run once.
+class SharedOutcomes {
+public:
+    SharedOutcomes(const Engine& engine, const EvalDataset& dataset, const SweepGrid& grid, const EvalOptions& options,
+                   const CancellationToken* cancel, SweepStats& stats)
+        : engine_(engine), dataset_(dataset), grid_(grid), options_(options), cancel_(cancel), stats_(stats),
+          groups_(dataset.items.size()) {}
+
+    // Whether the MuE settings among `candidates` still to evaluate take this route: only where
+    // sharing could save the cost of the pass, about one full-model evaluation.
+    void plan(const std::vector<Candidate>& candidates, const std::vector<SweepPoint>& finished) {
+        constexpr std::size_t kLeastSavedSettings = 2;
+        std::size_t settings = 0;
+        std::vector<ExitSettings> decoders;
+        for (const auto& c : candidates) {
+            if (c.settings.policy != ExitPolicy::Mue || finished_point(finished, c) != nullptr) continue;
+            ++settings;
+            const auto d = decoder_side(c.settings);
+            if (std::find(decoders.begin(), decoders.end(), d) == decoders.end()) decoders.push_back(d);
+        }
+        // Outcomes are shared only between settings of one decoder setting.
+        active_ = grid_.route == SweepRoute::WhatIf && !grid_.base.what_if &&
+                  settings >= decoders.size() + kLeastSavedSettings;
+    }
+
+    [[nodiscard]] bool covers(const Candidate& c) const { return active_ && c.settings.policy == ExitPolicy::Mue; }
+
+    // The report of `c`, running only the examples no earlier setting ran with the same exits and
+    // decoder setting. Throws Cancelled.
+    [[nodiscard]] EvalReport evaluate(const Candidate& c) {
+        if (pass_.empty()) run_pass();
+        const int layers = engine_.info().arch.encoder_layers;
+        const std::size_t decoder = decoder_index(decoder_side(c.settings));
+        std::vector<const detail::ExampleOutcome*> outcomes(dataset_.items.size(), nullptr);
+        std::vector<std::size_t> to_run;
+        std::vector<GroupKey> keys;
+        for (std::size_t e = 0; e < dataset_.items.size(); ++e) {
+            const auto& pass = pass_[e]->example;
+            const GroupKey key{derived_exit(pass.image_similarity, c.settings.image_threshold, layers),
+                               derived_exit(pass.text_similarity, c.settings.text_threshold, layers), decoder};
+            const auto shared = groups_[e].find(key);
+            if (shared != groups_[e].end() && shared->second.exact) {
+                outcomes[e] = &shared->second.outcome;
+                ++stats_.reused;
+            } else {
+                to_run.push_back(e);
+                keys.push_back(key);
+            }
+        }
+        std::deque<detail::ExampleOutcome> own;  // outcomes of groups whose first run exited elsewhere
+        for_each_batch(to_run, c.settings, [&](std::size_t k, detail::ExampleOutcome outcome) {
+            const std::size_t e = to_run[k];
+            auto& groups = groups_[e];
+            if (groups.count(keys[k]) != 0) {
+                outcomes[e] = &own.emplace_back(std::move(outcome));
+                return;
+            }
+            const bool exact =
+                outcome.example.image_exit == keys[k].image && outcome.example.text_exit == keys[k].text;
+            if (!exact) ++stats_.mismatches;
+            outcomes[e] = &groups.emplace(keys[k], Shared{std::move(outcome), exact}).first->second.outcome;
+        });
+        stats_.runs += to_run.size();
+        return detail::assemble_report(engine_, dataset_, c.settings, options_, outcomes);
+    }
+
+private:
+    struct GroupKey {
+        int image = 0;  // exit layers
+        int text = 0;
+        std::size_t decoder = 0;  // index into decoders_
+        bool operator<(const GroupKey& o) const {
+            return std::tie(image, text, decoder) < std::tie(o.image, o.text, o.decoder);
+        }
+    };
+    struct Shared {
+        detail::ExampleOutcome outcome;
+        bool exact = true;  // the run exited where the group's key says
+    };
+
+    std::size_t decoder_index(const ExitSettings& decoder) {
+        const auto known = std::find(decoders_.begin(), decoders_.end(), decoder);
+        if (known != decoders_.end()) return static_cast<std::size_t>(known - decoders_.begin());
+        decoders_.push_back(decoder);
+        return decoders_.size() - 1;
+    }
+
+    // Runs dataset items `items` under `exits` in batches; `take(k, outcome)` for items[k].
+    template <typename Take>
+    void for_each_batch(const std::vector<std::size_t>& items, const ExitSettings& exits, Take take) const {
+        const int decoder_layers = engine_.info().arch.decoder_layers;
+        const auto batch = static_cast<std::size_t>(options_.batch_size);
+        for (std::size_t first = 0; first < items.size(); first += batch) {
+            const std::size_t last = std::min(first + batch, items.size());
+            std::vector<RunRequest> requests;
+            for (std::size_t k = first; k < last; ++k) {
+                requests.push_back(detail::eval_request(dataset_.items[items[k]], dataset_.task, exits, options_));
+            }
+            auto results = engine_.run_batch(requests, cancel_);
+            for (std::size_t k = first; k < last; ++k) {
+                take(k, detail::example_outcome(dataset_.items[items[k]], results[k - first], decoder_layers));
+            }
+        }
+    }
+
+    // Every example once with every layer run and no exit: the similarities the exits derive from,
+    // and the outcome of the settings that exit nowhere with the decoder whole.
+    void run_pass() {
+        constexpr double kNeverExits = 1.0;
+        ExitSettings exits = grid_.base;
+        exits.policy = ExitPolicy::Mue;
+        exits.image_threshold = exits.text_threshold = exits.decoder_threshold = kNeverExits;
+        exits.what_if = true;
+        const int layers = engine_.info().arch.encoder_layers;
+        const GroupKey whole{layers, layers, decoder_index(decoder_side(exits))};
+        std::vector<std::size_t> all(dataset_.items.size());
+        for (std::size_t e = 0; e < all.size(); ++e) all[e] = e;
+        std::vector<const detail::ExampleOutcome*> pass(all.size(), nullptr);
+        for_each_batch(all, exits, [&](std::size_t e, detail::ExampleOutcome outcome) {
+            pass[e] = &groups_[e].emplace(whole, Shared{std::move(outcome), true}).first->second.outcome;
+        });
+        stats_.what_if_runs += all.size();
+        pass_ = std::move(pass);
+    }
+
+    const Engine& engine_;
+    const EvalDataset& dataset_;
+    const SweepGrid& grid_;
+    const EvalOptions& options_;
+    const CancellationToken* cancel_;
+    SweepStats& stats_;
+    bool active_ = false;
+    std::vector<ExitSettings> decoders_;
+    std::vector<std::map<GroupKey, Shared>> groups_;   // per example
+    std::vector<const detail::ExampleOutcome*> pass_;  // per example, in groups_; empty until the pass ran
+};
+
 }  // namespace
+
+std::string_view sweep_route_name(SweepRoute route) {
+    switch (route) {
+        case SweepRoute::Rerun: return "rerun";
+        case SweepRoute::WhatIf: return "what-if";
+    }
+    return "what-if";
+}
+
+std::optional<SweepRoute> parse_sweep_route(std::string_view name) {
+    for (const auto r : {SweepRoute::Rerun, SweepRoute::WhatIf}) {
+        if (name == sweep_route_name(r)) return r;
+    }
+    return std::nullopt;
+}
 
 std::string_view sweep_search_name(SweepSearch search) {
     switch (search) {
@@ -238,13 +423,17 @@ std::vector<bool> pareto_front(const std::vector<std::pair<double, double>>& poi
 
 std::vector<SweepPoint> sweep(const Engine& engine, const EvalDataset& dataset, const SweepGrid& grid,
                               const EvalOptions& options, const CancellationToken* cancel,
-                              const SweepProgress& progress, const std::vector<SweepPoint>& finished) {
+                              const SweepProgress& progress, const std::vector<SweepPoint>& finished,
+                              SweepStats* stats) {
     auto queue = first_candidates(grid);
     const auto baselines = baseline_candidates(grid);
     const bool adaptive = grid.search == SweepSearch::Adaptive;
     const std::size_t refinements = adaptive ? static_cast<std::size_t>(grid.rounds) * grid.refine_samples : 0;
     const std::size_t total = queue.size() + refinements + baselines.size();
+    detail::require_evaluable(dataset, options);
 
+    SweepStats counts;
+    SharedOutcomes shared(engine, dataset, grid, options, cancel, counts);
     std::vector<SweepPoint> points;
     points.reserve(total);
     std::set<std::string> labels;
@@ -252,15 +441,17 @@ std::vector<SweepPoint> sweep(const Engine& engine, const EvalDataset& dataset, 
     const auto run = [&](const Candidate& c) {
         if (cancel != nullptr && cancel->cancelled()) return false;
         SweepPoint p;
-        const auto done = std::find_if(finished.begin(), finished.end(), [&](const SweepPoint& f) {
-            return f.label == c.label && f.settings == c.settings;
-        });
-        if (done != finished.end()) {
+        if (const auto* done = finished_point(finished, c)) {
             p = *done;
         } else {
             EvalReport report;
             try {
-                report = evaluate(engine, dataset, c.settings, options, cancel);
+                if (shared.covers(c)) {
+                    report = shared.evaluate(c);
+                } else {
+                    report = evaluate(engine, dataset, c.settings, options, cancel);
+                    counts.runs += dataset.items.size();
+                }
             } catch (const Cancelled&) {
                 return false;
             }
@@ -277,6 +468,7 @@ std::vector<SweepPoint> sweep(const Engine& engine, const EvalDataset& dataset, 
         return true;
     };
     const auto run_all = [&](const std::vector<Candidate>& candidates) {
+        shared.plan(candidates, finished);
         return std::all_of(candidates.begin(), candidates.end(), run);
     };
 
@@ -286,6 +478,7 @@ std::vector<SweepPoint> sweep(const Engine& engine, const EvalDataset& dataset, 
     }
     if (complete) run_all(baselines);
     mark_pareto(points);
+    if (stats != nullptr) *stats = counts;
     return points;
 }
 

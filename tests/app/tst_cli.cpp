@@ -458,6 +458,8 @@ private Q_SLOTS:
         QTest::newRow("empty grid piece") << QStringList{"tune", "--dataset", "shapes-ve", "--grid-text", "0.9,"} << 2
                                           << "--grid-text must be";
         QTest::newRow("sweep without dataset") << QStringList{"sweep"} << 2 << "--dataset";
+        QTest::newRow("bad route") << QStringList{"sweep", "--dataset", "shapes-ve", "--route", "derive"} << 2
+                                   << "--route must be rerun or what-if";
         QTest::newRow("bad target") << QStringList{"tune", "--dataset", "shapes-ve", "--target-retention", "2"} << 2
                                     << "--target-retention must be in [0, 1]";
         QTest::newRow("tune on a folder") << QStringList{"tune", "--dataset", "no-such-folder"} << 3 << "no-such-folder";
@@ -500,6 +502,20 @@ private Q_SLOTS:
             QCOMPARE(total, 4);
             QVERIFY(p["pareto"].is_boolean());
         }
+    }
+
+    void sweepRoutesGiveTheSamePoints() {
+        const QStringList sweep{"sweep", "--dataset", "shapes-ve", "--limit", "4", "--grid-image", "0.9,1",
+                                "--grid-text", "0.88,1", "--grid-decoder", "0.6,1", "--json"};
+        const auto rerun = mue(sweep + QStringList{"--route", "rerun"});
+        QVERIFY2(rerun.exit_code == 0, qPrintable(rerun.err));
+        const auto what_if = mue(sweep);  // the default route
+        QVERIFY2(what_if.exit_code == 0, qPrintable(what_if.err));
+        QVERIFY(json_of(what_if)["points"] == json_of(rerun)["points"]);
+        constexpr int kRuns = (1 + 2 * 2 * 2) * 4;
+        QVERIFY2(rerun.err.contains(QStringLiteral("ran %1 example(s) under sweep settings\n").arg(kRuns)),
+                 qPrintable(rerun.err));
+        QVERIFY2(what_if.err.contains("in a what-if pass"), qPrintable(what_if.err));
     }
 
     void interruptedSweepResumes() {

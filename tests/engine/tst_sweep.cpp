@@ -1,5 +1,6 @@
 // Sweeps and tuning (mue/sweep.hpp): the Pareto front on hand-made points, and on the built test
-// model a small grid's points, the full reference, cancellation and the tuned setting's test figures.
+// model a small grid's points, the full reference, cancellation and the tuned setting's test figures,
+// and the what-if route against the rerun route: the same points from fewer runs.
 
 #include "error_of.hpp"
 #include "mue/engine.hpp"
@@ -19,6 +20,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -43,6 +45,51 @@ constexpr std::size_t kGridPoints = 1 + 2 * 2 * 1;  // the full model, then 2 x 
 
 [[nodiscard]] int sum(const std::vector<int>& counts) { return std::accumulate(counts.begin(), counts.end(), 0); }
 
+[[nodiscard]] mue::SweepGrid routed(mue::SweepGrid g, mue::SweepRoute route) {
+    g.route = route;
+    return g;
+}
+
+// Thresholds inside the random model's similarity range (about 0.66-0.92 over the layers), so that
+// examples exit at different layers under different settings, and 0.95 above it, exiting nowhere
+// as 1 does (as 0.999 and 1 do on the trained model); decoder exits on and off.
+[[nodiscard]] mue::SweepGrid exiting_grid() {
+    mue::SweepGrid g;
+    g.image_thresholds = {0.85, 0.9, 0.95, 1.0};
+    g.text_thresholds = {0.85, 0.89, 0.95, 1.0};
+    g.decoder_thresholds = {0.6, 1.0};
+    return g;
+}
+
+void routes() {
+    QTest::addColumn<int>("route");
+    QTest::newRow("rerun") << static_cast<int>(mue::SweepRoute::Rerun);
+    QTest::newRow("what-if") << static_cast<int>(mue::SweepRoute::WhatIf);
+}
+
+// Every field a point records. Exact: a point's figures are functions of its examples' predictions,
+// exit layers and token counts, which batch composition does not change (it moves similarities and
+// logits by rounding only, tst_exits), so both routes must agree bit for bit.
+void compare_points(const std::vector<mue::SweepPoint>& a, const std::vector<mue::SweepPoint>& b) {
+    QCOMPARE(a.size(), b.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        QCOMPARE(a[i].label, b[i].label);
+        QCOMPARE(a[i].settings, b[i].settings);
+        // QCOMPARE on doubles is fuzzy (12 digits); these must be equal.
+        const auto label = a[i].label.c_str();
+        QVERIFY2(a[i].score == b[i].score, label);
+        QVERIFY2(a[i].retention == b[i].retention, label);
+        QVERIFY2(a[i].savings.expected_reduction_mean == b[i].savings.expected_reduction_mean, label);
+        QVERIFY2(a[i].savings.expected_reduction_token_weighted == b[i].savings.expected_reduction_token_weighted,
+                 label);
+        QVERIFY2(a[i].savings.flop_reduction == b[i].savings.flop_reduction, label);
+        QCOMPARE(a[i].histograms.image, b[i].histograms.image);
+        QCOMPARE(a[i].histograms.text, b[i].histograms.text);
+        QCOMPARE(a[i].histograms.decoder, b[i].histograms.decoder);
+        QCOMPARE(a[i].pareto, b[i].pareto);
+    }
+}
+
 }  // namespace
 
 Q_DECLARE_METATYPE(Points)
@@ -53,7 +100,7 @@ class TestSweep : public QObject {
 
     std::unique_ptr<mue::Engine> engine_;
     mue::EvalDataset dataset_;
-    std::vector<mue::SweepPoint> points_;  // dataset_ under small_grid()
+    std::vector<mue::SweepPoint> points_;  // dataset_ under small_grid(), on the default (what-if) route
 
 private Q_SLOTS:
     void initTestCase() {
@@ -135,11 +182,98 @@ private Q_SLOTS:
         QCOMPARE(points[kGridPoints + 3].settings.static_decoder_layers, 2);
     }
 
+    void whatIfRouteGivesTheRerunPoints_data() {
+        QTest::addColumn<QString>("dataset");
+        QTest::addColumn<int>("items");
+        QTest::addColumn<int>("batch");
+        QTest::newRow("entailment") << "shapes-ve" << 8 << 16;
+        QTest::newRow("entailment, batch 3") << "shapes-ve" << 8 << 3;
+        QTest::newRow("captions") << "shapes-caption" << 4 << 16;
+    }
+
+    void whatIfRouteGivesTheRerunPoints() {
+        QFETCH(QString, dataset);
+        QFETCH(int, items);
+        QFETCH(int, batch);
+        const auto data = mue::load_eval_dataset(dataset.toStdString(), "test", static_cast<std::size_t>(items),
+                                                 engine_->info().image_size);
+        mue::EvalOptions options;
+        options.batch_size = batch;
+        options.beam_size = 2;
+        mue::SweepStats rerun_stats;
+        mue::SweepStats what_if_stats;
+        const auto grid = exiting_grid();
+        const auto rerun =
+            mue::sweep(*engine_, data, routed(grid, mue::SweepRoute::Rerun), options, nullptr, {}, {}, &rerun_stats);
+        const auto what_if =
+            mue::sweep(*engine_, data, routed(grid, mue::SweepRoute::WhatIf), options, nullptr, {}, {}, &what_if_stats);
+        compare_points(what_if, rerun);
+
+        // The grid must exercise what the route derives, or agreement proves little: examples
+        // exiting at several encoder layers, and decoder exits.
+        std::set<std::vector<int>> image_histograms;
+        std::set<std::vector<int>> text_histograms;
+        int early_decoder_exits = 0;
+        for (const auto& p : rerun) {
+            image_histograms.insert(p.histograms.image);
+            text_histograms.insert(p.histograms.text);
+            early_decoder_exits += sum(p.histograms.decoder) - p.histograms.decoder.back();
+        }
+        QVERIFY(image_histograms.size() > 2);
+        QVERIFY(text_histograms.size() > 2);
+        QVERIFY(early_decoder_exits > 0);
+
+        const std::size_t n = data.items.size();
+        QCOMPARE(rerun_stats.runs, rerun.size() * n);
+        QCOMPARE(rerun_stats.what_if_runs, std::size_t{0});
+        QCOMPARE(rerun_stats.reused, std::size_t{0});
+        QCOMPARE(what_if_stats.what_if_runs, n);
+        QCOMPARE(what_if_stats.runs + what_if_stats.reused, rerun.size() * n);
+        QCOMPARE(what_if_stats.mismatches, std::size_t{0});
+        // Settings that share exits run an example once: 0.95 and 1 never differ here.
+        QVERIFY2(what_if_stats.runs + what_if_stats.what_if_runs < rerun_stats.runs,
+                 qPrintable(QStringLiteral("%1 + %2 runs").arg(what_if_stats.runs).arg(what_if_stats.what_if_runs)));
+    }
+
+    void whatIfPassSkippedWhereItCannotSave() {
+        // One encoder pair: settings differ in the decoder only, so none can share an outcome.
+        auto one_pair = small_grid();
+        one_pair.image_thresholds = {0.9};
+        one_pair.text_thresholds = {0.9};
+        one_pair.decoder_thresholds = {0.6, 0.8, 1.0};
+        mue::SweepStats stats;
+        const auto points = mue::sweep(*engine_, dataset_, one_pair, {}, nullptr, {}, {}, &stats);
+        QCOMPARE(stats.what_if_runs, std::size_t{0});
+        QCOMPARE(stats.reused, std::size_t{0});
+        QCOMPARE(stats.runs, points.size() * kItems);
+        // Random search draws a decoder threshold per setting: nothing to share either.
+        mue::SweepGrid random;
+        random.search = mue::SweepSearch::Random;
+        random.samples = 3;
+        const mue::EvalDataset two{dataset_.name, dataset_.split, dataset_.task,
+                                   {dataset_.items.begin(), dataset_.items.begin() + 2}, {}};
+        static_cast<void>(mue::sweep(*engine_, two, random, {}, nullptr, {}, {}, &stats));
+        QCOMPARE(stats.what_if_runs, std::size_t{0});
+        QCOMPARE(stats.reused, std::size_t{0});
+    }
+
+    void routeNamesRoundTrip() {
+        for (const auto r : {mue::SweepRoute::Rerun, mue::SweepRoute::WhatIf}) {
+            QCOMPARE(mue::parse_sweep_route(mue::sweep_route_name(r)), std::optional<mue::SweepRoute>(r));
+        }
+        QCOMPARE(mue::sweep_route_name(mue::SweepRoute::WhatIf), std::string_view("what-if"));
+        QVERIFY(!mue::parse_sweep_route("derive"));
+    }
+
+    void cancellationKeepsFinishedPoints_data() { routes(); }
+
     void cancellationKeepsFinishedPoints() {
+        QFETCH(int, route);
         constexpr std::size_t kStopAfter = 2;
         mue::CancellationToken cancel;
         std::size_t heard_total = 0;
-        const auto points = mue::sweep(*engine_, dataset_, small_grid(), {}, &cancel,
+        const auto grid = routed(small_grid(), static_cast<mue::SweepRoute>(route));
+        const auto points = mue::sweep(*engine_, dataset_, grid, {}, &cancel,
                                        [&](std::size_t done, std::size_t total) {
                                            heard_total = total;
                                            if (done == kStopAfter) cancel.cancel();
@@ -150,33 +284,47 @@ private Q_SLOTS:
         QCOMPARE(points[1].score, points_[1].score);
     }
 
+    void resumedSweepTakesFinishedPointsAsTheyAre_data() { routes(); }
+
     void resumedSweepTakesFinishedPointsAsTheyAre() {
+        QFETCH(int, route);
+        const auto grid = routed(small_grid(), static_cast<mue::SweepRoute>(route));
+        // The full model and one MuE setting: three MuE settings are left, enough for the what-if
+        // pass to run on resume.
+        constexpr std::size_t kFinished = 2;
+        constexpr std::size_t kMarkedPoint = kFinished - 1;
         mue::CancellationToken cancel;
-        auto partial = mue::sweep(*engine_, dataset_, small_grid(), {}, &cancel, [&](std::size_t done, std::size_t) {
-            if (done == 3) cancel.cancel();
+        auto partial = mue::sweep(*engine_, dataset_, grid, {}, &cancel, [&](std::size_t done, std::size_t) {
+            if (done == kFinished) cancel.cancel();
         });
-        QCOMPARE(partial.size(), std::size_t{3});
+        QCOMPARE(partial.size(), kFinished);
         // A marked score shows the finished point was taken, not evaluated again.
         constexpr double kMarked = -7.0;
-        partial[2].score = kMarked;
+        partial[kMarkedPoint].score = kMarked;
         std::size_t first_progress = 0;
-        const auto resumed = mue::sweep(*engine_, dataset_, small_grid(), {}, nullptr,
+        mue::SweepStats stats;
+        const auto resumed = mue::sweep(*engine_, dataset_, grid, {}, nullptr,
                                         [&](std::size_t done, std::size_t) {
                                             if (first_progress == 0) first_progress = done;
                                         },
-                                        partial);
+                                        partial, &stats);
         QCOMPARE(resumed.size(), points_.size());
         QCOMPARE(first_progress, std::size_t{1});
-        QCOMPARE(resumed[2].score, kMarked);
+        QCOMPARE(resumed[kMarkedPoint].score, kMarked);
+        const bool what_if = grid.route == mue::SweepRoute::WhatIf;
+        QCOMPARE(stats.what_if_runs, what_if ? kItems : 0);
+        QCOMPARE(stats.runs + stats.reused, (kGridPoints - kFinished) * kItems);
+        // points_ came from the what-if route: on the rerun route this also compares the routes.
         for (std::size_t i = 0; i < points_.size(); ++i) {
             QCOMPARE(resumed[i].label, points_[i].label);
-            if (i != 2) QCOMPARE(resumed[i].score, points_[i].score);
+            if (i != kMarkedPoint) QCOMPARE(resumed[i].score, points_[i].score);
+            if (i != kMarkedPoint) QCOMPARE(resumed[i].histograms.image, points_[i].histograms.image);
         }
         // A finished point whose settings differ from the label's setting is evaluated again.
         auto mismatched = partial;
-        mismatched[2].settings.beta = 0.5;
-        const auto again = mue::sweep(*engine_, dataset_, small_grid(), {}, nullptr, {}, mismatched);
-        QCOMPARE(again[2].score, points_[2].score);
+        mismatched[kMarkedPoint].settings.beta = 0.5;
+        const auto again = mue::sweep(*engine_, dataset_, grid, {}, nullptr, {}, mismatched);
+        QCOMPARE(again[kMarkedPoint].score, points_[kMarkedPoint].score);
     }
 
     void randomSearchIsSeededAndInRange() {

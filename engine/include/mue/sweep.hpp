@@ -50,6 +50,29 @@ enum class SweepSearch { Grid, Random, Adaptive };
 [[nodiscard]] std::string_view sweep_search_name(SweepSearch search);
 [[nodiscard]] std::optional<SweepSearch> parse_sweep_search(std::string_view name);
 
+// How a sweep evaluates its MuE settings.
+//  Rerun: every setting runs every example (evaluate()).
+//  WhatIf: one what-if pass per example (ExitSettings::what_if: every layer runs, the trace records
+//    each stream's similarity after every layer) gives the image and text exit layers of that
+//    example under every setting exactly: a stream's states up to its exit do not depend on the
+//    threshold, and it exits after the first layer whose similarity exceeds it. Settings that give
+//    an example the same two exit layers and the same decoder setting give it the same outcome
+//    (prediction, exits, savings), so only the first of them in sweep order runs the example
+//    (batched with the other examples it is first for) and the others take its outcome; the pass
+//    itself is the outcome of settings that exit nowhere and leave the decoder whole. Every field
+//    of a SweepPoint is a function of the examples' predictions, exit layers and token counts (the
+//    FLOP-based reduction is analytic; no point records a measured time), so both routes give the
+//    same points: other batch mates move similarities and logits by rounding only, and a group
+//    whose first run exits elsewhere than derived shares nothing (SweepStats::mismatches). The
+//    pass costs about one full-model evaluation and is skipped where it cannot save two settings'
+//    evaluations (e.g. one image and text threshold pair, or random and adaptive search, which draw
+//    a decoder threshold per setting) and when the base settings are what-if themselves. The full
+//    model and the baselines always take the Rerun route.
+enum class SweepRoute { Rerun, WhatIf };
+
+[[nodiscard]] std::string_view sweep_route_name(SweepRoute route);  // "rerun", "what-if"
+[[nodiscard]] std::optional<SweepRoute> parse_sweep_route(std::string_view name);
+
 // The settings a sweep evaluates. MuE points come from `search` (Grid: 4 x 4 x 4 = 64 by default);
 // baselines, when included, add one point per value of their own list (Joint: per pair with a
 // decoder threshold, as MuE's decoder exits too); an empty list leaves that baseline out.
@@ -73,6 +96,19 @@ struct SweepGrid {
     double max_gap = 0.05;           // ... 0.95
     int rounds = 2;                  // Adaptive
     std::size_t refine_samples = 8;  // Adaptive: settings per round
+
+    SweepRoute route = SweepRoute::WhatIf;  // the points do not depend on it, only the time taken
+};
+
+// What a sweep ran, in example runs (one example under one setting).
+struct SweepStats {
+    std::size_t what_if_runs = 0;  // examples run by what-if passes (every layer)
+    std::size_t runs = 0;          // examples run under a setting of the sweep
+    std::size_t reused = 0;        // outcomes taken from another setting's run or a what-if pass
+    // Examples whose first run under a group's settings exited elsewhere than the pass predicted
+    // (a similarity within rounding of a threshold); the group's other settings then run the
+    // example themselves instead of taking its outcome.
+    std::size_t mismatches = 0;
 };
 
 // flags[i]: no other point has a first >= and a second >= points[i]'s with one of them strictly
@@ -86,13 +122,15 @@ using SweepProgress = std::function<void(std::size_t done, std::size_t total)>;
 // of the search, then the baselines, and marks the Pareto front. When `cancel` is set, returns the
 // points finished so far (front marked among them). `finished`: points of an earlier, interrupted
 // run of the same sweep on the same data; one whose label and settings match a setting is taken
-// as it is instead of being evaluated again (the sweep resumes). Throws InputError for an empty
-// MuE threshold list (Grid), a bad search range, a setting ExitSettings::validate() rejects (before
-// evaluating anything), and whatever evaluate() throws but Cancelled.
+// as it is instead of being evaluated again (the sweep resumes). `stats`, when given, is set to what
+// the sweep ran. Throws InputError for an empty MuE threshold list (Grid), a bad search range, a
+// setting ExitSettings::validate() rejects (before evaluating anything), and whatever evaluate()
+// throws but Cancelled.
 [[nodiscard]] std::vector<SweepPoint> sweep(const Engine& engine, const EvalDataset& dataset, const SweepGrid& grid,
                                             const EvalOptions& options, const CancellationToken* cancel = nullptr,
                                             const SweepProgress& progress = {},
-                                            const std::vector<SweepPoint>& finished = {});
+                                            const std::vector<SweepPoint>& finished = {},
+                                            SweepStats* stats = nullptr);
 
 struct TuneResult {
     ExitSettings settings;      // the chosen MuE setting, or the full model's when none kept the target
