@@ -106,7 +106,7 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
 
     // Every example starts with `beams` identical rows; only the first is expanded at step 0.
     DecoderRun run = model.decoder(encoder, policy.settings().kv_policy);
-    run.select_rows(torch::arange(examples, torch::kLong).repeat_interleave(beams));
+    run.repeat_rows(static_cast<int>(beams));
     std::vector<std::vector<int>> history(static_cast<std::size_t>(examples * beams), std::vector<int>{options.bos});
     std::vector<std::vector<DecoderTokenTrace>> steps(history.size());
     std::vector<DecoderTokenTrace> traces;
@@ -124,6 +124,7 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
         std::vector<std::vector<DecoderTokenTrace>> next_steps;
         std::vector<double> next_score;
         std::vector<std::int64_t> next_live;
+        std::vector<std::int64_t> kept_positions;  // of next_live in live: their encoder rows
         for (std::size_t position = 0; position < live.size(); ++position) {
             const auto ub = static_cast<std::size_t>(live[position]);
             const std::int64_t first_row = static_cast<std::int64_t>(position) * beams;
@@ -134,13 +135,16 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
             const auto candidates = lprobs.narrow(0, first_row, open).to(torch::kFloat64) +
                                     torch::tensor(base, torch::kFloat64).unsqueeze(1);
             const auto top = candidates.flatten().topk(std::min<std::int64_t>(2 * beams, open * vocab));
-            const auto top_scores = std::get<0>(top);
-            const auto top_index = std::get<1>(top);
+            // Read through pointers: indexing and item() are two tensor operations per candidate.
+            const auto top_scores = std::get<0>(top).contiguous();
+            const auto top_index = std::get<1>(top).contiguous();
+            const double* scores = top_scores.data_ptr<double>();
+            const std::int64_t* indices = top_index.data_ptr<std::int64_t>();
             std::int64_t kept = 0;
             for (std::int64_t c = 0; c < top_scores.size(0) && kept < beams; ++c) {
-                const double s = top_scores[c].item<double>();
+                const double s = scores[c];
                 if (std::isinf(s)) break;
-                const std::int64_t flat = top_index[c].item<std::int64_t>();
+                const std::int64_t flat = indices[c];
                 const std::int64_t row = first_row + flat / vocab;
                 const int token = static_cast<int>(flat % vocab);
                 const auto& h = history[static_cast<std::size_t>(row)];
@@ -169,12 +173,14 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
                 next_score.resize(rows_before);
             } else {
                 next_live.push_back(live[position]);
+                kept_positions.push_back(static_cast<std::int64_t>(position));
             }
         }
         if (next_live.empty()) break;
         // Rows move within their example's block unless an example left: only then do the encoder
         // rows and cross-attention caches need reordering.
-        run.select_rows(torch::tensor(next_rows, torch::kLong), /*same_encoder_rows=*/next_live.size() == live.size());
+        run.select_rows(torch::tensor(next_rows, torch::kLong),
+                        next_live.size() == live.size() ? torch::Tensor() : torch::tensor(kept_positions, torch::kLong));
         live = std::move(next_live);
         history = std::move(next_history);
         steps = std::move(next_steps);

@@ -11,11 +11,11 @@ namespace {
 constexpr double kNormFloor = 1e-12;  // cosine of an all-zero state is 0, not NaN
 constexpr std::int64_t kLensSize = 5;
 
-// The similarity of row r's unpadded tokens, in stream order, from [R, N] float and bool tensors
-// (contiguous): a plain loop, since tensor ops per row cost more than the copy.
-std::vector<float> real_tokens(const torch::Tensor& per_token, const torch::Tensor& padding, std::int64_t row) {
-    const auto n = per_token.size(1);
-    const float* values = per_token.data_ptr<float>() + row * n;
+// The similarity of row r's unpadded tokens, in stream order, from [R * N] values and an [R, N]
+// bool tensor (contiguous).
+std::vector<float> real_tokens(const std::vector<float>& per_token, const torch::Tensor& padding, std::int64_t row) {
+    const auto n = padding.size(1);
+    const float* values = per_token.data() + row * n;
     const bool* pad = padding.data_ptr<bool>() + row * n;
     std::vector<float> out;
     out.reserve(static_cast<std::size_t>(n));
@@ -54,39 +54,47 @@ private:
 
 }  // namespace
 
-std::vector<float> row_cosine(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& keep) {
-    const auto fa = a.to(torch::kFloat32).contiguous();
-    const auto fb = b.to(torch::kFloat32).contiguous();
+std::vector<float> row_cosine(const torch::Tensor& a, const torch::Tensor& b, const torch::Tensor& keep,
+                              std::vector<float>* per_token) {
+    // Layer outputs are already float and contiguous: then no conversion is dispatched (this
+    // runs after every layer of every step).
+    const auto as = [](const torch::Tensor& t, torch::ScalarType type) {
+        return t.scalar_type() == type && t.is_contiguous() ? t : t.to(type).contiguous();
+    };
+    const auto fa = as(a, torch::kFloat32);
+    const auto fb = as(b, torch::kFloat32);
     const auto rows = fa.size(0);
     const auto positions = fa.dim() > 1 ? fa.size(1) : 1;
     const auto width = rows == 0 ? 0 : fa.numel() / (rows * positions);
-    const auto kept = keep.defined() ? keep.to(torch::kBool).contiguous() : torch::Tensor();
+    const auto kept = keep.defined() ? as(keep, torch::kBool) : torch::Tensor();
     const float* pa = fa.data_ptr<float>();
     const float* pb = fb.data_ptr<float>();
     const bool* pk = kept.defined() ? kept.data_ptr<bool>() : nullptr;
+    const auto cosine = [](double dot, double na, double nb) {
+        return static_cast<float>(std::clamp(dot / std::max(std::sqrt(na * nb), kNormFloor), -1.0, 1.0));
+    };
     std::vector<float> out(static_cast<std::size_t>(rows));
+    if (per_token != nullptr) per_token->assign(static_cast<std::size_t>(rows * positions), 0.0F);
     for (std::int64_t r = 0; r < rows; ++r) {
         double dot = 0, na = 0, nb = 0;
         for (std::int64_t t = 0; t < positions; ++t) {
             if (pk != nullptr && !pk[r * positions + t]) continue;
             const float* x = pa + (r * positions + t) * width;
             const float* y = pb + (r * positions + t) * width;
+            double token_dot = 0, token_na = 0, token_nb = 0;
             for (std::int64_t i = 0; i < width; ++i) {
-                dot += static_cast<double>(x[i]) * y[i];
-                na += static_cast<double>(x[i]) * x[i];
-                nb += static_cast<double>(y[i]) * y[i];
+                token_dot += static_cast<double>(x[i]) * y[i];
+                token_na += static_cast<double>(x[i]) * x[i];
+                token_nb += static_cast<double>(y[i]) * y[i];
             }
+            dot += token_dot;
+            na += token_na;
+            nb += token_nb;
+            if (per_token != nullptr) (*per_token)[static_cast<std::size_t>(r * positions + t)] = cosine(token_dot, token_na, token_nb);
         }
-        const double cosine = dot / std::max(std::sqrt(na * nb), kNormFloor);
-        out[static_cast<std::size_t>(r)] = static_cast<float>(std::clamp(cosine, -1.0, 1.0));
+        out[static_cast<std::size_t>(r)] = cosine(dot, na, nb);
     }
     return out;
-}
-
-torch::Tensor token_cosine(const torch::Tensor& a, const torch::Tensor& b) {
-    const auto dot = (a * b).sum(-1);
-    const auto norms = (a.norm(2, -1) * b.norm(2, -1)).clamp_min(kNormFloor);
-    return (dot / norms).clamp(-1.0, 1.0);
 }
 
 std::vector<StreamTrace> run_encoder_stream(EncoderStream& stream, const StreamExitRule& rule, bool what_if,
@@ -113,8 +121,8 @@ std::vector<StreamTrace> run_encoder_stream(EncoderStream& stream, const StreamE
         }
         const auto before = stream.hidden();
         context.layer(stage, layer, layer_flops, [&] { stream.step(active.mask()); });
-        const auto similarity = row_cosine(before, stream.hidden());
-        const auto per_token = token_cosine(before, stream.hidden()).to(torch::kFloat32).contiguous();
+        std::vector<float> per_token;
+        const auto similarity = row_cosine(before, stream.hidden(), {}, &per_token);
         for (std::int64_t r = 0; r < rows; ++r) {
             auto& t = traces[static_cast<std::size_t>(r)];
             if (!active.runs(r)) continue;

@@ -17,10 +17,10 @@ namespace mue::detail {
 // bool; undefined = all) is true; clamped to [-1, 1] so that a threshold of 1 can never be
 // exceeded by rounding. A plain loop: this is the exit check, and a chain of small tensor ops
 // would cost more than the arithmetic.
+// With `per_token`, the same pass also fills it with each position's own cosine over the last
+// dimension ([R * T], row-major; 0 where `keep` is false).
 [[nodiscard]] std::vector<float> row_cosine(const torch::Tensor& a, const torch::Tensor& b,
-                                            const torch::Tensor& keep = {});
-// Per-token cosine over the last dimension: [R, N, D] x [R, N, D] -> [R, N].
-[[nodiscard]] torch::Tensor token_cosine(const torch::Tensor& a, const torch::Tensor& b);
+                                            const torch::Tensor& keep = {}, std::vector<float>* per_token = nullptr);
 
 // When an encoder stream stops: after layer i if similarity(i) > threshold, or at a fixed depth.
 struct StreamExitRule {

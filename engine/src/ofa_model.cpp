@@ -2,8 +2,12 @@
 
 #include "mue/errors.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
+#include <tuple>
+#include <vector>
 
 namespace mue::detail {
 namespace {
@@ -11,10 +15,11 @@ namespace {
 constexpr double kLayerNormEps = 1e-5;  // every OFA layer norm
 constexpr std::int64_t kTextType = 0;
 constexpr std::int64_t kImageType = 1;
-// The image stream's attention bias is the same for every request; it is kept per layer when all
-// layers' biases fit in this much memory (the default model: 0.4 MB; OFA-Base at 480 px would
-// need 233 MB and computes it per run instead).
-constexpr std::int64_t kImageBiasCacheBytes = std::int64_t{64} << 20;
+// The image stream's, the text stream's and the decoder's position biases are the same for every
+// request (the text ones over all text positions); each is kept per layer when all layers' biases
+// fit in this much memory (the default model: 0.4 MB each; OFA-Base at 480 px would need 233 MB
+// for the image stream and computes it per run instead).
+constexpr std::int64_t kBiasCacheBytes = std::int64_t{64} << 20;
 
 // Names of the weights that go through torch::linear.
 bool is_linear_weight(const std::string& name) {
@@ -28,12 +33,27 @@ bool is_linear_weight(const std::string& name) {
 // Inference weights: x W^T with W stored as the transpose of a contiguous [in, out] matrix runs
 // BLAS's non-transposed kernel, 1.3-3x faster for the few rows of a decoding step
 // (docs/benchmarks.md). Same values and shape; trainable weights stay as they are.
+torch::Tensor gemm_layout(const torch::Tensor& weight) { return weight.t().contiguous().t(); }
+
 void use_gemm_layout(Weights& weights) {
     std::vector<std::string> names;
     for (const auto& [name, t] : weights.all()) {
         if (t.dim() == 2 && !t.requires_grad() && is_linear_weight(name)) names.push_back(name);
     }
-    for (const auto& name : names) weights.replace_layout(name, weights.get(name).t().contiguous().t());
+    for (const auto& name : names) weights.replace_layout(name, gemm_layout(weights.get(name)));
+}
+
+// Inference: the query projection with the attention scaling folded in (one product instead of a
+// product and a multiplication) and, for self-attention, the three projections of one input
+// stacked into one product.
+void fuse_projections(Attention& attn, double scaling, bool self_attention) {
+    const auto q_weight = attn.q.weight * scaling;
+    const auto q_bias = attn.q.bias * scaling;
+    attn.scaled_q = {gemm_layout(q_weight), q_bias};
+    if (self_attention) {
+        attn.qkv = {gemm_layout(torch::cat({q_weight, attn.k.weight, attn.v.weight})),
+                    torch::cat({q_bias, attn.k.bias, attn.v.bias})};
+    }
 }
 
 // Exact (erf) GELU whose backward makes the incoming gradient contiguous first: LibTorch 1.13's
@@ -50,6 +70,42 @@ struct Gelu : torch::autograd::Function<Gelu> {
     }
 };
 
+// Partial sums kept apart, one per vector lane: the compiler keeps float sums in program order,
+// so a single running sum would be one long chain of dependent additions.
+constexpr std::int64_t kDotLanes = 8;
+
+float dot(const float* x, const float* y, std::int64_t n) {
+    std::array<float, kDotLanes> partial{};
+    std::int64_t i = 0;
+    for (; i + kDotLanes <= n; i += kDotLanes) {
+        for (std::int64_t j = 0; j < kDotLanes; ++j) partial[static_cast<std::size_t>(j)] += x[i + j] * y[i + j];
+    }
+    float sum = 0;
+    for (; i < n; ++i) sum += x[i] * y[i];
+    for (const float p : partial) sum += p;
+    return sum;
+}
+
+// out[i] = scale * sum_s weights[s] * values[s * stride + i] for i < n, in blocks of kDotLanes
+// held in a local array, which the compiler can keep in vector registers.
+void weighted_sum(const std::vector<float>& weights, const float* values, std::int64_t stride, std::int64_t n,
+                  float scale, float* out) {
+    std::int64_t i = 0;
+    for (; i + kDotLanes <= n; i += kDotLanes) {
+        std::array<float, kDotLanes> sum{};
+        for (std::size_t s = 0; s < weights.size(); ++s) {
+            const float* v = values + static_cast<std::int64_t>(s) * stride + i;
+            for (std::int64_t j = 0; j < kDotLanes; ++j) sum[static_cast<std::size_t>(j)] += weights[s] * v[j];
+        }
+        for (std::int64_t j = 0; j < kDotLanes; ++j) out[i + j] = sum[static_cast<std::size_t>(j)] * scale;
+    }
+    for (; i < n; ++i) {
+        float sum = 0;
+        for (std::size_t s = 0; s < weights.size(); ++s) sum += weights[s] * values[static_cast<std::int64_t>(s) * stride + i];
+        out[i] = sum * scale;
+    }
+}
+
 torch::Tensor exact_gelu(const torch::Tensor& x) {
     return x.requires_grad() ? Gelu::apply(x) : torch::gelu(x);
 }
@@ -65,7 +121,7 @@ Linear linear(const Weights& w, const std::string& prefix) {
 
 Attention attention(const Weights& w, const std::string& prefix, bool scale_heads) {
     Attention a{linear(w, prefix + ".q_proj"), linear(w, prefix + ".k_proj"), linear(w, prefix + ".v_proj"),
-                linear(w, prefix + ".out_proj"), {}};
+                linear(w, prefix + ".out_proj"), {}, {}, {}};
     if (scale_heads) a.c_attn = w.get(prefix + ".c_attn");
     return a;
 }
@@ -215,15 +271,64 @@ OfaModel::OfaModel(ModelConfig config, Weights weights) : config_(std::move(conf
     // Trainable weights need these recomputed in every forward pass, inside the autograd graph.
     if (embed_tokens_.requires_grad()) return;
     c10::InferenceMode guard;
+    for (auto& layer : encoder_layers_) fuse_projections(layer.attn, scaling_, /*self_attention=*/true);
+    for (auto& layer : decoder_layers_) {
+        fuse_projections(layer.self_attn, scaling_, /*self_attention=*/true);
+        fuse_projections(layer.cross_attn, scaling_, /*self_attention=*/false);
+    }
     image_positions_ = compute_image_positions();
     const std::int64_t p = config_.image_tokens();
     const std::int64_t bias_bytes = static_cast<std::int64_t>(sizeof(float)) * a.attention_heads * p * p * a.encoder_layers;
-    if (bias_bytes <= kImageBiasCacheBytes) {
+    if (bias_bytes <= kBiasCacheBytes) {
         const auto image = make_stream(StreamKind::Image, torch::zeros({1, p, a.d_model}), {}, {});
         std::vector<torch::Tensor> biases;  // filled apart: layer_bias reads the cache once it is set
         for (std::size_t l = 0; l < encoder_layers_.size(); ++l) biases.push_back(image.layer_bias(l));
         image_stream_bias_ = std::move(biases);
     }
+    const std::int64_t positions = a.text_positions;
+    const std::int64_t text_bias_bytes =
+        static_cast<std::int64_t>(sizeof(float)) * a.attention_heads * positions * positions * a.encoder_layers;
+    if (text_bias_bytes <= kBiasCacheBytes) {
+        // Over all text positions; a stream of L tokens reads the first L rows and columns.
+        const auto text = make_stream(StreamKind::Text, {}, torch::zeros({1, positions, a.d_model}),
+                                      torch::zeros({1, positions}, torch::kBool));
+        std::vector<torch::Tensor> biases;
+        for (std::size_t l = 0; l < encoder_layers_.size(); ++l) biases.push_back(text.layer_bias(l));
+        text_stream_bias_ = std::move(biases);
+    }
+    const std::int64_t decoder_bias_bytes =
+        static_cast<std::int64_t>(sizeof(float)) * a.attention_heads * positions * positions * a.decoder_layers;
+    if (decoder_bias_bytes <= kBiasCacheBytes) {
+        // Every position's queries over every key position; a step reads its rows and columns.
+        const auto all = torch::arange(positions, torch::kLong);
+        const auto pos = decoder_positions(all);
+        const auto bias = decoder_self_bias(pos, all, position_heads(self_pos_k_(pos)));
+        const auto rel_index = token_rel_index(all.unsqueeze(1) - all.unsqueeze(0), a.token_bucket_size, a.text_positions);
+        std::vector<torch::Tensor> layers;
+        for (const auto& layer : decoder_layers_) layers.push_back(bias + relative_bias(layer.token_rel_table, rel_index));
+        decoder_self_bias_ = torch::stack(layers);
+        decoder_cross_query_ = position_heads(cross_pos_q_(pos) * scaling_);
+    }
+}
+
+torch::Tensor OfaModel::position_heads(const torch::Tensor& x) const {
+    const auto& a = config_.arch;
+    return x.view({x.size(0), a.attention_heads, a.head_dim()}).transpose(0, 1);
+}
+
+torch::Tensor OfaModel::decoder_positions(const torch::Tensor& positions) const {
+    return decoder_pos_ln_(decoder_embed_positions_.index_select(0, positions));
+}
+
+torch::Tensor OfaModel::decoder_self_bias(const torch::Tensor& pos, const torch::Tensor& positions,
+                                          const torch::Tensor& key_pos_k) const {
+    const auto key_positions = torch::arange(key_pos_k.size(1), torch::kLong);
+    return torch::matmul(position_heads(self_pos_q_(pos) * scaling_), key_pos_k.transpose(1, 2))
+        .masked_fill(key_positions.unsqueeze(0) > positions.unsqueeze(1), -std::numeric_limits<float>::infinity());
+}
+
+torch::Tensor OfaModel::relative_bias(const torch::Tensor& table, const torch::Tensor& index) {
+    return table.index_select(0, index.flatten()).view({index.size(0), index.size(1), -1}).permute({2, 0, 1});
 }
 
 torch::Tensor OfaModel::image_features(const torch::Tensor& pixels) const {
@@ -274,25 +379,105 @@ std::pair<torch::Tensor, torch::Tensor> OfaModel::project_kv(const Attention& at
     return {split_heads(attn.k(x)), split_heads(attn.v(x))};
 }
 
-torch::Tensor OfaModel::attend(const Attention& attn, const torch::Tensor& query_input, const torch::Tensor& k,
-                               const torch::Tensor& v, const torch::Tensor& bias,
-                               const torch::Tensor& key_padding) const {
-    const auto batch = query_input.size(0);
-    const auto length = query_input.size(1);
-    const auto q = split_heads(attn.q(query_input) * scaling_);
-    // A decoding step has one query per row: LibTorch's batched product of 1-row matrices costs
-    // more than a broadcast multiply and a sum (about 40 % less per attention, docs/benchmarks.md).
-    const bool one_query = length == 1;
-    auto logits = one_query ? (q * k).sum(-1).unsqueeze(2) : torch::matmul(q, k.transpose(-1, -2));
+torch::Tensor OfaModel::query(const Attention& attn, const torch::Tensor& x) const {
+    return attn.scaled_q.weight.defined() ? attn.scaled_q(x) : attn.q(x) * scaling_;
+}
+
+std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> OfaModel::project_qkv(const Attention& attn,
+                                                                              const torch::Tensor& x) const {
+    if (!attn.qkv.weight.defined()) {
+        auto [k, v] = project_kv(attn, x);
+        return {query(attn, x), std::move(k), std::move(v)};
+    }
+    const std::int64_t d = config_.arch.d_model;
+    const auto qkv = attn.qkv(x);
+    return {qkv.narrow(-1, 0, d), split_heads(qkv.narrow(-1, d, d)), split_heads(qkv.narrow(-1, 2 * d, d))};
+}
+
+torch::Tensor OfaModel::attend(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
+                               const torch::Tensor& v, const torch::Tensor& bias, const torch::Tensor& key_padding,
+                               std::int64_t rows_per_key_row) const {
+    const auto batch = q.size(0);
+    const auto length = q.size(1);
+    // A decoding step has one query per row: one loop over the tiny per-head matrices replaces
+    // eight tensor operations (docs/benchmarks.md). Autograd needs the tensor operations.
+    const bool needs_grad = q.requires_grad() || k.requires_grad() || v.requires_grad() ||
+                            (bias.defined() && bias.requires_grad());
+    if (length == 1 && !needs_grad && q.scalar_type() == torch::kFloat32) {
+        return attn.out(attend_one_query(attn, q, k, v, bias, key_padding, rows_per_key_row));
+    }
+    const auto per_query_row = [&](const torch::Tensor& t) {
+        return rows_per_key_row == 1 || !t.defined() ? t : t.repeat_interleave(rows_per_key_row, 0);
+    };
+    auto logits = torch::matmul(split_heads(q), per_query_row(k).transpose(-1, -2));
     if (bias.defined()) logits = logits + bias;
     if (key_padding.defined()) {
-        logits = logits.masked_fill(key_padding.view({batch, 1, 1, key_padding.size(1)}),
+        logits = logits.masked_fill(per_query_row(key_padding).view({batch, 1, 1, key_padding.size(1)}),
                                     -std::numeric_limits<float>::infinity());
     }
-    const auto weights = torch::softmax(logits, -1);
-    auto out = one_query ? (weights.transpose(-1, -2) * v).sum(-2, /*keepdim=*/true) : torch::matmul(weights, v);
+    auto out = torch::matmul(torch::softmax(logits, -1), per_query_row(v));
     if (attn.c_attn.defined()) out = out * attn.c_attn.view({1, -1, 1, 1});
     return attn.out(out.transpose(1, 2).reshape({batch, length, config_.arch.d_model}));
+}
+
+torch::Tensor OfaModel::attend_one_query(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
+                                         const torch::Tensor& v, const torch::Tensor& bias,
+                                         const torch::Tensor& key_padding, std::int64_t rows_per_key_row) const {
+    const auto& a = config_.arch;
+    const std::int64_t rows = q.size(0);
+    const std::int64_t heads = a.attention_heads;
+    const std::int64_t head_dim = a.head_dim();
+    const std::int64_t keys = k.size(2);
+    // Strided reads: the caches and the cross-attention keys are views; only rows of head_dim
+    // values must be contiguous.
+    const auto inner_contiguous = [](const torch::Tensor& t) { return t.stride(-1) == 1 ? t : t.contiguous(); };
+    const auto qc = inner_contiguous(q);
+    const auto kc = inner_contiguous(k);
+    const auto vc = inner_contiguous(v);
+    const auto bc = bias.defined() ? inner_contiguous(bias) : torch::Tensor();  // [1 or R, H, 1, S]
+    const auto pad = key_padding.defined() ? key_padding.contiguous() : torch::Tensor();
+    const auto scale = attn.c_attn.defined() ? attn.c_attn.contiguous() : torch::Tensor();
+    auto out = torch::empty({rows, 1, a.d_model});
+
+    const float* qp = qc.data_ptr<float>();
+    const float* kp = kc.data_ptr<float>();
+    const float* vp = vc.data_ptr<float>();
+    const float* bp = bc.defined() ? bc.data_ptr<float>() : nullptr;
+    const bool* pp = pad.defined() ? pad.data_ptr<bool>() : nullptr;
+    const float* sp = scale.defined() ? scale.data_ptr<float>() : nullptr;
+    float* op = out.data_ptr<float>();
+    // Tensor::stride() is a call; the loops below read plain numbers.
+    const std::int64_t q_row = qc.stride(0);
+    const std::int64_t k_row = kc.stride(0), k_head = kc.stride(1), k_key = kc.stride(2);
+    const std::int64_t v_row = vc.stride(0), v_head = vc.stride(1), v_key = vc.stride(2);
+    const std::int64_t b_row = bc.defined() && bc.size(0) > 1 ? bc.stride(0) : 0;  // one bias for all rows
+    const std::int64_t b_head = bc.defined() ? bc.stride(1) : 0;
+    const std::int64_t b_key = bc.defined() ? bc.stride(3) : 0;
+    std::vector<float> weights(static_cast<std::size_t>(keys));
+    for (std::int64_t r = 0; r < rows; ++r) {
+        for (std::int64_t h = 0; h < heads; ++h) {
+            const float* qh = qp + r * q_row + h * head_dim;
+            const std::int64_t key_row = r / rows_per_key_row;
+            const float* kh = kp + key_row * k_row + h * k_head;
+            const float* vh = vp + key_row * v_row + h * v_head;
+            float top = -std::numeric_limits<float>::infinity();
+            for (std::int64_t s = 0; s < keys; ++s) {
+                float logit = dot(qh, kh + s * k_key, head_dim);
+                if (bp != nullptr) logit += bp[r * b_row + h * b_head + s * b_key];
+                if (pp != nullptr && pp[key_row * keys + s]) logit = -std::numeric_limits<float>::infinity();
+                weights[static_cast<std::size_t>(s)] = logit;
+                top = std::max(top, logit);
+            }
+            float total = 0;
+            for (auto& w : weights) {
+                w = std::exp(w - top);
+                total += w;
+            }
+            for (auto& w : weights) w /= total;
+            weighted_sum(weights, vh, v_key, head_dim, sp != nullptr ? sp[h] : 1.0F, op + r * a.d_model + h * head_dim);
+        }
+    }
+    return out;
 }
 
 torch::Tensor OfaModel::feed_forward(const FeedForward& ffn, const torch::Tensor& x) const {
@@ -307,8 +492,8 @@ torch::Tensor OfaModel::encoder_layer(const EncoderLayer& layer, const torch::Te
                                       const torch::Tensor& padding) const {
     const bool pre = config_.arch.normalize_before;
     auto h = pre ? layer.pre_attn(x) : x;
-    const auto [k, v] = project_kv(layer.attn, h);
-    h = layer.post_attn(attend(layer.attn, h, k, v, bias.unsqueeze(0), padding));
+    const auto [q, k, v] = project_qkv(layer.attn, h);
+    h = layer.post_attn(attend(layer.attn, q, k, v, bias.unsqueeze(0), padding));
     h = x + h;
     if (!pre) h = layer.pre_attn(h);
     return feed_forward(layer.ffn, h);
@@ -319,13 +504,14 @@ EncoderStream OfaModel::make_stream(StreamKind kind, const torch::Tensor& image_
     EncoderStream s;
     s.model_ = this;
     s.kind_ = kind;
+    const bool cached_bias = (kind == StreamKind::Image && !image_stream_bias_.empty()) ||
+                             (kind == StreamKind::Text && !text_stream_bias_.empty());
     std::vector<torch::Tensor> hidden, padding, positions;
     if (image_embed.defined()) {
         s.image_tokens_ = static_cast<int>(image_embed.size(1));
         hidden.push_back(image_embed);
         padding.push_back(torch::zeros({image_embed.size(0), image_embed.size(1)}, torch::kBool));
         positions.push_back(image_positions_.defined() ? image_positions_ : compute_image_positions());
-        const bool cached_bias = kind == StreamKind::Image && !image_stream_bias_.empty();
         if (!cached_bias && (kind == StreamKind::Joint || config_.arch.image_relative_bias_in_decomposed_encoder)) {
             s.image_rel_index_ = image_rel_index(config_.image_grid(), config_.arch.image_bucket_size);
         }
@@ -335,9 +521,11 @@ EncoderStream OfaModel::make_stream(StreamKind kind, const torch::Tensor& image_
         hidden.push_back(text_embed);
         padding.push_back(text_padding);
         positions.push_back(text_positions(length));
-        const auto pos = torch::arange(length, torch::kLong);
-        s.text_rel_index_ = token_rel_index(pos.unsqueeze(1) - pos.unsqueeze(0), config_.arch.token_bucket_size,
-                                            config_.arch.text_positions);
+        if (!cached_bias) {
+            const auto pos = torch::arange(length, torch::kLong);
+            s.text_rel_index_ = token_rel_index(pos.unsqueeze(1) - pos.unsqueeze(0), config_.arch.token_bucket_size,
+                                                config_.arch.text_positions);
+        }
     }
     if (hidden.empty()) throw std::logic_error("an encoder stream needs image or text tokens");
     s.padding_ = torch::cat(padding, 1);
@@ -345,7 +533,7 @@ EncoderStream OfaModel::make_stream(StreamKind kind, const torch::Tensor& image_
     s.has_padding_ = text_embed.defined() && s.padding_.any().item<bool>();
     s.hidden_ = torch::cat(hidden, 1) * s.keep_;
     s.positions_ = torch::cat(positions, 0);
-    if (kind == StreamKind::Image && !image_stream_bias_.empty()) return s;  // biases computed at load
+    if (cached_bias) return s;  // biases computed at load
     const auto pq = (pos_q_(s.positions_) * scaling_).view({-1, config_.arch.attention_heads, config_.arch.head_dim()});
     const auto pk = pos_k_(s.positions_).view({-1, config_.arch.attention_heads, config_.arch.head_dim()});
     s.abs_bias_ = torch::matmul(pq.transpose(0, 1), pk.permute({1, 2, 0}));  // [H, N, N]
@@ -382,6 +570,7 @@ DecoderRun OfaModel::decoder(EncoderOutput encoder, KvPolicy kv_policy) const {
     run.cross_pos_k_ = cross_pos_k_(encoder.positions).view({-1, a.attention_heads, a.head_dim()}).transpose(0, 1);
     run.self_pos_k_ = torch::zeros({a.attention_heads, 0, a.head_dim()});
     run.encoder_padded_ = encoder.padding.any().item<bool>();
+    run.rows_ = encoder.states.size(0);
     run.encoder_ = std::move(encoder);
     run.cache_.resize(decoder_layers_.size());
     run.layers_done_ = static_cast<int>(decoder_layers_.size());  // no step open yet
@@ -401,6 +590,11 @@ const ArchitectureConfig& EncoderStream::arch() const { return model_->config().
 
 torch::Tensor EncoderStream::layer_bias(std::size_t index) const {
     if (kind_ == StreamKind::Image && !model_->image_stream_bias_.empty()) return model_->image_stream_bias_[index];
+    if (kind_ == StreamKind::Text && !model_->text_stream_bias_.empty()) {
+        // Position and relative biases depend on positions only: the first rows and columns.
+        const auto length = hidden_.size(1);
+        return model_->text_stream_bias_[index].narrow(1, 0, length).narrow(2, 0, length);
+    }
     const auto& layer = model_->encoder_layers_[index];
     if (!text_rel_index_.defined() && !image_rel_index_.defined()) return abs_bias_;
     auto bias = abs_bias_.clone();
@@ -446,20 +640,20 @@ void DecoderRun::begin_step(const torch::Tensor& tokens, const torch::Tensor& pa
         throw InputError("decoder input of " + std::to_string(cached_length_ + length) + " tokens exceeds the model's " +
                          std::to_string(a.text_positions) + " positions");
     }
-    const auto positions = torch::arange(cached_length_, cached_length_ + length, torch::kLong);
-    const auto pos = model_->decoder_pos_ln_(model_->decoder_embed_positions_.index_select(0, positions));
-    const auto heads = [&](const torch::Tensor& x) { return x.view({length, a.attention_heads, a.head_dim()}).transpose(0, 1); };
-
-    self_pos_k_ = torch::cat({self_pos_k_, heads(model_->self_pos_k_(pos))}, 1);
-    const auto total = self_pos_k_.size(1);
-    const auto key_positions = torch::arange(total, torch::kLong);
-    step_self_bias_ = torch::matmul(heads(model_->self_pos_q_(pos) * model_->scaling_), self_pos_k_.transpose(1, 2))
-                          .masked_fill(key_positions.unsqueeze(0) > positions.unsqueeze(1),
-                                       -std::numeric_limits<float>::infinity());
-    step_rel_index_ = token_rel_index(positions.unsqueeze(1) - key_positions.unsqueeze(0), a.token_bucket_size,
-                                      a.text_positions);
-    step_cross_bias_ =
-        torch::matmul(heads(model_->cross_pos_q_(pos) * model_->scaling_), cross_pos_k_.transpose(1, 2));
+    if (model_->decoder_self_bias_.defined()) {
+        // Position biases computed at load: the self-attention bias is read per layer in step_layer.
+        step_cross_bias_ = torch::matmul(model_->decoder_cross_query_.narrow(1, cached_length_, length),
+                                         cross_pos_k_.transpose(1, 2));
+    } else {
+        const auto positions = torch::arange(cached_length_, cached_length_ + length, torch::kLong);
+        const auto pos = model_->decoder_positions(positions);
+        self_pos_k_ = torch::cat({self_pos_k_, model_->position_heads(model_->self_pos_k_(pos))}, 1);
+        step_self_bias_ = model_->decoder_self_bias(pos, positions, self_pos_k_);
+        step_rel_index_ = token_rel_index(positions.unsqueeze(1) - torch::arange(self_pos_k_.size(1), torch::kLong).unsqueeze(0),
+                                          a.token_bucket_size, a.text_positions);
+        step_cross_bias_ = torch::matmul(model_->position_heads(model_->cross_pos_q_(pos) * model_->scaling_),
+                                         cross_pos_k_.transpose(1, 2));
+    }
 
     step_padding_ = padding.defined() ? padding : torch::zeros({tokens.size(0), length}, torch::kBool);
     const auto embedded =
@@ -485,7 +679,7 @@ void DecoderRun::step_layer(const torch::Tensor& active) {
 
     auto x = hidden_;
     auto h = pre ? layer.pre_self(x) : x;
-    const auto [k, v] = model_->project_kv(layer.self_attn, h);
+    const auto [q, k, v] = model_->project_qkv(layer.self_attn, h);
     if (!active.defined()) {
         append(cache, k, v, step_padding_);
         exit_k_ = k;
@@ -508,11 +702,12 @@ void DecoderRun::step_layer(const torch::Tensor& active) {
         exit_k_ = torch::where(act, k, exit_k_);
         exit_v_ = torch::where(act, v, exit_v_);
     }
-    const auto rel = layer.token_rel_table.index_select(0, step_rel_index_.flatten())
-                         .view({step_rel_index_.size(0), step_rel_index_.size(1), -1})
-                         .permute({2, 0, 1});
-    h = layer.post_self(model_->attend(layer.self_attn, h, cache.k, cache.v, (step_self_bias_ + rel).unsqueeze(0),
-                                       cache.padding));
+    const auto& table = model_->decoder_self_bias_;
+    const auto self_bias = table.defined() ? table[layers_done_]
+                                                 .narrow(1, cached_length_ - step_length_, step_length_)
+                                                 .narrow(2, 0, cached_length_)
+                                           : step_self_bias_ + OfaModel::relative_bias(layer.token_rel_table, step_rel_index_);
+    h = layer.post_self(model_->attend(layer.self_attn, q, cache.k, cache.v, self_bias.unsqueeze(0), cache.padding));
     x = x + h;
     if (!pre) x = layer.pre_self(x);
 
@@ -520,9 +715,9 @@ void DecoderRun::step_layer(const torch::Tensor& active) {
     if (!cache.cross_k.defined()) {
         std::tie(cache.cross_k, cache.cross_v) = model_->project_kv(layer.cross_attn, encoder_.states);
     }
-    h = layer.post_cross(model_->attend(layer.cross_attn, h, cache.cross_k, cache.cross_v,
+    h = layer.post_cross(model_->attend(layer.cross_attn, model_->query(layer.cross_attn, h), cache.cross_k, cache.cross_v,
                                         step_cross_bias_.unsqueeze(0),
-                                        encoder_padded_ ? encoder_.padding : torch::Tensor()));
+                                        encoder_padded_ ? encoder_.padding : torch::Tensor(), rows_per_encoder_row_));
     x = x + h;
     if (!pre) x = layer.pre_cross(x);
 
@@ -553,19 +748,25 @@ void DecoderRun::finish_step() {
     }
 }
 
-void DecoderRun::select_rows(const torch::Tensor& index, bool same_encoder_rows) {
-    if (!same_encoder_rows) {
-        encoder_.states = encoder_.states.index_select(0, index);
-        encoder_.padding = encoder_.padding.index_select(0, index);
-    }
+void DecoderRun::repeat_rows(int times) {
+    select_rows(torch::arange(rows_, torch::kLong).repeat_interleave(times));
+    rows_per_encoder_row_ *= times;
+}
+
+void DecoderRun::select_rows(const torch::Tensor& index, const torch::Tensor& encoder_index) {
+    rows_ = index.size(0);
     if (hidden_.defined()) hidden_ = hidden_.index_select(0, index);
     for (auto& cache : cache_) {
         for (auto* t : {&cache.k, &cache.v, &cache.padding}) {
             if (t->defined()) *t = t->index_select(0, index);
         }
-        if (same_encoder_rows) continue;
+    }
+    if (!encoder_index.defined()) return;
+    encoder_.states = encoder_.states.index_select(0, encoder_index);
+    encoder_.padding = encoder_.padding.index_select(0, encoder_index);
+    for (auto& cache : cache_) {
         for (auto* t : {&cache.cross_k, &cache.cross_v}) {
-            if (t->defined()) *t = t->index_select(0, index);
+            if (t->defined()) *t = t->index_select(0, encoder_index);
         }
     }
 }

@@ -10,6 +10,8 @@
 
 #include <torch/torch.h>
 
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace mue::detail {
@@ -50,6 +52,9 @@ struct ResNetStem {
 struct Attention {
     Linear q, k, v, out;
     torch::Tensor c_attn;  // per-head output scale (NormFormer); undefined when absent
+    // Inference only (undefined while the weights train): q with the attention scaling folded in,
+    // and [scaled q; k; v] in one product (self-attention).
+    Linear scaled_q, qkv;
 };
 
 struct FeedForward {
@@ -124,7 +129,7 @@ struct EncoderOutput {
 // a step, rows may exit at different layers; what skipped layers cache follows the KvPolicy.
 class DecoderRun {
 public:
-    [[nodiscard]] int rows() const { return static_cast<int>(encoder_.states.size(0)); }
+    [[nodiscard]] int rows() const { return static_cast<int>(rows_); }
     [[nodiscard]] int num_layers() const;
     [[nodiscard]] int cached_length() const { return cached_length_; }
     [[nodiscard]] int encoder_length() const { return static_cast<int>(encoder_.states.size(1)); }
@@ -142,11 +147,14 @@ public:
     void finish_step();
     // Raw residual stream of the current step [R, T, D]; exited rows hold their exit state.
     [[nodiscard]] const torch::Tensor& hidden() const { return hidden_; }
-    // Keeps only rows `index` (and duplicates, for beams); encoder rows follow, unless the caller
-    // knows that every new row reads the same encoder row as the old row at its place (beam
-    // search: beams only move within their example, whose rows share one encoder output), which
-    // saves reordering the encoder states and cross-attention caches every step.
-    void select_rows(const torch::Tensor& index, bool same_encoder_rows = false);
+    // Every row becomes `times` consecutive rows that read one encoder row (beam search's beams):
+    // the encoder states and cross-attention keys and values are kept once, not per beam.
+    void repeat_rows(int times);
+    // Keeps only rows `index` (and duplicates, for beams). Rows keep reading groups of encoder rows
+    // as repeat_rows() set them up: every new row reads the encoder row of the old row at its place
+    // (beams move only within their example), unless `encoder_index` is given: then the encoder
+    // rows kept, one per group of rows in the new order (an example left the batch).
+    void select_rows(const torch::Tensor& index, const torch::Tensor& encoder_index = {});
 
     // Inspection, for tests: a layer's cache ([R, H, S, hd] and [R, S] bool, true = no key).
     [[nodiscard]] const torch::Tensor& cached_keys(int layer) const { return cache_.at(static_cast<std::size_t>(layer)).k; }
@@ -167,14 +175,17 @@ private:
 
     const OfaModel* model_ = nullptr;
     KvPolicy kv_policy_ = KvPolicy::None;
+    std::int64_t rows_ = 0;
+    std::int64_t rows_per_encoder_row_ = 1;
     float missing_entry_value_ = 0.0F;
     EncoderOutput encoder_;
     bool encoder_padded_ = true;    // any padded encoder position: cross-attention masks keys
     torch::Tensor cross_pos_k_;     // [H, S_enc, hd]
-    torch::Tensor self_pos_k_;      // [H, S, hd] for every cached position
     torch::Tensor step_padding_;    // [R, T] bool
-    torch::Tensor step_self_bias_;  // [H, T, S] abs bias + causal mask for the current step
     torch::Tensor step_cross_bias_; // [H, T, S_enc]
+    // Only without the model's decoder bias table (training, large models):
+    torch::Tensor self_pos_k_;      // [H, S, hd] for every cached position
+    torch::Tensor step_self_bias_;  // [H, T, S] abs bias + causal mask for the current step
     torch::Tensor step_rel_index_;  // [T, S] into token_rel tables
     torch::Tensor exit_k_, exit_v_; // this step's keys/values at each row's last run layer (Copy)
     std::vector<LayerCache> cache_;
@@ -220,12 +231,31 @@ private:
                                             const torch::Tensor& text_embed, const torch::Tensor& text_padding) const;
     [[nodiscard]] torch::Tensor compute_image_positions() const;       // [P, D] normed
     [[nodiscard]] torch::Tensor text_positions(std::int64_t length) const;  // [L, D] normed
-    [[nodiscard]] torch::Tensor attend(const Attention& attn, const torch::Tensor& query_input,
+    // q: [B, T, D], already scaled (query(), project_qkv()). Keys, values and their padding may
+    // hold one row per `rows_per_key_row` query rows (beams sharing one encoder output).
+    [[nodiscard]] torch::Tensor attend(const Attention& attn, const torch::Tensor& q,
                                        const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& bias,
-                                       const torch::Tensor& key_padding) const;
+                                       const torch::Tensor& key_padding, std::int64_t rows_per_key_row = 1) const;
+    // attend() for one query per row ([R, 1, D], scaled) without autograd, before the output
+    // projection: [R, 1, D].
+    [[nodiscard]] torch::Tensor attend_one_query(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
+                                                 const torch::Tensor& v, const torch::Tensor& bias,
+                                                 const torch::Tensor& key_padding, std::int64_t rows_per_key_row) const;
     [[nodiscard]] std::pair<torch::Tensor, torch::Tensor> project_kv(const Attention& attn,
                                                                      const torch::Tensor& x) const;
+    [[nodiscard]] torch::Tensor query(const Attention& attn, const torch::Tensor& x) const;  // scaled [B, T, D]
+    // Scaled queries [B, T, D], keys and values [B, H, T, hd] of one input.
+    [[nodiscard]] std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> project_qkv(const Attention& attn,
+                                                                                      const torch::Tensor& x) const;
     [[nodiscard]] torch::Tensor split_heads(const torch::Tensor& x) const;  // [B, N, D] -> [B, H, N, hd]
+    [[nodiscard]] torch::Tensor position_heads(const torch::Tensor& x) const;  // [N, D] -> [H, N, hd]
+    [[nodiscard]] torch::Tensor decoder_positions(const torch::Tensor& positions) const;  // [N, D] normed
+    // Decoder self-attention position bias [H, T, S] of the queries at `positions` (vectors `pos`)
+    // over keys 0..S-1 (their self_pos_k vectors [H, S, hd]), causal mask included.
+    [[nodiscard]] torch::Tensor decoder_self_bias(const torch::Tensor& pos, const torch::Tensor& positions,
+                                                  const torch::Tensor& key_pos_k) const;
+    // A token_rel table's rows for a [T, S] index: [H, T, S].
+    [[nodiscard]] static torch::Tensor relative_bias(const torch::Tensor& table, const torch::Tensor& index);
     [[nodiscard]] torch::Tensor feed_forward(const FeedForward& ffn, const torch::Tensor& x) const;
     [[nodiscard]] torch::Tensor encoder_layer(const EncoderLayer& layer, const torch::Tensor& x,
                                               const torch::Tensor& bias, const torch::Tensor& padding) const;
@@ -251,6 +281,11 @@ private:
     Norm decoder_norm_;
     torch::Tensor image_positions_;                  // [P, D] normed, the same for every request
     std::vector<torch::Tensor> image_stream_bias_;   // per layer [H, P, P]; empty when too large
+    std::vector<torch::Tensor> text_stream_bias_;    // per layer [H, T, T] over all text positions; ditto
+    // Inference only, undefined when too large: per layer [L, H, T, T] over all text positions
+    // (position bias, relative bias and causal mask), and the cross-attention position queries
+    // [H, T, hd], scaled.
+    torch::Tensor decoder_self_bias_, decoder_cross_query_;
 };
 
 }  // namespace mue::detail
