@@ -90,8 +90,6 @@ QColor policyColor(mue::ExitPolicy policy) {
 ExplorerView::ExplorerView(QWidget* parent)
     : QWidget(parent),
       cacheFolder_(QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/sweeps")) {
-    qRegisterMetaType<mue::studio::SweepRequest>();
-    qRegisterMetaType<std::shared_ptr<const mue::studio::SweepOutcome>>();
     worker_ = new SweepWorker;
     worker_->moveToThread(&thread_);
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);

@@ -7,21 +7,8 @@
 #include <utility>
 
 namespace mue::studio {
-namespace {
-
-
-void registerMetaTypes() {
-    qRegisterMetaType<mue::studio::RunJob>();
-    qRegisterMetaType<mue::studio::LoadedImage>();
-    qRegisterMetaType<mue::studio::RunRecord>();
-    qRegisterMetaType<std::shared_ptr<const mue::studio::LoadedModel>>();
-    qRegisterMetaType<std::shared_ptr<const mue::RunResult>>();
-}
-
-}  // namespace
 
 RunController::RunController(EngineWorker::BackendFactory factory, QObject* parent) : QObject(parent) {
-    registerMetaTypes();
     worker_ = new EngineWorker(std::move(factory));
     worker_->moveToThread(&thread_);
     connect(&thread_, &QThread::finished, worker_, &QObject::deleteLater);
