@@ -51,6 +51,9 @@ const CommandSpec kTrain{
      {"loss-average", "example|token", "average the loss per example, then over the batch (default), or over\n"
                                         "all target tokens of the batch (fairseq's; captions then outweigh answers)"},
      {"first-item", "N", "first train-split item to draw (default 0); a resumed run must repeat it"},
+     {"curriculum", "N", "over the first N examples, raise the highest scene difficulty drawn from the\n"
+                         "easiest level to the hardest in equal stages (default 0: none); a resumed run must\n"
+                         "repeat it"},
      {"threads", "N", "LibTorch intra-op threads (default 1)"}}};
 
 const CommandSpec kExportShapes{
@@ -131,6 +134,7 @@ int cmd_train(const ParsedArgs& args) {
         throw UsageError("mue train: --entailment-share must lie in [0, 1]");
     }
     const auto first_item = static_cast<std::uint64_t>(args.integer("first-item", 0, 1 << 30).value_or(0));
+    const auto curriculum = static_cast<std::uint64_t>(args.integer("curriculum", 0, 1 << 30).value_or(0));
     if (!o.init_from.empty() && !std::filesystem::exists(o.model_folder / "config.json")) {
         constexpr std::array<const char*, 3> kModelFiles{"config.json", "vocab.json", "merges.txt"};
         for (const char* file : kModelFiles) {
@@ -152,10 +156,11 @@ int cmd_train(const ParsedArgs& args) {
         std::cerr << std::fixed << std::setprecision(3) << "step " << p.step << "/" << p.steps << "  loss " << p.loss
                   << "  layers";
         for (const double l : p.layer_losses) std::cerr << " " << std::setprecision(2) << l;
+        if (p.answer_accuracy >= 0) std::cerr << "  answers " << std::setprecision(0) << 100 * p.answer_accuracy << "%";
         std::cerr << std::setprecision(1) << std::scientific << "  lr " << p.learning_rate << std::fixed << "  "
                   << p.examples_per_second << " ex/s  ETA " << duration(p.eta_seconds) << std::endl;
     };
-    const auto last = mue::train(o, mue::shapes_example_source(config.image.size, entailment_share, first_item), report);
+    const auto last = mue::train(o, mue::shapes_example_source(config.image.size, entailment_share, first_item, curriculum), report);
     std::cout << "trained " << o.model_folder.string() << " to step " << last.step << " (loss " << last.loss << ")\n";
     return kExitOk;
 }

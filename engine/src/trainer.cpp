@@ -39,6 +39,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Batch {
     torch::Tensor pixels, source, source_padding, decoder_input, decoder_padding, targets;
+    std::vector<std::int64_t> answer_rows, answer_positions;  // where the entailment answers are scored
 };
 
 torch::Tensor padded(const std::vector<std::vector<std::int64_t>>& rows, std::int64_t fill, std::size_t width) {
@@ -97,6 +98,8 @@ public:
                 inputs.emplace_back(source.begin(), source.end() - 1);
                 std::vector<std::int64_t> t(inputs.back().size(), kIgnoreIndex);
                 t.back() = answer->second;
+                b.answer_rows.push_back(static_cast<std::int64_t>(i));
+                b.answer_positions.push_back(static_cast<std::int64_t>(t.size()) - 1);
                 targets.push_back(std::move(t));
             } else {
                 auto caption = tokenizer_.encode(" " + clean_text(ex.target));
@@ -122,6 +125,17 @@ private:
     const Tokenizer& tokenizer_;
     std::map<std::string, int> answers_;
 };
+
+// A cheap view of whether the model reads the image: the training batch's own answers.
+double answer_accuracy(const torch::Tensor& logits, const Batch& b) {
+    if (b.answer_rows.empty()) return -1;
+    const torch::NoGradGuard no_grad;
+    const auto rows = torch::tensor(b.answer_rows, torch::kLong);
+    const auto positions = torch::tensor(b.answer_positions, torch::kLong);
+    const auto predicted = logits.index({rows, positions}).argmax(/*dim=*/-1);
+    const auto wanted = b.targets.index({rows, positions});
+    return predicted.eq(wanted).to(torch::kDouble).mean().item<double>();
+}
 
 void check_options(const TrainingOptions& o) {
     const auto require = [](bool ok, const std::string& what) {
@@ -183,31 +197,55 @@ void write_checkpoint(const TrainingOptions& o, const detail::Weights& weights, 
 
 }  // namespace
 
-ExampleSource shapes_example_source(int image_size, double entailment_share, std::uint64_t first_item) {
+ExampleSource shapes_example_source(int image_size, double entailment_share, std::uint64_t first_item,
+                                    std::uint64_t curriculum_examples) {
     if (!(entailment_share >= 0.0 && entailment_share <= 1.0)) {
         throw InputError("entailment share must lie in [0, 1] (got " + std::to_string(entailment_share) + ")");
     }
+    // Replacements come from far above any index a run reaches, one slot per (item, attempt), so
+    // they never repeat an item the plain numbering draws. With 5 levels and the easiest stage
+    // accepting 1 in 5 items, 64 attempts all fail with a chance below 1e-6; the last one is kept.
+    constexpr std::uint64_t kReplacementBase = std::uint64_t{1} << 48;
+    constexpr std::uint64_t kReplacementAttempts = 64;
+    constexpr int kLevels = shapes::kMaxDifficulty - shapes::kMinDifficulty + 1;
+    const auto difficulty_limit = [curriculum_examples](std::uint64_t index) {
+        if (index >= curriculum_examples) return shapes::kMaxDifficulty;
+        return shapes::kMinDifficulty + static_cast<int>(index * kLevels / curriculum_examples);
+    };
+    const auto within_limit = [first_item](auto draw, std::uint64_t n, int limit) {
+        auto item = draw(first_item + n);
+        for (std::uint64_t attempt = 0; item.difficulty > limit && attempt < kReplacementAttempts; ++attempt) {
+            item = draw(kReplacementBase + n * kReplacementAttempts + attempt);
+        }
+        return item;
+    };
     // Example i is entailment when floor((i + 1) * share) steps up, which spreads the two tasks evenly
     // through every batch; each task's item index counts that task's examples before i.
-    return [image_size, entailment_share, first_item](std::uint64_t index) {
+    return [image_size, entailment_share, difficulty_limit, within_limit](std::uint64_t index) {
         const auto entailment_before = [&](std::uint64_t i) {
             return static_cast<std::uint64_t>(std::floor(static_cast<double>(i) * entailment_share));
         };
         const std::uint64_t entailments = entailment_before(index);
+        const int limit = difficulty_limit(index);
         TrainingExample ex;
         if (entailment_before(index + 1) == entailments) {
             const std::uint64_t n = index - entailments;
-            auto item = shapes::caption_item(shapes::Split::Train, first_item + n, image_size);
+            const auto item = within_limit(
+                [&](std::uint64_t i) { return shapes::caption_item(shapes::Split::Train, i, image_size); }, n, limit);
             ex.image = shapes::render(item.scene);
             ex.task = Task::Caption;
             // Every reference is a correct caption; cycling through them teaches the paraphrases.
             ex.target = item.references[n % item.references.size()];
+            ex.difficulty = item.difficulty;
         } else {
-            auto item = shapes::entailment_item(shapes::Split::Train, first_item + entailments, image_size);
+            const auto item = within_limit(
+                [&](std::uint64_t i) { return shapes::entailment_item(shapes::Split::Train, i, image_size); },
+                entailments, limit);
             ex.image = shapes::render(item.scene);
             ex.task = Task::Entailment;
             ex.text = item.hypothesis;
             ex.target = shapes::label_name(item.label);
+            ex.difficulty = item.difficulty;
         }
         return ex;
     };
@@ -343,6 +381,7 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
             const auto loss = batch_loss(logits, b.targets);
             progress.layer_losses[static_cast<std::size_t>(l)] = loss.item<double>();
             if (options.layerwise_loss || l == layers - 1) total = total + loss;
+            if (l == layers - 1) progress.answer_accuracy = answer_accuracy(logits, b);
         }
         optimizer.zero_grad();
         total.backward();

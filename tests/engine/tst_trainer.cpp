@@ -5,11 +5,13 @@
 #include "mue/engine.hpp"
 #include "mue/errors.hpp"
 #include "mue/safetensors.hpp"
+#include "mue/shapes_world.hpp"
 #include "mue/trainer.hpp"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <numeric>
@@ -123,6 +125,9 @@ private Q_SLOTS:
         QCOMPARE(seen.back().layer_losses.size(), std::size_t{3});
         QVERIFY(seen.back().eta_seconds == 0.0);
         QVERIFY(seen.front().examples_per_second > 0);
+        // The batch's own answers: half of each toy batch is entailment, learnt by the end.
+        QVERIFY(seen.front().answer_accuracy >= 0.0 && seen.front().answer_accuracy <= 1.0);
+        QCOMPARE(seen.back().answer_accuracy, 1.0);
 
         // The trained folder is a model the engine runs, and it learnt the toy task.
         const auto engine = mue::Engine::load(folder);
@@ -253,6 +258,40 @@ private Q_SLOTS:
 
         QVERIFY(mue::test::error_of([] { (void)mue::shapes_example_source(kSize, 1.5); }).find("entailment share") !=
                 std::string::npos);
+    }
+
+    void answerAccuracyIsUnsetWithoutEntailment() {
+        QTemporaryDir dir;
+        const auto folder = fresh_model(dir, "model");
+        const auto captions_only = [](std::uint64_t i) { return toy_example(2 * i); };
+        QCOMPARE(mue::train(options_for(folder, 2), captions_only).answer_accuracy, -1.0);
+    }
+
+    void shapesSourceFollowsTheCurriculum() {
+        constexpr int kSize = 32;
+        constexpr std::uint64_t kCurriculum = 50;  // 5 stages of 10 examples
+        const auto plain = mue::shapes_example_source(kSize);
+        const auto staged = mue::shapes_example_source(kSize, /*entailment_share=*/0.5, /*first_item=*/0, kCurriculum);
+        int hardest_after = 0;
+        for (std::uint64_t i = 0; i < 2 * kCurriculum; ++i) {
+            const auto ex = staged(i);
+            if (i < kCurriculum) {
+                QVERIFY2(ex.difficulty <= static_cast<int>(i / 10), qPrintable(QString("example %1: %2").arg(i).arg(ex.difficulty)));
+            } else {
+                // Past the curriculum the stream is the plain one.
+                QCOMPARE(ex.difficulty, plain(i).difficulty);
+                QVERIFY(ex.image.rgb == plain(i).image.rgb);
+                hardest_after = std::max(hardest_after, ex.difficulty);
+            }
+            QCOMPARE(ex.task, plain(i).task);
+        }
+        QCOMPARE(hardest_after, mue::shapes::kMaxDifficulty);
+        // Items within the limit are kept, so the first stage starts with the plain stream's easy items.
+        for (std::uint64_t i = 0; i < 10; ++i) {
+            if (plain(i).difficulty == 0) QVERIFY(staged(i).image.rgb == plain(i).image.rgb);
+        }
+        // Deterministic: resuming draws the same examples.
+        QVERIFY(staged(3).image.rgb == mue::shapes_example_source(kSize, 0.5, 0, kCurriculum)(3).image.rgb);
     }
 
     void rejectsBadOptionsAndForeignCheckpoints() {

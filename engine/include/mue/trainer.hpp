@@ -24,6 +24,7 @@ struct TrainingExample {
     Task task = Task::Caption;
     std::string text;  // hypothesis for Entailment
     std::string target;
+    int difficulty = -1;  // the item's difficulty level where the source knows it, else -1
 };
 
 // Examples by index: the same index must always give the same example (resume relies on it).
@@ -64,14 +65,22 @@ struct TrainingProgress {
     double learning_rate = 0;
     double examples_per_second = 0;
     double eta_seconds = 0;
+    // Share of this step's entailment answers that the last decoder layer gets right (argmax over
+    // the vocabulary); -1 when the batch has no entailment example.
+    double answer_accuracy = -1;
 };
 
 // The shapes world's train split as a training stream rendered at image_size: a share
 // `entailment_share` of every batch is entailment items, the rest caption items, evenly interleaved
 // (0.5: even indices captions, odd ones entailment). Item numbering starts at `first_item`, so a
 // continued run can draw items the first run never saw. Throws InputError for a share outside [0, 1].
+//
+// Curriculum: over the first `curriculum_examples` examples the highest difficulty allowed rises in
+// equal stages from the easiest level to the hardest; an item above the current limit is replaced by
+// another item of the same task drawn from a separate, deterministic range. 0: no curriculum.
 [[nodiscard]] ExampleSource shapes_example_source(int image_size, double entailment_share = 0.5,
-                                                  std::uint64_t first_item = 0);
+                                                  std::uint64_t first_item = 0,
+                                                  std::uint64_t curriculum_examples = 0);
 // The embedded model's architecture: the paper's 6 + 6 layers at width `width` (heads of 32), a
 // three-layer conv stem (image_size / 8 squared image tokens), OFA's prompts and answers.
 [[nodiscard]] ModelConfig shapes_model_config(int width, int image_size);
