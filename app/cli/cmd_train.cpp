@@ -43,11 +43,17 @@ const CommandSpec kTrain{
      {"checkpoint-every", "N", "steps between checkpoints (default 200)"},
      {"no-layerwise-loss", "", "ablation: loss at the last decoder layer only"},
      {"joint-encoder", "", "ablation: train OFA's joint encoder instead of the decomposed one"},
+     {"encoder-exit-share", "X", "addition to the paper's recipe: this share of the examples (0..1, default 0) has\n"
+                                 "each encoder stream stop after a random layer, so the decoder learns to read\n"
+                                 "early-exited streams"},
      {"fresh", "", "ignore an existing checkpoint and start from the seed"},
      {"init-from", "DIR", "start from this trained model's weights (same architecture) instead of the seed;\n"
                           "a new --out folder takes its config and tokenizer"},
      {"entailment-share", "X", "share of entailment examples in each batch, 0..1 (default 0.5); a resumed\n"
                                "run must repeat it"},
+     {"question-share", "X", "addition to the paper's recipe: share of each batch that is questions about the\n"
+                             "scene answered in one word (\"what colour is the cross?\"), trained as free\n"
+                             "prompts (default 0; at most 1 - entailment share); a resumed run must repeat it"},
      {"loss-average", "example|token", "average the loss per example, then over the batch (default), or over\n"
                                         "all target tokens of the batch (fairseq's; captions then outweigh answers)"},
      {"first-item", "N", "first train-split item to draw (default 0); a resumed run must repeat it"},
@@ -118,6 +124,10 @@ int cmd_train(const ParsedArgs& args) {
     o.checkpoint_every = args.integer("checkpoint-every", 1, 10'000'000).value_or(o.checkpoint_every);
     o.layerwise_loss = !args.flag("no-layerwise-loss");
     o.joint_encoder = args.flag("joint-encoder");
+    o.encoder_exit_share = args.number("encoder-exit-share").value_or(0.0);
+    if (!(o.encoder_exit_share >= 0.0 && o.encoder_exit_share <= 1.0)) {
+        throw UsageError("mue train: --encoder-exit-share must lie in [0, 1]");
+    }
     o.resume = !args.flag("fresh");
     const std::string loss_average = args.value("loss-average").value_or("example");
     if (loss_average != "example" && loss_average != "token") {
@@ -132,6 +142,10 @@ int cmd_train(const ParsedArgs& args) {
     const double entailment_share = args.number("entailment-share").value_or(0.5);
     if (!(entailment_share >= 0.0 && entailment_share <= 1.0)) {
         throw UsageError("mue train: --entailment-share must lie in [0, 1]");
+    }
+    const double question_share = args.number("question-share").value_or(0.0);
+    if (!(question_share >= 0.0 && question_share <= 1.0 - entailment_share)) {
+        throw UsageError("mue train: --question-share must lie in [0, 1 - entailment share]");
     }
     const auto first_item = static_cast<std::uint64_t>(args.integer("first-item", 0, 1 << 30).value_or(0));
     const auto curriculum = static_cast<std::uint64_t>(args.integer("curriculum", 0, 1 << 30).value_or(0));
@@ -160,7 +174,7 @@ int cmd_train(const ParsedArgs& args) {
         std::cerr << std::setprecision(1) << std::scientific << "  lr " << p.learning_rate << std::fixed << "  "
                   << p.examples_per_second << " ex/s  ETA " << duration(p.eta_seconds) << std::endl;
     };
-    const auto last = mue::train(o, mue::shapes_example_source(config.image.size, entailment_share, first_item, curriculum), report);
+    const auto last = mue::train(o, mue::shapes_example_source(config.image.size, entailment_share, first_item, curriculum, question_share), report);
     std::cout << "trained " << o.model_folder.string() << " to step " << last.step << " (loss " << last.loss << ")\n";
     return kExitOk;
 }

@@ -626,7 +626,7 @@ template <typename T, std::size_t N>
 
 // ---- ids ----------------------------------------------------------------------------------------
 
-enum class Task : std::uint64_t { Entailment = 1, Caption = 2 };
+enum class Task : std::uint64_t { Entailment = 1, Caption = 2, Question = 3 };
 constexpr int kTaskShift = 60;
 constexpr int kSplitShift = 56;
 constexpr std::uint64_t kFieldMask = 0xF;
@@ -842,6 +842,87 @@ CaptionItem caption_item(Split split, std::uint64_t index, int image_size) {
     return item;
 }
 
+namespace {
+
+struct Question {
+    std::string text;
+    std::string answer;
+    std::string kind;
+};
+
+// How many of the scene's objects, hidden ones included, a description matches.
+[[nodiscard]] std::size_t all_matching(const Scene& scene, const Ref& ref) {
+    return static_cast<std::size_t>(
+        std::count_if(scene.objects.begin(), scene.objects.end(), [&](const Object& o) { return ref.matches(o); }));
+}
+
+// Every question the scene answers unambiguously, in a fixed order.
+[[nodiscard]] std::vector<Question> questions_of(const Scene& scene) {
+    std::vector<Question> found;
+    const bool sizes_named = sizes_vary(level_of(scene.difficulty));
+    for (const Object& o : scene.objects) {
+        if (o.occluded) continue;
+        // The shortest description naming this object alone, without the attribute asked about.
+        const auto unique = [&](Ref ref) -> std::optional<Ref> {
+            if (all_matching(scene, ref) == 1) return ref;
+            if (!sizes_named) return std::nullopt;
+            ref.size = o.size;
+            if (all_matching(scene, ref) == 1) return ref;
+            return std::nullopt;
+        };
+        if (const auto ref = unique(Ref{o.shape, std::nullopt, std::nullopt})) {
+            found.push_back({"what colour is the " + noun_phrase(*ref, /*plural=*/false) + "?",
+                             std::string(colour_name(o.colour)), "colour"});
+        }
+        if (const auto ref = unique(Ref{std::nullopt, o.colour, std::nullopt})) {
+            found.push_back({"what shape is the " + noun_phrase(*ref, /*plural=*/false) + "?",
+                             std::string(shape_name(o.shape)), "shape"});
+        }
+        const Ref both{o.shape, o.colour, std::nullopt};
+        if (sizes_named && all_matching(scene, both) == 1) {
+            found.push_back({"what size is the " + noun_phrase(both, /*plural=*/false) + "?",
+                             std::string(size_name(o.size)), "size"});
+        }
+    }
+    if (!scene.cover) {
+        const auto count = [&](const Ref& ref) {
+            const std::size_t n = visible_matching(scene, ref).size();
+            if (n > 0) {
+                found.push_back({"how many " + noun_phrase(ref, /*plural=*/true) + " are there?", number_word(n), "count"});
+            }
+        };
+        for (const Colour c : kColours) count(Ref{std::nullopt, c, std::nullopt});
+        for (const Shape sh : kShapes) count(Ref{sh, std::nullopt, std::nullopt});
+    }
+    return found;
+}
+
+}  // namespace
+
+QuestionItem question_item(Split split, std::uint64_t index, int image_size) {
+    constexpr int kSceneAttempts = 20;
+    check_image_size(image_size);
+    QuestionItem item;
+    item.id = make_id(Task::Question, split, index);
+    const std::uint64_t seed = mix(item.id);
+    Rng rng(seed);
+    item.difficulty = rng.between(kMinDifficulty, kMaxDifficulty);
+    for (int attempt = 0; attempt < kSceneAttempts; ++attempt) {
+        // Scenes whose every object shares its description with another may have nothing to ask.
+        const std::uint64_t scene_seed = mix(seed + static_cast<std::uint64_t>(attempt));
+        Scene scene = generate_scene(scene_seed, item.difficulty, image_size);
+        const auto questions = questions_of(scene);
+        if (questions.empty()) continue;
+        const auto& q = questions[static_cast<std::size_t>(rng.below(static_cast<int>(questions.size())))];
+        item.scene = std::move(scene);
+        item.question = q.text;
+        item.answer = q.answer;
+        item.kind = q.kind;
+        return item;
+    }
+    throw std::logic_error("shapes world: no question found for " + item_name(item.id));
+}
+
 std::vector<EntailmentItem> entailment_items(Split split, std::size_t count, int image_size) {
     std::vector<EntailmentItem> items;
     items.reserve(count);
@@ -859,21 +940,23 @@ std::vector<CaptionItem> caption_items(Split split, std::size_t count, int image
 std::string item_name(std::uint64_t id) {
     const std::uint64_t task = id >> kTaskShift;
     const std::uint64_t split = (id >> kSplitShift) & kFieldMask;
-    if ((task != static_cast<std::uint64_t>(Task::Entailment) && task != static_cast<std::uint64_t>(Task::Caption)) ||
+    if (task < static_cast<std::uint64_t>(Task::Entailment) || task > static_cast<std::uint64_t>(Task::Question) ||
         split > static_cast<std::uint64_t>(Split::Test)) {
         throw InputError("shapes world: " + std::to_string(id) + " is not an item id");
     }
     constexpr int kIndexDigits = 6;
     std::ostringstream name;
-    name << (task == static_cast<std::uint64_t>(Task::Entailment) ? "ve" : "cap") << '-'
+    constexpr std::array<std::string_view, 3> kPrefixes{"ve", "cap", "qa"};
+    name << kPrefixes.at(task - static_cast<std::uint64_t>(Task::Entailment)) << '-'
          << split_name(static_cast<Split>(split)) << '-' << std::setw(kIndexDigits) << std::setfill('0')
          << (id & (kMaxItemIndex - 1));
     return name.str();
 }
 
 std::vector<std::string> vocabulary_words() {
-    std::set<std::string> words{"a", "there", "is", "are", "the", "shape", "shapes", "with", "and", "including",
-                                "among", "single"};
+    std::set<std::string> words{"a",      "there", "is",     "are",    "the",  "shape", "shapes", "with",
+                                "and",    "including", "among", "single", "what", "colour", "size", "how",
+                                "many"};
     for (const auto w : kNumberWords) words.emplace(w);
     for (const Shape s : kShapes) {
         words.emplace(shape_name(s));

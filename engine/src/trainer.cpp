@@ -14,6 +14,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
 
 namespace mue {
@@ -137,6 +138,35 @@ double answer_accuracy(const torch::Tensor& logits, const Batch& b) {
     return predicted.eq(wanted).to(torch::kDouble).mean().item<double>();
 }
 
+// Per row, the number of layers a stream runs: all of them, or for a share of the rows a number
+// drawn from 1 .. layers-1. Seeded by the run's seed and the step, so a resumed run draws the same.
+std::vector<int> stream_depths(const TrainingOptions& o, int step, int stream, int rows, int layers) {
+    std::vector<int> depths(static_cast<std::size_t>(rows), layers);
+    if (o.encoder_exit_share <= 0 || layers < 2) return depths;
+    std::seed_seq seed{o.seed, static_cast<std::uint64_t>(step), static_cast<std::uint64_t>(stream)};
+    std::mt19937_64 rng(seed);
+    std::bernoulli_distribution exits(o.encoder_exit_share);
+    std::uniform_int_distribution<int> depth(1, layers - 1);
+    for (auto& d : depths) {
+        if (exits(rng)) d = depth(rng);
+    }
+    return depths;
+}
+
+// Runs the stream's layers, each row only up to its depth (rows past it keep their state, as an
+// exited row does at inference).
+void run_to_depths(detail::EncoderStream& stream, const std::vector<int>& depths) {
+    const bool uniform = std::all_of(depths.begin(), depths.end(), [&](int d) { return d == stream.num_layers(); });
+    const auto depth = torch::tensor(std::vector<std::int64_t>(depths.begin(), depths.end()), torch::kLong);
+    while (!stream.finished()) {
+        if (uniform) {
+            stream.step();
+        } else {
+            stream.step(depth.gt(stream.layers_done()));
+        }
+    }
+}
+
 void check_options(const TrainingOptions& o) {
     const auto require = [](bool ok, const std::string& what) {
         if (!ok) throw InputError("training option " + what);
@@ -150,6 +180,7 @@ void check_options(const TrainingOptions& o) {
     require(o.clip_norm > 0, "'clip_norm' must be positive");
     require(o.label_smoothing >= 0 && o.label_smoothing < 1, "'label_smoothing' must be in [0, 1)");
     require(o.checkpoint_every > 0, "'checkpoint_every' must be positive");
+    require(o.encoder_exit_share >= 0 && o.encoder_exit_share <= 1, "'encoder_exit_share' must be in [0, 1]");
 }
 
 // Linear warm-up to the peak, then cosine decay to the floor at the last step.
@@ -177,6 +208,8 @@ nlohmann::json run_identity(const TrainingOptions& o) {
                                 {"joint_encoder", o.joint_encoder},
                                 {"learning_rate", o.learning_rate},
                                 {"loss_average", o.loss_average == LossAverage::PerToken ? "token" : "example"}};
+    // Only runs with the addition name it, so checkpoints of earlier runs still resume.
+    if (o.encoder_exit_share > 0) identity["encoder_exit_share"] = o.encoder_exit_share;
     // Only continued runs name their start.
     if (!o.init_from.empty()) identity["init_from"] = o.init_from.string();
     return identity;
@@ -198,10 +231,16 @@ void write_checkpoint(const TrainingOptions& o, const detail::Weights& weights, 
 }  // namespace
 
 ExampleSource shapes_example_source(int image_size, double entailment_share, std::uint64_t first_item,
-                                    std::uint64_t curriculum_examples) {
+                                    std::uint64_t curriculum_examples, double question_share) {
     if (!(entailment_share >= 0.0 && entailment_share <= 1.0)) {
         throw InputError("entailment share must lie in [0, 1] (got " + std::to_string(entailment_share) + ")");
     }
+    if (!(question_share >= 0.0 && question_share <= 1.0 - entailment_share)) {
+        throw InputError("question share must lie in [0, 1 - entailment share] (got " + std::to_string(question_share) +
+                         ")");
+    }
+    // Questions take this share of the slots entailment leaves.
+    const double questions_per_slot = question_share > 0 ? question_share / (1.0 - entailment_share) : 0.0;
     // Replacements come from far above any index a run reaches, one slot per (item, attempt), so
     // they never repeat an item the plain numbering draws. With 5 levels and the easiest stage
     // accepting 1 in 5 items, 64 attempts all fail with a chance below 1e-6; the last one is kept.
@@ -219,17 +258,29 @@ ExampleSource shapes_example_source(int image_size, double entailment_share, std
         }
         return item;
     };
-    // Example i is entailment when floor((i + 1) * share) steps up, which spreads the two tasks evenly
-    // through every batch; each task's item index counts that task's examples before i.
-    return [image_size, entailment_share, difficulty_limit, within_limit](std::uint64_t index) {
-        const auto entailment_before = [&](std::uint64_t i) {
-            return static_cast<std::uint64_t>(std::floor(static_cast<double>(i) * entailment_share));
+    // Example i is entailment when floor((i + 1) * share) steps up, which spreads the tasks evenly
+    // through every batch; the other slots are split between questions and captions the same way.
+    // Each task's item index counts that task's examples before i.
+    return [image_size, entailment_share, questions_per_slot, difficulty_limit, within_limit](std::uint64_t index) {
+        const auto before = [](std::uint64_t i, double share) {
+            return static_cast<std::uint64_t>(std::floor(static_cast<double>(i) * share));
         };
-        const std::uint64_t entailments = entailment_before(index);
+        const std::uint64_t entailments = before(index, entailment_share);
+        const std::uint64_t slot = index - entailments;
+        const std::uint64_t questions = before(slot, questions_per_slot);
         const int limit = difficulty_limit(index);
         TrainingExample ex;
-        if (entailment_before(index + 1) == entailments) {
-            const std::uint64_t n = index - entailments;
+        if (before(index + 1, entailment_share) == entailments && before(slot + 1, questions_per_slot) > questions) {
+            const auto item = within_limit(
+                [&](std::uint64_t i) { return shapes::question_item(shapes::Split::Train, i, image_size); }, questions,
+                limit);
+            ex.image = shapes::render(item.scene);
+            ex.task = Task::Prompt;
+            ex.text = item.question;
+            ex.target = item.answer;
+            ex.difficulty = item.difficulty;
+        } else if (before(index + 1, entailment_share) == entailments) {
+            const std::uint64_t n = slot - questions;
             const auto item = within_limit(
                 [&](std::uint64_t i) { return shapes::caption_item(shapes::Split::Train, i, image_size); }, n, limit);
             ex.image = shapes::render(item.scene);
@@ -360,15 +411,17 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
         const auto image_embed = model.embed_image(b.pixels);
         const auto text_embed = model.embed_text(b.source);
         detail::EncoderOutput encoder;
+        const int rows = static_cast<int>(items.size());
+        const int encoder_layers = config.arch.encoder_layers;
         if (options.joint_encoder) {
             auto joint = model.joint_stream(image_embed, text_embed, b.source_padding);
-            while (!joint.finished()) joint.step();
+            run_to_depths(joint, stream_depths(options, step, /*stream=*/0, rows, encoder_layers));
             encoder = model.encoder_output(joint);
         } else {
             auto image = model.image_stream(image_embed);
             auto text = model.text_stream(text_embed, b.source_padding);
-            while (!image.finished()) image.step();
-            while (!text.finished()) text.step();
+            run_to_depths(image, stream_depths(options, step, /*stream=*/0, rows, encoder_layers));
+            run_to_depths(text, stream_depths(options, step, /*stream=*/1, rows, encoder_layers));
             encoder = model.encoder_output(image, text);
         }
         auto run = model.decoder(encoder);

@@ -609,6 +609,68 @@ private Q_SLOTS:
         }
     }
 
+    // The questions (a training aid) read independently: the referent is the one object of the whole
+    // scene the description matches, visible, and the answer is its attribute; counts only without a
+    // cover.
+    void questionsAreAnsweredByTheScene() {
+        constexpr std::size_t kQuestions = 2000;
+        const std::array<std::string, 6> numbers{"one", "two", "three", "four", "five", "six"};
+        std::map<std::string, int> kinds;
+        for (std::uint64_t i = 0; i < kQuestions; ++i) {
+            const auto item = sh::question_item(sh::Split::Train, i, kSize);
+            const std::string where = sh::item_name(item.id) + ": " + item.question + " -> " + item.answer;
+            QVERIFY2(item.question.size() > 1 && item.question.back() == '?', where.c_str());
+            QCOMPARE(item.difficulty, item.scene.difficulty);
+            ++kinds[item.kind];
+            Reader r(item.question.substr(0, item.question.size() - 1));
+            std::vector<const sh::Object*> all, visible;
+            const auto collect = [&](const Description& d) {
+                for (const auto& o : item.scene.objects) {
+                    if (!d.matches(o)) continue;
+                    all.push_back(&o);
+                    if (!o.occluded) visible.push_back(&o);
+                }
+            };
+            if (r.accept("how")) {
+                QVERIFY2(r.accept("many"), where.c_str());
+                const auto d = r.description();
+                QVERIFY2(d && d->plural && r.accept("are") && r.accept("there") && r.done(), where.c_str());
+                QVERIFY2(!item.scene.cover, where.c_str());
+                collect(*d);
+                QVERIFY2(!visible.empty() && item.answer == numbers.at(visible.size() - 1), where.c_str());
+                QCOMPARE(item.kind, std::string("count"));
+                continue;
+            }
+            QVERIFY2(r.accept("what"), where.c_str());
+            const std::string asked = r.next();
+            QVERIFY2(r.accept("is") && r.accept("the"), where.c_str());
+            const auto d = r.description();
+            QVERIFY2(d && !d->plural && r.done(), where.c_str());
+            collect(*d);
+            QVERIFY2(all.size() == 1 && visible.size() == 1, where.c_str());
+            const sh::Object& o = *visible.front();
+            QCOMPARE(item.kind, asked);
+            if (asked == "colour") {
+                QVERIFY2(!d->colour && item.answer == sh::colour_name(o.colour), where.c_str());
+            } else if (asked == "shape") {
+                QVERIFY2(!d->shape && d->colour && item.answer == sh::shape_name(o.shape), where.c_str());
+            } else {
+                QVERIFY2(asked == "size" && !d->size && item.answer == sh::size_name(o.size), where.c_str());
+            }
+        }
+        for (const char* kind : {"colour", "shape", "size", "count"}) {
+            QVERIFY2(kinds[kind] > static_cast<int>(kQuestions / 20), kind);
+        }
+        QCOMPARE(sh::question_item(sh::Split::Validation, 7, kSize).question,
+                 sh::question_item(sh::Split::Validation, 7, kSize).question);
+        QCOMPARE(sh::item_name(sh::question_item(sh::Split::Test, 12, kSize).id), std::string("qa-test-000012"));
+        qInfo().noquote() << "questions by kind:" << kinds["colour"] << kinds["shape"] << kinds["size"] << kinds["count"];
+        for (std::uint64_t i = 0; i < 6; ++i) {
+            const auto item = sh::question_item(sh::Split::Train, i, kSize);
+            qInfo().noquote() << "  level" << item.difficulty << QString::fromStdString(item.question + " " + item.answer);
+        }
+    }
+
     void vocabularyCoversEveryWord() {
         const auto vocabulary = sh::vocabulary_words();
         QVERIFY(std::is_sorted(vocabulary.begin(), vocabulary.end()));
@@ -623,6 +685,11 @@ private Q_SLOTS:
             for (const auto& reference : item.references) {
                 for (const auto& w : words_of(reference)) used.insert(w);
             }
+        }
+        for (std::uint64_t i = 0; i < kCheckedItems; ++i) {
+            auto question = sh::question_item(sh::Split::Train, i, kSize).question;
+            question.pop_back();  // the question mark
+            for (const auto& w : words_of(question)) used.insert(w);
         }
         for (const auto& w : used) QVERIFY2(known.count(w) == 1, w.c_str());
         QCOMPARE(used.size(), known.size());  // and nothing in it goes unused

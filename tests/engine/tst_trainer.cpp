@@ -260,6 +260,51 @@ private Q_SLOTS:
                 std::string::npos);
     }
 
+    // Questions take their share of the slots entailment leaves, trained as free prompts, and leave
+    // the entailment items where they were.
+    void shapesSourceMixesInQuestions() {
+        constexpr int kSize = 32;
+        const auto plain = mue::shapes_example_source(kSize, /*entailment_share=*/0.5);
+        const auto mixed = mue::shapes_example_source(kSize, /*entailment_share=*/0.5, /*first_item=*/0,
+                                                      /*curriculum_examples=*/0, /*question_share=*/0.25);
+        std::map<mue::Task, int> tasks;
+        for (std::uint64_t i = 0; i < 40; ++i) {
+            const auto ex = mixed(i);
+            ++tasks[ex.task];
+            if (ex.task == mue::Task::Entailment) {
+                QCOMPARE(ex.text, plain(i).text);
+            } else if (ex.task == mue::Task::Prompt) {
+                QVERIFY2(ex.text.back() == '?' && ex.target.find(' ') == std::string::npos, ex.text.c_str());
+            }
+        }
+        QCOMPARE(tasks[mue::Task::Entailment], 20);
+        QCOMPARE(tasks[mue::Task::Prompt], 10);
+        QCOMPARE(tasks[mue::Task::Caption], 10);
+        QVERIFY(mue::test::error_of([] { (void)mue::shapes_example_source(kSize, 0.8, 0, 0, 0.3); })
+                    .find("question share") != std::string::npos);
+    }
+
+    // The addition: with early-stopped encoder streams the run trains other weights, and its
+    // checkpoints do not resume as a plain run's.
+    void encoderExitsInTrainingAreAnOption() {
+        QTemporaryDir dir;
+        const auto plain = fresh_model(dir, "plain");
+        const auto exiting = fresh_model(dir, "exiting");
+        (void)mue::train(options_for(plain, 6), toy_example);
+        auto o = options_for(exiting, 6);
+        o.encoder_exit_share = 1.0;
+        (void)mue::train(o, toy_example);
+        QVERIFY(max_weight_difference(plain, exiting) > 1e-4);
+
+        auto plain_resume = options_for(exiting, 8);
+        QVERIFY(mue::test::error_of([&] { (void)mue::train(plain_resume, toy_example); }).find("other settings") !=
+                std::string::npos);
+        auto bad = options_for(plain, 8);
+        bad.encoder_exit_share = 1.5;
+        QVERIFY(mue::test::error_of([&] { (void)mue::train(bad, toy_example); }).find("encoder_exit_share") !=
+                std::string::npos);
+    }
+
     void answerAccuracyIsUnsetWithoutEntailment() {
         QTemporaryDir dir;
         const auto folder = fresh_model(dir, "model");

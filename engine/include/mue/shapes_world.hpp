@@ -139,19 +139,36 @@ struct CaptionItem {
     std::uint64_t id = 0;
 };
 
+// A training aid beyond the two benchmark tasks: a question about one scene whose answer is one
+// word read off the image once the question's referent is found ("what colour is the cross?" ->
+// "green"). Kinds: "colour" and "size" of the one object a description names, "shape" of the one
+// object of a colour (with a size where needed), and "count" of the visible objects of a colour or
+// shape in scenes without a cover. Every referent is unique among all the scene's objects, hidden
+// ones included, and never hidden itself, so every answer is decidable from the image.
+struct QuestionItem {
+    Scene scene;
+    std::string question;  // e.g. "what colour is the large cross?"
+    std::string answer;    // one word: a colour, shape, size or number word
+    std::string kind;      // "colour", "shape", "size" or "count"
+    int difficulty = 0;
+    std::uint64_t id = 0;
+};
+
 // Item `index` of a split, reproducible on its own: its seed depends only on task, split and index,
 // and no two (task, split, index) share a seed. Throws InputError for index >= kMaxItemIndex or a
 // bad image size.
 [[nodiscard]] EntailmentItem entailment_item(Split split, std::uint64_t index, int image_size);
 [[nodiscard]] CaptionItem caption_item(Split split, std::uint64_t index, int image_size);
+[[nodiscard]] QuestionItem question_item(Split split, std::uint64_t index, int image_size);
 // Items 0 .. count-1 of a split.
 [[nodiscard]] std::vector<EntailmentItem> entailment_items(Split split, std::size_t count, int image_size);
 [[nodiscard]] std::vector<CaptionItem> caption_items(Split split, std::size_t count, int image_size);
 
-// A file-name-safe name for an item id: "ve-train-000042", "cap-test-001999".
+// A file-name-safe name for an item id: "ve-train-000042", "cap-test-001999", "qa-train-000007".
 [[nodiscard]] std::string item_name(std::uint64_t id);
 
-// Every word a hypothesis or a caption can contain, plus the answers yes / no / maybe; sorted.
+// Every word a hypothesis, a caption or a question can contain, plus the answers yes / no / maybe;
+// sorted.
 [[nodiscard]] std::vector<std::string> vocabulary_words();
 
 // Write <folder>/<item_name>.png for each item and <folder>/data.tsv, one line per item, no header:

@@ -49,6 +49,10 @@ struct TrainingOptions {
     LossAverage loss_average = LossAverage::PerExample;
     bool layerwise_loss = true;    // false: the last decoder layer only (the paper's ablation)
     bool joint_encoder = false;    // true: OFA's joint encoder (the "without decomposition" ablation)
+    // An addition beyond the paper's recipe, so that the decoder learns to read encoder states that
+    // exited early: this share of the examples has each encoder stream stop after a layer drawn
+    // uniformly from 1 .. L-1, independently per stream (0: every stream runs all layers, the paper).
+    double encoder_exit_share = 0.0;
     std::uint64_t seed = 1;
     int checkpoint_every = 200;    // steps; also written at the end and on cancellation
     bool resume = true;            // continue from the folder's checkpoint when there is one
@@ -71,16 +75,19 @@ struct TrainingProgress {
 };
 
 // The shapes world's train split as a training stream rendered at image_size: a share
-// `entailment_share` of every batch is entailment items, the rest caption items, evenly interleaved
-// (0.5: even indices captions, odd ones entailment). Item numbering starts at `first_item`, so a
-// continued run can draw items the first run never saw. Throws InputError for a share outside [0, 1].
+// `entailment_share` of every batch is entailment items, a share `question_share` question items
+// (shapes::QuestionItem, trained as free prompts: a training aid beyond the paper's recipe), the
+// rest caption items, all evenly interleaved (0.5 and 0: even indices captions, odd ones
+// entailment). Item numbering starts at `first_item`, so a continued run can draw items the first
+// run never saw. Throws InputError for shares outside [0, 1] or adding up to more than 1.
 //
 // Curriculum: over the first `curriculum_examples` examples the highest difficulty allowed rises in
 // equal stages from the easiest level to the hardest; an item above the current limit is replaced by
 // another item of the same task drawn from a separate, deterministic range. 0: no curriculum.
 [[nodiscard]] ExampleSource shapes_example_source(int image_size, double entailment_share = 0.5,
                                                   std::uint64_t first_item = 0,
-                                                  std::uint64_t curriculum_examples = 0);
+                                                  std::uint64_t curriculum_examples = 0,
+                                                  double question_share = 0.0);
 // The embedded model's architecture: the paper's 6 + 6 layers at width `width` (heads of 32), a
 // three-layer conv stem (image_size / 8 squared image tokens), OFA's prompts and answers.
 [[nodiscard]] ModelConfig shapes_model_config(int width, int image_size);
