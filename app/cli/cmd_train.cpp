@@ -65,8 +65,9 @@ const CommandSpec kTrain{
 const CommandSpec kExportShapes{
     "export-shapes", "",
     "Write items of the shapes world as a user dataset: one PNG per item and data.tsv\n"
-    "(image<TAB>hypothesis<TAB>label, or image<TAB>ref1|ref2|...), the format every --dataset DIR reads.",
-    {{"dataset", "shapes-ve|shapes-caption", "the entailment or the caption items"},
+    "(image<TAB>hypothesis<TAB>label, or image<TAB>ref1|ref2|...), the format every --dataset DIR reads.\n"
+    "shapes-qa writes the training questions as image<TAB>question<TAB>answer, for inspection.",
+    {{"dataset", "shapes-ve|shapes-caption|shapes-qa", "the entailment, caption or question items"},
      {"split", "train|validation|test", "split (default test)"},
      {"count", "N", "items 0 .. N-1 of the split (default: the split's size; 1000 for train)"},
      {"image-size", "N", "image side in pixels (default 64, the embedded model's)"},
@@ -79,8 +80,9 @@ int cmd_export_shapes(const ParsedArgs& args) {
     const auto dataset = args.value("dataset");
     const auto out = args.value("out");
     if (!dataset || !out) throw UsageError("mue export-shapes: --dataset and --out are required");
-    if (*dataset != "shapes-ve" && *dataset != "shapes-caption") {
-        throw UsageError("mue export-shapes: --dataset must be shapes-ve or shapes-caption (got '" + *dataset + "')");
+    if (*dataset != "shapes-ve" && *dataset != "shapes-caption" && *dataset != "shapes-qa") {
+        throw UsageError("mue export-shapes: --dataset must be shapes-ve, shapes-caption or shapes-qa (got '" + *dataset +
+                         "')");
     }
     const std::string split_name = args.value("split").value_or("test");
     mue::shapes::Split split = mue::shapes::Split::Test;
@@ -99,8 +101,10 @@ int cmd_export_shapes(const ParsedArgs& args) {
                                .value_or(kDefaultImageSize);
     if (*dataset == "shapes-ve") {
         mue::shapes::export_entailment(*out, mue::shapes::entailment_items(split, count, image_size));
-    } else {
+    } else if (*dataset == "shapes-caption") {
         mue::shapes::export_captions(*out, mue::shapes::caption_items(split, count, image_size));
+    } else {
+        mue::shapes::export_questions(*out, mue::shapes::question_items(split, count, image_size));
     }
     std::cout << "wrote " << count << " items to " << *out << "\n";
     return kExitOk;

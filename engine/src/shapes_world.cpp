@@ -930,6 +930,13 @@ std::vector<EntailmentItem> entailment_items(Split split, std::size_t count, int
     return items;
 }
 
+std::vector<QuestionItem> question_items(Split split, std::size_t count, int image_size) {
+    std::vector<QuestionItem> items;
+    items.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) items.push_back(question_item(split, i, image_size));
+    return items;
+}
+
 std::vector<CaptionItem> caption_items(Split split, std::size_t count, int image_size) {
     std::vector<CaptionItem> items;
     items.reserve(count);
@@ -1082,6 +1089,10 @@ void export_captions(const std::filesystem::path& folder, const std::vector<Capt
         for (const std::string& reference : item.references) joined += (joined.empty() ? "" : "|") + reference;
         return joined;
     });
+}
+
+void export_questions(const std::filesystem::path& folder, const std::vector<QuestionItem>& items) {
+    export_items(folder, items, [](const QuestionItem& item) { return item.question + '\t' + item.answer; });
 }
 
 }  // namespace mue::shapes

@@ -157,6 +157,18 @@ private Q_SLOTS:
         QCOMPARE(eval.exit_code, 0);
         QCOMPARE(json_of(eval)["n"], 5);
 
+        const QString questions = dir_.filePath("exported-qa");
+        QCOMPARE(mue({"export-shapes", "--dataset", "shapes-qa", "--split", "test", "--count", "3", "--image-size", "32",
+                      "--out", questions})
+                     .exit_code,
+                 0);
+        QFile qa(questions + "/data.tsv");
+        QVERIFY(qa.open(QIODevice::ReadOnly));
+        const QStringList qa_lines = QString::fromUtf8(qa.readAll()).trimmed().split('\n');
+        QCOMPARE(qa_lines.size(), 3);
+        QCOMPARE(qa_lines.front().split('\t').size(), 3);
+        QVERIFY(qa_lines.front().startsWith("qa-test-000000.png\t"));
+
         QCOMPARE(mue({"export-shapes", "--dataset", "shapes-xx", "--out", out}).exit_code, 2);
         QCOMPARE(mue({"export-shapes", "--dataset", "shapes-ve", "--split", "dev", "--out", out}).exit_code, 2);
         QCOMPARE(mue({"export-shapes", "--dataset", "shapes-ve"}).exit_code, 2);

@@ -163,6 +163,7 @@ struct QuestionItem {
 // Items 0 .. count-1 of a split.
 [[nodiscard]] std::vector<EntailmentItem> entailment_items(Split split, std::size_t count, int image_size);
 [[nodiscard]] std::vector<CaptionItem> caption_items(Split split, std::size_t count, int image_size);
+[[nodiscard]] std::vector<QuestionItem> question_items(Split split, std::size_t count, int image_size);
 
 // A file-name-safe name for an item id: "ve-train-000042", "cap-test-001999", "qa-train-000007".
 [[nodiscard]] std::string item_name(std::uint64_t id);
@@ -176,5 +177,7 @@ struct QuestionItem {
 // Throws InputError naming the path that could not be written.
 void export_entailment(const std::filesystem::path& folder, const std::vector<EntailmentItem>& items);
 void export_captions(const std::filesystem::path& folder, const std::vector<CaptionItem>& items);
+// "image<TAB>question<TAB>answer": for inspection and scripts; no --dataset reads it.
+void export_questions(const std::filesystem::path& folder, const std::vector<QuestionItem>& items);
 
 }  // namespace mue::shapes
