@@ -54,6 +54,8 @@ const CommandSpec kTrain{
      {"question-share", "X", "addition to the paper's recipe: share of each batch that is questions about the\n"
                              "scene answered in one word (\"what colour is the cross?\"), trained as free\n"
                              "prompts (default 0; at most 1 - entailment share); a resumed run must repeat it"},
+     {"contrast-pairs", "", "addition to the paper's recipe: entailment examples come in pairs about one scene\n"
+                            "with different hypotheses and labels; a resumed run must repeat it"},
      {"loss-average", "example|token", "average the loss per example, then over the batch (default), or over\n"
                                         "all target tokens of the batch (fairseq's; captions then outweigh answers)"},
      {"first-item", "N", "first train-split item to draw (default 0); a resumed run must repeat it"},
@@ -175,10 +177,17 @@ int cmd_train(const ParsedArgs& args) {
                   << "  layers";
         for (const double l : p.layer_losses) std::cerr << " " << std::setprecision(2) << l;
         if (p.answer_accuracy >= 0) std::cerr << "  answers " << std::setprecision(0) << 100 * p.answer_accuracy << "%";
-        std::cerr << std::setprecision(1) << std::scientific << "  lr " << p.learning_rate << std::fixed << "  "
+        std::cerr << std::setprecision(1) << std::scientific << "  lr " << p.learning_rate << "  grad " << p.gradient_norm
+                  << std::fixed << "  "
                   << p.examples_per_second << " ex/s  ETA " << duration(p.eta_seconds) << std::endl;
     };
-    const auto last = mue::train(o, mue::shapes_example_source(config.image.size, entailment_share, first_item, curriculum, question_share), report);
+    mue::ShapesMix mix;
+    mix.entailment_share = entailment_share;
+    mix.question_share = question_share;
+    mix.first_item = first_item;
+    mix.curriculum_examples = curriculum;
+    mix.contrast_pairs = args.flag("contrast-pairs");
+    const auto last = mue::train(o, mue::shapes_example_source(config.image.size, mix), report);
     std::cout << "trained " << o.model_folder.string() << " to step " << last.step << " (loss " << last.loss << ")\n";
     return kExitOk;
 }

@@ -830,6 +830,33 @@ EntailmentItem entailment_item(Split split, std::uint64_t index, int image_size)
     throw std::logic_error("shapes world: no scene found for " + item_name(item.id));
 }
 
+std::optional<EntailmentItem> contrast_item(const EntailmentItem& item) {
+    constexpr int kAttempts = 400;
+    constexpr std::uint64_t kContrastStream = 0xC0E7A5770ULL;
+    const auto kind_at = std::find(kKindNames.begin(), kKindNames.end(), item.kind);
+    if (kind_at == kKindNames.end()) throw InputError("shapes world: unknown hypothesis kind '" + item.kind + "'");
+    const auto kind = static_cast<Kind>(kind_at - kKindNames.begin());
+    const Level& level = level_of(item.difficulty);
+    const int visible = static_cast<int>(scene_graph(item.scene).visible.size());
+    Rng rng(mix(item.id ^ kContrastStream));
+    // One of the two other labels, evenly, so that contrasts keep the labels balanced; the other
+    // one where the wanted label cannot be had in this scene (no cover, no "maybe" for existence).
+    const Label wanted = kLabels.at((static_cast<std::size_t>(item.label) + 1 + static_cast<std::size_t>(rng.below(2))) %
+                                    kLabels.size());
+    std::optional<EntailmentItem> fallback;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        const Hypothesis h = draw_hypothesis(kind, level, std::max(visible, 1), rng);
+        const auto label = evaluate(h, item.scene);
+        if (!label || *label == item.label) continue;
+        EntailmentItem contrast = item;
+        contrast.hypothesis = text_of(h);
+        contrast.label = *label;
+        if (*label == wanted) return contrast;
+        if (!fallback) fallback = std::move(contrast);
+    }
+    return fallback;
+}
+
 CaptionItem caption_item(Split split, std::uint64_t index, int image_size) {
     check_image_size(image_size);
     CaptionItem item;

@@ -230,8 +230,12 @@ void write_checkpoint(const TrainingOptions& o, const detail::Weights& weights, 
 
 }  // namespace
 
-ExampleSource shapes_example_source(int image_size, double entailment_share, std::uint64_t first_item,
-                                    std::uint64_t curriculum_examples, double question_share) {
+ExampleSource shapes_example_source(int image_size, const ShapesMix& mix) {
+    const double entailment_share = mix.entailment_share;
+    const double question_share = mix.question_share;
+    const std::uint64_t first_item = mix.first_item;
+    const std::uint64_t curriculum_examples = mix.curriculum_examples;
+    const bool contrast_pairs = mix.contrast_pairs;
     if (!(entailment_share >= 0.0 && entailment_share <= 1.0)) {
         throw InputError("entailment share must lie in [0, 1] (got " + std::to_string(entailment_share) + ")");
     }
@@ -261,7 +265,8 @@ ExampleSource shapes_example_source(int image_size, double entailment_share, std
     // Example i is entailment when floor((i + 1) * share) steps up, which spreads the tasks evenly
     // through every batch; the other slots are split between questions and captions the same way.
     // Each task's item index counts that task's examples before i.
-    return [image_size, entailment_share, questions_per_slot, difficulty_limit, within_limit](std::uint64_t index) {
+    return [image_size, entailment_share, questions_per_slot, contrast_pairs, difficulty_limit,
+            within_limit](std::uint64_t index) {
         const auto before = [](std::uint64_t i, double share) {
             return static_cast<std::uint64_t>(std::floor(static_cast<double>(i) * share));
         };
@@ -289,9 +294,14 @@ ExampleSource shapes_example_source(int image_size, double entailment_share, std
             ex.target = item.references[n % item.references.size()];
             ex.difficulty = item.difficulty;
         } else {
-            const auto item = within_limit(
-                [&](std::uint64_t i) { return shapes::entailment_item(shapes::Split::Train, i, image_size); },
-                entailments, limit);
+            // With contrast pairs, entailment examples 2m and 2m+1 share item m's scene.
+            const std::uint64_t n = contrast_pairs ? entailments / 2 : entailments;
+            auto item = within_limit(
+                [&](std::uint64_t i) { return shapes::entailment_item(shapes::Split::Train, i, image_size); }, n,
+                limit);
+            if (contrast_pairs && entailments % 2 == 1) {
+                if (auto contrast = shapes::contrast_item(item)) item = std::move(*contrast);
+            }
             ex.image = shapes::render(item.scene);
             ex.task = Task::Entailment;
             ex.text = item.hypothesis;
@@ -438,7 +448,7 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
         }
         optimizer.zero_grad();
         total.backward();
-        torch::nn::utils::clip_grad_norm_(parameters, options.clip_norm);
+        progress.gradient_norm = torch::nn::utils::clip_grad_norm_(parameters, options.clip_norm);
         optimizer.step();
 
         progress.step = step + 1;

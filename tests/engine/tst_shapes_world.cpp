@@ -495,6 +495,28 @@ private Q_SLOTS:
         }
     }
 
+    // Contrasts (a training aid) keep scene and kind, change the label, and are judged correct by the
+    // same independent reading; across items they cover both other labels.
+    void contrastsChangeOnlyTextAndLabel() {
+        std::map<std::string, int> labels;
+        int found = 0;
+        for (const auto& item : sh::entailment_items(sh::Split::Train, 600, kSize)) {
+            const auto contrast = sh::contrast_item(item);
+            if (!contrast) continue;
+            ++found;
+            const std::string context = sh::item_name(item.id) + " '" + contrast->hypothesis + "'";
+            QVERIFY2(contrast->label != item.label && contrast->kind == item.kind, context.c_str());
+            QVERIFY(contrast->scene.objects.size() == item.scene.objects.size() && contrast->scene.seed == item.scene.seed);
+            const Verdict v = judge(*contrast);
+            QVERIFY2(v.label.has_value() && *v.label == contrast->label, (context + ": " + v.problem).c_str());
+            ++labels[sh::label_name(contrast->label)];
+        }
+        QVERIFY2(found > 570, qPrintable(QString::number(found)));
+        for (const char* label : {"yes", "no", "maybe"}) QVERIFY2(labels[label] > found / 6, label);
+        qInfo().noquote() << "contrasts found for" << found << "of 600 items; yes / no / maybe:" << labels["yes"]
+                          << labels["no"] << labels["maybe"];
+    }
+
     // Whatever the cover hides is truly invisible; what it does not hide lies outside it.
     void hiddenObjectsDoNotShow() {
         std::size_t hidden = 0;

@@ -241,22 +241,24 @@ private Q_SLOTS:
         QCOMPARE(half(1).task, mue::Task::Entailment);
         QCOMPARE(half(2).task, mue::Task::Caption);
 
-        const auto mostly = mue::shapes_example_source(kSize, /*entailment_share=*/0.75);
+        const auto mostly = mue::shapes_example_source(kSize, mue::ShapesMix{/*entailment_share=*/0.75});
         for (std::uint64_t start : {0U, 8U, 1000U}) {
             int entailment = 0;
             for (std::uint64_t i = start; i < start + 8; ++i) entailment += mostly(i).task == mue::Task::Entailment;
             QCOMPARE(entailment, 6);
         }
-        const auto only = mue::shapes_example_source(kSize, /*entailment_share=*/1.0);
+        const auto only = mue::shapes_example_source(kSize, mue::ShapesMix{/*entailment_share=*/1.0});
         QCOMPARE(only(0).task, mue::Task::Entailment);
         QCOMPARE(only(1).text == only(0).text && only(1).image.rgb == only(0).image.rgb, false);
 
         // first_item shifts the items drawn: caption item 10 comes first.
-        const auto shifted = mue::shapes_example_source(kSize, /*entailment_share=*/0.5, /*first_item=*/10);
+        mue::ShapesMix shift;
+        shift.first_item = 10;
+        const auto shifted = mue::shapes_example_source(kSize, shift);
         QVERIFY(shifted(0).image.rgb == half(20).image.rgb);
         QVERIFY(shifted(0).image.rgb != half(0).image.rgb);
 
-        QVERIFY(mue::test::error_of([] { (void)mue::shapes_example_source(kSize, 1.5); }).find("entailment share") !=
+        QVERIFY(mue::test::error_of([] { (void)mue::shapes_example_source(kSize, mue::ShapesMix{1.5}); }).find("entailment share") !=
                 std::string::npos);
     }
 
@@ -264,9 +266,10 @@ private Q_SLOTS:
     // the entailment items where they were.
     void shapesSourceMixesInQuestions() {
         constexpr int kSize = 32;
-        const auto plain = mue::shapes_example_source(kSize, /*entailment_share=*/0.5);
-        const auto mixed = mue::shapes_example_source(kSize, /*entailment_share=*/0.5, /*first_item=*/0,
-                                                      /*curriculum_examples=*/0, /*question_share=*/0.25);
+        const auto plain = mue::shapes_example_source(kSize);
+        mue::ShapesMix with_questions;
+        with_questions.question_share = 0.25;
+        const auto mixed = mue::shapes_example_source(kSize, with_questions);
         std::map<mue::Task, int> tasks;
         for (std::uint64_t i = 0; i < 40; ++i) {
             const auto ex = mixed(i);
@@ -280,8 +283,29 @@ private Q_SLOTS:
         QCOMPARE(tasks[mue::Task::Entailment], 20);
         QCOMPARE(tasks[mue::Task::Prompt], 10);
         QCOMPARE(tasks[mue::Task::Caption], 10);
-        QVERIFY(mue::test::error_of([] { (void)mue::shapes_example_source(kSize, 0.8, 0, 0, 0.3); })
+        QVERIFY(mue::test::error_of([] { (void)mue::shapes_example_source(kSize, mue::ShapesMix{0.8, 0.3}); })
                     .find("question share") != std::string::npos);
+    }
+
+    // Contrast pairs: entailment examples 2m and 2m+1 show one scene with two labels.
+    void shapesSourceMakesContrastPairs() {
+        constexpr int kSize = 32;
+        mue::ShapesMix pairs;
+        pairs.entailment_share = 1.0;
+        pairs.contrast_pairs = true;
+        const auto source = mue::shapes_example_source(kSize, pairs);
+        std::map<std::string, int> labels;
+        int contrasted = 0;
+        for (std::uint64_t m = 0; m < 60; m += 2) {
+            const auto first = source(m);
+            const auto second = source(m + 1);
+            QVERIFY(first.image.rgb == second.image.rgb);
+            contrasted += first.target != second.target && first.text != second.text;
+            ++labels[first.target];
+            ++labels[second.target];
+        }
+        QCOMPARE(contrasted, 30);
+        for (const char* label : {"yes", "no", "maybe"}) QVERIFY2(labels[label] >= 12, label);
     }
 
     // The addition: with early-stopped encoder streams the run trains other weights, and its
@@ -316,7 +340,9 @@ private Q_SLOTS:
         constexpr int kSize = 32;
         constexpr std::uint64_t kCurriculum = 50;  // 5 stages of 10 examples
         const auto plain = mue::shapes_example_source(kSize);
-        const auto staged = mue::shapes_example_source(kSize, /*entailment_share=*/0.5, /*first_item=*/0, kCurriculum);
+        mue::ShapesMix curriculum;
+        curriculum.curriculum_examples = kCurriculum;
+        const auto staged = mue::shapes_example_source(kSize, curriculum);
         int hardest_after = 0;
         for (std::uint64_t i = 0; i < 2 * kCurriculum; ++i) {
             const auto ex = staged(i);
@@ -336,7 +362,7 @@ private Q_SLOTS:
             if (plain(i).difficulty == 0) QVERIFY(staged(i).image.rgb == plain(i).image.rgb);
         }
         // Deterministic: resuming draws the same examples.
-        QVERIFY(staged(3).image.rgb == mue::shapes_example_source(kSize, 0.5, 0, kCurriculum)(3).image.rgb);
+        QVERIFY(staged(3).image.rgb == mue::shapes_example_source(kSize, curriculum)(3).image.rgb);
     }
 
     void rejectsBadOptionsAndForeignCheckpoints() {

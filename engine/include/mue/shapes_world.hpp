@@ -160,6 +160,10 @@ struct QuestionItem {
 [[nodiscard]] EntailmentItem entailment_item(Split split, std::uint64_t index, int image_size);
 [[nodiscard]] CaptionItem caption_item(Split split, std::uint64_t index, int image_size);
 [[nodiscard]] QuestionItem question_item(Split split, std::uint64_t index, int image_size);
+// A training aid: another hypothesis of the same kind about the same scene, with another label
+// (either other label equally often where the scene allows both), so that a training pair differs
+// only in its text. Nothing when 400 random hypotheses found no other well-posed label.
+[[nodiscard]] std::optional<EntailmentItem> contrast_item(const EntailmentItem& item);
 // Items 0 .. count-1 of a split.
 [[nodiscard]] std::vector<EntailmentItem> entailment_items(Split split, std::size_t count, int image_size);
 [[nodiscard]] std::vector<CaptionItem> caption_items(Split split, std::size_t count, int image_size);

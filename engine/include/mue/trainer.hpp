@@ -72,22 +72,31 @@ struct TrainingProgress {
     // Share of this step's entailment answers that the last decoder layer gets right (argmax over
     // the vocabulary); -1 when the batch has no entailment example.
     double answer_accuracy = -1;
+    double gradient_norm = 0;  // global norm of this step's gradient, before clipping
 };
 
-// The shapes world's train split as a training stream rendered at image_size: a share
-// `entailment_share` of every batch is entailment items, a share `question_share` question items
-// (shapes::QuestionItem, trained as free prompts: a training aid beyond the paper's recipe), the
-// rest caption items, all evenly interleaved (0.5 and 0: even indices captions, odd ones
-// entailment). Item numbering starts at `first_item`, so a continued run can draw items the first
-// run never saw. Throws InputError for shares outside [0, 1] or adding up to more than 1.
-//
-// Curriculum: over the first `curriculum_examples` examples the highest difficulty allowed rises in
-// equal stages from the easiest level to the hardest; an item above the current limit is replaced by
-// another item of the same task drawn from a separate, deterministic range. 0: no curriculum.
-[[nodiscard]] ExampleSource shapes_example_source(int image_size, double entailment_share = 0.5,
-                                                  std::uint64_t first_item = 0,
-                                                  std::uint64_t curriculum_examples = 0,
-                                                  double question_share = 0.0);
+// How shapes_example_source() mixes the shapes world's train split.
+struct ShapesMix {
+    double entailment_share = 0.5;  // of every batch
+    // Questions (shapes::QuestionItem, trained as free prompts): a training aid beyond the paper's
+    // recipe. They take this share of every batch; the rest is captions.
+    double question_share = 0.0;
+    // Item numbering starts here, so a continued run can draw items the first run never saw.
+    std::uint64_t first_item = 0;
+    // Over the first this-many examples the highest difficulty allowed rises in equal stages from
+    // the easiest level to the hardest; an item above the current limit is replaced by another item
+    // of the same task from a separate, deterministic range. 0: no curriculum.
+    std::uint64_t curriculum_examples = 0;
+    // A training aid: entailment examples come in pairs about the same scene, the item and its
+    // shapes::contrast_item (another hypothesis, another label), so the pair differs in text only.
+    bool contrast_pairs = false;
+};
+
+// The shapes world's train split as a training stream rendered at image_size, the tasks evenly
+// interleaved (shares 0.5 and 0: even indices captions, odd ones entailment). Each task's item
+// index counts that task's examples before. Throws InputError for shares outside [0, 1] or adding
+// up to more than 1.
+[[nodiscard]] ExampleSource shapes_example_source(int image_size, const ShapesMix& mix = {});
 // The embedded model's architecture: the paper's 6 + 6 layers at width `width` (heads of 32), a
 // three-layer conv stem (image_size / 8 squared image tokens), OFA's prompts and answers.
 [[nodiscard]] ModelConfig shapes_model_config(int width, int image_size);
