@@ -9,6 +9,7 @@ namespace mue::cli {
 namespace {
 
 constexpr std::size_t kHelpColumn = 28;  // width of the option column in command help
+constexpr std::size_t kHelpWidth = 100;  // help lines are wrapped to this many characters
 
 // All of `text` as one T, or nothing: no leading spaces, signs other than '-' or trailing characters.
 template <typename T>
@@ -121,7 +122,18 @@ std::string command_help(const CommandSpec& spec) {
             left.clear();
         }
         left.resize(kHelpColumn, ' ');
-        out << left << " " << o.help << "\n";
+        // Rewrapped in the help column: the line breaks in the specs only separate words.
+        std::istringstream words(o.help);
+        std::string line;
+        for (std::string word; words >> word;) {
+            if (!line.empty() && kHelpColumn + 1 + line.size() + 1 + word.size() > kHelpWidth) {
+                out << left << " " << line << "\n";
+                left.assign(kHelpColumn, ' ');
+                line.clear();
+            }
+            line += (line.empty() ? "" : " ") + word;
+        }
+        out << left << " " << line << "\n";
     }
     return out.str();
 }

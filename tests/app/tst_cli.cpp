@@ -13,6 +13,19 @@
 
 namespace {
 
+// Whether the process has installed a handler for SIGINT: the SigCgt mask in /proc/PID/status.
+bool catches_sigint(qint64 pid) {
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly)) return false;
+    for (const QByteArray& line : status.readAll().split('\n')) {
+        if (!line.startsWith("SigCgt:")) continue;
+        bool ok = false;
+        const auto caught = line.mid(7).trimmed().toULongLong(&ok, /*base=*/16);
+        return ok && (caught >> (SIGINT - 1) & 1U) != 0;
+    }
+    return false;
+}
+
 struct Outcome {
     int exit_code = -1;
     QString out;
@@ -59,6 +72,16 @@ private Q_SLOTS:
         const auto h = mue({"run", "--help"});
         QCOMPARE(h.exit_code, 0);
         QVERIFY(h.out.contains("--hypothesis TEXT"));
+        // Long option help wraps inside its column.
+        const auto train = mue({"train", "--help"});
+        const QStringList lines = train.out.split('\n');
+        const auto options = lines.indexOf("Options:");
+        QVERIFY(options > 0);
+        for (qsizetype i = options + 1; i < lines.size(); ++i) {
+            QVERIFY2(lines[i].size() <= 100, qPrintable(lines[i]));
+            QVERIFY2(lines[i].isEmpty() || lines[i].startsWith("  "), qPrintable(lines[i]));
+        }
+        QVERIFY(train.out.contains("\n" + QString(29, ' ') + "default 0) has each encoder stream"));
     }
 
     void usageErrorsExitWithTwo_data() {
@@ -540,7 +563,9 @@ private Q_SLOTS:
         QProcess p;
         p.start(MUE_CLI_PATH, sweep(5000));
         QVERIFY(p.waitForStarted());
-        QTest::qWait(1500);  // past start-up: the handler is installed before the model loads
+        // Interrupt once the handler is installed (before the model loads); a fixed wait lost that
+        // race on a loaded machine, where start-up alone can take seconds.
+        QTRY_VERIFY_WITH_TIMEOUT(catches_sigint(p.processId()), 60000);
         ::kill(static_cast<pid_t>(p.processId()), SIGINT);
         QVERIFY(p.waitForFinished(300000));
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
