@@ -231,82 +231,74 @@ void write_checkpoint(const TrainingOptions& o, const detail::Weights& weights, 
 }  // namespace
 
 ExampleSource shapes_example_source(int image_size, const ShapesMix& mix) {
-    const double entailment_share = mix.entailment_share;
-    const double question_share = mix.question_share;
-    const std::uint64_t first_item = mix.first_item;
-    const std::uint64_t curriculum_examples = mix.curriculum_examples;
-    const bool contrast_pairs = mix.contrast_pairs;
-    if (!(entailment_share >= 0.0 && entailment_share <= 1.0)) {
-        throw InputError("entailment share must lie in [0, 1] (got " + std::to_string(entailment_share) + ")");
+    if (!(mix.entailment_share >= 0.0 && mix.entailment_share <= 1.0)) {
+        throw InputError("entailment share must lie in [0, 1] (got " + std::to_string(mix.entailment_share) + ")");
     }
-    if (!(question_share >= 0.0 && question_share <= 1.0 - entailment_share)) {
-        throw InputError("question share must lie in [0, 1 - entailment share] (got " + std::to_string(question_share) +
-                         ")");
+    if (!(mix.question_share >= 0.0 && mix.question_share <= 1.0 - mix.entailment_share)) {
+        throw InputError("question share must lie in [0, 1 - entailment share] (got " +
+                         std::to_string(mix.question_share) + ")");
     }
     // Questions take this share of the slots entailment leaves.
-    const double questions_per_slot = question_share > 0 ? question_share / (1.0 - entailment_share) : 0.0;
+    const double questions_per_slot = mix.question_share > 0 ? mix.question_share / (1.0 - mix.entailment_share) : 0.0;
     // Replacements come from far above any index a run reaches, one slot per (item, attempt), so
     // they never repeat an item the plain numbering draws. With 5 levels and the easiest stage
     // accepting 1 in 5 items, 64 attempts all fail with a chance below 1e-6; the last one is kept.
     constexpr std::uint64_t kReplacementBase = std::uint64_t{1} << 48;
     constexpr std::uint64_t kReplacementAttempts = 64;
     constexpr int kLevels = shapes::kMaxDifficulty - shapes::kMinDifficulty + 1;
-    const auto difficulty_limit = [curriculum_examples](std::uint64_t index) {
-        if (index >= curriculum_examples) return shapes::kMaxDifficulty;
-        return shapes::kMinDifficulty + static_cast<int>(index * kLevels / curriculum_examples);
-    };
-    const auto within_limit = [first_item](auto draw, std::uint64_t n, int limit) {
-        auto item = draw(first_item + n);
-        for (std::uint64_t attempt = 0; item.difficulty > limit && attempt < kReplacementAttempts; ++attempt) {
-            item = draw(kReplacementBase + n * kReplacementAttempts + attempt);
-        }
-        return item;
-    };
     // Example i is entailment when floor((i + 1) * share) steps up, which spreads the tasks evenly
     // through every batch; the other slots are split between questions and captions the same way.
     // Each task's item index counts that task's examples before i.
-    return [image_size, entailment_share, questions_per_slot, contrast_pairs, difficulty_limit,
-            within_limit](std::uint64_t index) {
+    return [image_size, mix, questions_per_slot](std::uint64_t index) {
         const auto before = [](std::uint64_t i, double share) {
             return static_cast<std::uint64_t>(std::floor(static_cast<double>(i) * share));
         };
-        const std::uint64_t entailments = before(index, entailment_share);
+        const int limit = index >= mix.curriculum_examples
+                              ? shapes::kMaxDifficulty
+                              : shapes::kMinDifficulty + static_cast<int>(index * kLevels / mix.curriculum_examples);
+        const auto within_limit = [&](auto draw, std::uint64_t n) {
+            auto item = draw(mix.first_item + n);
+            for (std::uint64_t attempt = 0; item.difficulty > limit && attempt < kReplacementAttempts; ++attempt) {
+                item = draw(kReplacementBase + n * kReplacementAttempts + attempt);
+            }
+            return item;
+        };
+        const std::uint64_t entailments = before(index, mix.entailment_share);
+        const bool is_entailment = before(index + 1, mix.entailment_share) > entailments;
         const std::uint64_t slot = index - entailments;
         const std::uint64_t questions = before(slot, questions_per_slot);
-        const int limit = difficulty_limit(index);
         TrainingExample ex;
-        if (before(index + 1, entailment_share) == entailments && before(slot + 1, questions_per_slot) > questions) {
-            const auto item = within_limit(
-                [&](std::uint64_t i) { return shapes::question_item(shapes::Split::Train, i, image_size); }, questions,
-                limit);
+        const auto show = [&](const auto& item) {
             ex.image = shapes::render(item.scene);
-            ex.task = Task::Prompt;
-            ex.text = item.question;
-            ex.target = item.answer;
             ex.difficulty = item.difficulty;
-        } else if (before(index + 1, entailment_share) == entailments) {
-            const std::uint64_t n = slot - questions;
-            const auto item = within_limit(
-                [&](std::uint64_t i) { return shapes::caption_item(shapes::Split::Train, i, image_size); }, n, limit);
-            ex.image = shapes::render(item.scene);
-            ex.task = Task::Caption;
-            // Every reference is a correct caption; cycling through them teaches the paraphrases.
-            ex.target = item.references[n % item.references.size()];
-            ex.difficulty = item.difficulty;
-        } else {
+        };
+        if (is_entailment) {
             // With contrast pairs, entailment examples 2m and 2m+1 share item m's scene.
-            const std::uint64_t n = contrast_pairs ? entailments / 2 : entailments;
             auto item = within_limit(
-                [&](std::uint64_t i) { return shapes::entailment_item(shapes::Split::Train, i, image_size); }, n,
-                limit);
-            if (contrast_pairs && entailments % 2 == 1) {
+                [&](std::uint64_t i) { return shapes::entailment_item(shapes::Split::Train, i, image_size); },
+                mix.contrast_pairs ? entailments / 2 : entailments);
+            if (mix.contrast_pairs && entailments % 2 == 1) {
                 if (auto contrast = shapes::contrast_item(item)) item = std::move(*contrast);
             }
-            ex.image = shapes::render(item.scene);
+            show(item);
             ex.task = Task::Entailment;
             ex.text = item.hypothesis;
             ex.target = shapes::label_name(item.label);
-            ex.difficulty = item.difficulty;
+        } else if (before(slot + 1, questions_per_slot) > questions) {
+            const auto item = within_limit(
+                [&](std::uint64_t i) { return shapes::question_item(shapes::Split::Train, i, image_size); }, questions);
+            show(item);
+            ex.task = Task::Prompt;
+            ex.text = item.question;
+            ex.target = item.answer;
+        } else {
+            const std::uint64_t n = slot - questions;
+            const auto item = within_limit(
+                [&](std::uint64_t i) { return shapes::caption_item(shapes::Split::Train, i, image_size); }, n);
+            show(item);
+            ex.task = Task::Caption;
+            // Every reference is a correct caption; cycling through them teaches the paraphrases.
+            ex.target = item.references[n % item.references.size()];
         }
         return ex;
     };
