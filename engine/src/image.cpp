@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
@@ -164,34 +165,33 @@ void check_pixel_count(const Dimensions& dimensions, std::string_view source) {
 
 // ---- decoded matrix -> RgbImage -------------------------------------------------------------------
 
-[[nodiscard]] std::uint8_t to_8bit(std::uint8_t value) { return value; }
-
-// Rounded value / 257, which maps 0..65535 onto 0..255 exactly at both ends.
-[[nodiscard]] std::uint8_t to_8bit(std::uint16_t value) {
-    constexpr unsigned kScale = 257;
-    return static_cast<std::uint8_t>((value + kScale / 2) / kScale);
+[[nodiscard]] std::size_t pixel_count(int width, int height) {
+    return static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
 }
 
-template <typename Sample>
+// Row by row through OpenCV's (vectorised) conversions, so a 16-bit image never exists twice in
+// full. 16-bit samples become round(value / 257), which maps 0..65535 onto 0..255 exactly at both
+// ends; no value lies halfway, so OpenCV's rounding agrees with integer (value + 128) / 257.
 [[nodiscard]] RgbImage interleave_rgb(const cv::Mat& decoded) {
     RgbImage image;
     image.width = decoded.cols;
     image.height = decoded.rows;
-    image.rgb.resize(static_cast<std::size_t>(decoded.cols) * static_cast<std::size_t>(decoded.rows) *
-                     kChannels);
-    const auto channels = static_cast<std::size_t>(decoded.channels());
-    std::uint8_t* out = image.rgb.data();
+    image.rgb.resize(pixel_count(decoded.cols, decoded.rows) * kChannels);
+    // Grey, or grey + alpha: grey everywhere. Otherwise OpenCV's BGR or BGRA order. Alpha is dropped,
+    // not composited, as PIL's convert("RGB") does.
+    constexpr std::array<int, 6> kFromGrey{0, 0, 0, 1, 0, 2};
+    constexpr std::array<int, 6> kFromBgr{2, 0, 1, 1, 0, 2};
+    const auto& pairs = decoded.channels() < static_cast<int>(kChannels) ? kFromGrey : kFromBgr;
+    constexpr double kSixteenToEightBits = 1.0 / 257.0;
+    cv::Mat eight_bit_row;
     for (int y = 0; y < decoded.rows; ++y) {
-        const auto* in = decoded.ptr<Sample>(y);
-        for (int x = 0; x < decoded.cols; ++x, in += channels, out += kChannels) {
-            if (channels < kChannels) {  // grey, or grey + alpha: alpha is dropped
-                out[0] = out[1] = out[2] = to_8bit(in[0]);
-            } else {  // OpenCV's BGR or BGRA order; alpha is dropped, not composited (as PIL does)
-                out[0] = to_8bit(in[2]);
-                out[1] = to_8bit(in[1]);
-                out[2] = to_8bit(in[0]);
-            }
+        cv::Mat row = decoded.row(y);
+        if (decoded.depth() == CV_16U) {
+            row.convertTo(eight_bit_row, CV_8U, kSixteenToEightBits);
+            row = eight_bit_row;
         }
+        cv::Mat out(1, decoded.cols, CV_8UC3, image.rgb.data() + pixel_count(decoded.cols, y) * kChannels);
+        cv::mixChannels(&row, /*nsrcs=*/1, &out, /*ndsts=*/1, pairs.data(), pairs.size() / 2);
     }
     return image;
 }
@@ -199,9 +199,8 @@ template <typename Sample>
 [[nodiscard]] RgbImage to_rgb(const cv::Mat& decoded, std::string_view source) {
     switch (decoded.depth()) {
     case CV_8U:
-        return interleave_rgb<std::uint8_t>(decoded);
     case CV_16U:
-        return interleave_rgb<std::uint16_t>(decoded);
+        return interleave_rgb(decoded);
     case CV_32F:
     case CV_64F:
         // Float images have no agreed range ([0, 1]? HDR radiance?); guessing would feed the model
@@ -335,49 +334,86 @@ struct Taps {
     return taps;
 }
 
-[[nodiscard]] std::size_t pixel_count(int width, int height) {
-    return static_cast<std::size_t>(width) * static_cast<std::size_t>(height);
+// One row through the horizontal taps: `row` holds the input samples, `dst` receives
+// taps.first.size() pixels.
+void resample_row(const std::uint8_t* row, const Taps& taps, std::uint8_t* dst) {
+    const auto stride = static_cast<std::size_t>(taps.stride);
+    for (std::size_t x = 0; x < taps.first.size(); ++x, dst += kChannels) {
+        const std::uint8_t* src = row + static_cast<std::size_t>(taps.first[x]) * kChannels;
+        const std::int32_t* weights = taps.weights.data() + x * stride;
+        std::int64_t r = kFixedHalf;
+        std::int64_t g = kFixedHalf;
+        std::int64_t b = kFixedHalf;
+        for (int k = 0; k < taps.count[x]; ++k, src += kChannels) {
+            r += std::int64_t{src[0]} * weights[k];
+            g += std::int64_t{src[1]} * weights[k];
+            b += std::int64_t{src[2]} * weights[k];
+        }
+        dst[0] = from_fixed(r);
+        dst[1] = from_fixed(g);
+        dst[2] = from_fixed(b);
+    }
 }
 
 [[nodiscard]] RgbImage resample_horizontal(const RgbImage& in, int out_width) {
     const Taps taps = compute_taps(in.width, out_width);
-    const auto stride = static_cast<std::size_t>(taps.stride);
     RgbImage out{out_width, in.height, std::vector<std::uint8_t>(pixel_count(out_width, in.height) * kChannels)};
     const std::size_t in_row = static_cast<std::size_t>(in.width) * kChannels;
-    std::uint8_t* dst = out.rgb.data();
+    const std::size_t out_row = static_cast<std::size_t>(out_width) * kChannels;
     for (std::size_t y = 0; y < static_cast<std::size_t>(in.height); ++y) {
-        const std::uint8_t* row = in.rgb.data() + y * in_row;
-        for (std::size_t x = 0; x < static_cast<std::size_t>(out_width); ++x, dst += kChannels) {
-            const std::uint8_t* src = row + static_cast<std::size_t>(taps.first[x]) * kChannels;
-            const std::int32_t* weights = taps.weights.data() + x * stride;
-            std::int64_t r = kFixedHalf;
-            std::int64_t g = kFixedHalf;
-            std::int64_t b = kFixedHalf;
-            for (int k = 0; k < taps.count[x]; ++k, src += kChannels) {
-                r += std::int64_t{src[0]} * weights[k];
-                g += std::int64_t{src[1]} * weights[k];
-                b += std::int64_t{src[2]} * weights[k];
-            }
-            dst[0] = from_fixed(r);
-            dst[1] = from_fixed(g);
-            dst[2] = from_fixed(b);
-        }
+        resample_row(in.rgb.data() + y * in_row, taps, out.rgb.data() + y * out_row);
     }
     return out;
 }
 
-[[nodiscard]] RgbImage resample_vertical(const RgbImage& in, int out_height) {
-    const Taps taps = compute_taps(in.height, out_height);
+// The input rows of the vertical pass when both axes change: each row is resampled horizontally
+// when the vertical pass first asks for it and kept in a ring as deep as the widest vertical
+// window. PIL keeps the whole horizontal result instead; the sums are the same, but a 1-pixel-wide,
+// million-row image resized to 384 x 384 would need 1.1 GB for it.
+class HorizontallyResampledRows {
+public:
+    HorizontallyResampledRows(const RgbImage& in, int out_width, int ring_rows)
+        : in_(in),
+          taps_(compute_taps(in.width, out_width)),
+          row_length_(static_cast<std::size_t>(out_width) * kChannels),
+          ring_rows_(static_cast<std::size_t>(ring_rows)),
+          ring_(ring_rows_ * row_length_) {}
+
+    // Rows must be asked for window by window, each window in order, the windows' first and last
+    // rows never decreasing: the vertical taps' order.
+    [[nodiscard]] const std::uint8_t* row(int y) {
+        std::uint8_t* slot = ring_.data() + (static_cast<std::size_t>(y) % ring_rows_) * row_length_;
+        if (y >= next_row_) {
+            const std::size_t in_row = static_cast<std::size_t>(in_.width) * kChannels;
+            resample_row(in_.rgb.data() + static_cast<std::size_t>(y) * in_row, taps_, slot);
+            next_row_ = y + 1;
+        }
+        return slot;
+    }
+
+private:
+    const RgbImage& in_;
+    Taps taps_;
+    std::size_t row_length_;
+    std::size_t ring_rows_;
+    std::vector<std::uint8_t> ring_;
+    int next_row_ = 0;
+};
+
+// `row_at(y)` gives input row y, `width` pixels long.
+template <typename RowSource>
+[[nodiscard]] RgbImage resample_vertical(RowSource&& row_at, const Taps& taps, int width) {
     const auto stride = static_cast<std::size_t>(taps.stride);
-    RgbImage out{in.width, out_height, std::vector<std::uint8_t>(pixel_count(in.width, out_height) * kChannels)};
-    const std::size_t row_length = static_cast<std::size_t>(in.width) * kChannels;
+    const auto out_height = static_cast<int>(taps.first.size());
+    RgbImage out{width, out_height, std::vector<std::uint8_t>(pixel_count(width, out_height) * kChannels)};
+    const std::size_t row_length = static_cast<std::size_t>(width) * kChannels;
     // Whole rows at a time keep the inner loop over contiguous memory.
     std::vector<std::int64_t> sums(row_length);
     for (std::size_t y = 0; y < static_cast<std::size_t>(out_height); ++y) {
         std::fill(sums.begin(), sums.end(), kFixedHalf);
         const std::int32_t* weights = taps.weights.data() + y * stride;
         for (int k = 0; k < taps.count[y]; ++k) {
-            const std::uint8_t* src = in.rgb.data() + static_cast<std::size_t>(taps.first[y] + k) * row_length;
+            const std::uint8_t* src = row_at(taps.first[y] + k);
             for (std::size_t i = 0; i < row_length; ++i) {
                 sums[i] += std::int64_t{src[i]} * weights[k];
             }
@@ -458,8 +494,19 @@ RgbImage resize_bicubic_antialiased(const RgbImage& image, int width, int height
                                     std::to_string(height) + " is empty or above kMaxImagePixels");
     }
     // Horizontal pass first, each pass rounded to 8 bits, an unchanged axis skipped: PIL's order.
-    RgbImage horizontal = width != image.width ? resample_horizontal(image, width) : image;
-    return height != image.height ? resample_vertical(horizontal, height) : horizontal;
+    if (height == image.height) {
+        return width != image.width ? resample_horizontal(image, width) : image;
+    }
+    const Taps vertical = compute_taps(image.height, height);
+    if (width == image.width) {
+        const std::size_t row_length = static_cast<std::size_t>(image.width) * kChannels;
+        const auto input_row = [&image, row_length](int y) {
+            return image.rgb.data() + static_cast<std::size_t>(y) * row_length;
+        };
+        return resample_vertical(input_row, vertical, width);
+    }
+    HorizontallyResampledRows rows(image, width, /*ring_rows=*/vertical.stride);
+    return resample_vertical([&rows](int y) { return rows.row(y); }, vertical, width);
 }
 
 std::vector<float> preprocess_image(const RgbImage& image, const ImageNormalization& norm) {
