@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -24,6 +25,26 @@ std::string duration(double seconds) {
     std::ostringstream out;
     out << s / 3600 << "h" << std::setw(2) << std::setfill('0') << (s / 60) % 60 << "m" << std::setw(2) << s % 60 << "s";
     return out.str();
+}
+
+// The mix's settings that differ from the defaults, for the checkpoint: a resumed run drawing
+// other examples is then refused, and checkpoints of default mixes from before they were recorded
+// still resume.
+[[nodiscard]] std::map<std::string, std::string> stream_settings(const mue::ShapesMix& mix) {
+    const mue::ShapesMix defaults;
+    std::map<std::string, std::string> settings;
+    const auto record = [&settings](const char* name, auto value, auto default_value) {
+        if (value == default_value) return;
+        std::ostringstream text;
+        text << std::boolalpha << value;
+        settings[name] = text.str();
+    };
+    record("entailment_share", mix.entailment_share, defaults.entailment_share);
+    record("question_share", mix.question_share, defaults.question_share);
+    record("first_item", mix.first_item, defaults.first_item);
+    record("curriculum_examples", mix.curriculum_examples, defaults.curriculum_examples);
+    record("contrast_pairs", mix.contrast_pairs, defaults.contrast_pairs);
+    return settings;
 }
 
 }  // namespace
@@ -143,7 +164,8 @@ int cmd_train(const ParsedArgs& args) {
     mue::set_intra_op_threads(args.integer("threads", 1, kMaxThreads).value_or(1));
 
     const int width = args.integer("width", 32, 4096).value_or(kDefaultWidth);
-    const int image_size = args.integer("image-size", 8, 1024).value_or(kDefaultImageSize);
+    const int image_size = args.integer("image-size", mue::shapes::kMinImageSize, mue::shapes::kMaxImageSize)
+                               .value_or(kDefaultImageSize);
     if (const auto from = args.value("init-from")) o.init_from = *from;
     const double entailment_share = args.number("entailment-share").value_or(0.5);
     if (!(entailment_share >= 0.0 && entailment_share <= 1.0)) {
@@ -187,6 +209,7 @@ int cmd_train(const ParsedArgs& args) {
     mix.first_item = first_item;
     mix.curriculum_examples = curriculum;
     mix.contrast_pairs = args.flag("contrast-pairs");
+    o.example_stream = stream_settings(mix);
     const auto last = mue::train(o, mue::shapes_example_source(config.image.size, mix), report);
     std::cout << "trained " << o.model_folder.string() << " to step " << last.step << " (loss " << last.loss << ")\n";
     return kExitOk;

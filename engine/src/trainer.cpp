@@ -15,6 +15,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 
 namespace mue {
@@ -212,7 +213,27 @@ nlohmann::json run_identity(const TrainingOptions& o) {
     if (o.encoder_exit_share > 0) identity["encoder_exit_share"] = o.encoder_exit_share;
     // Only continued runs name their start.
     if (!o.init_from.empty()) identity["init_from"] = o.init_from.string();
+    if (!o.example_stream.empty()) identity["examples"] = o.example_stream;
     return identity;
+}
+
+// "name: X in the checkpoint, Y now" for each setting that differs, nested objects' keys dotted.
+void describe_differences(const nlohmann::json& saved, const nlohmann::json& now, const std::string& prefix,
+                          std::vector<std::string>& out) {
+    std::set<std::string> keys;
+    for (const auto& [key, value] : saved.items()) keys.insert(key);
+    for (const auto& [key, value] : now.items()) keys.insert(key);
+    for (const auto& key : keys) {
+        const auto* before = saved.contains(key) ? &saved.at(key) : nullptr;
+        const auto* after = now.contains(key) ? &now.at(key) : nullptr;
+        if (before != nullptr && after != nullptr && *before == *after) continue;
+        if (before != nullptr && after != nullptr && before->is_object() && after->is_object()) {
+            describe_differences(*before, *after, prefix + key + ".", out);
+            continue;
+        }
+        out.push_back(prefix + key + ": " + (before != nullptr ? before->dump() : "the default") + " in the checkpoint, " +
+                      (after != nullptr ? after->dump() : "the default") + " now");
+    }
 }
 
 void write_checkpoint(const TrainingOptions& o, const detail::Weights& weights, torch::optim::Optimizer& optimizer,
@@ -347,9 +368,17 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
     const bool resuming = options.resume && std::filesystem::exists(folder / kStateFile);
     if (resuming) {
         const auto state = detail::parse_json(read_text(folder / kStateFile), (folder / kStateFile).string());
-        if (!state.contains("run") || state["run"] != run_identity(options)) {
-            throw InputError((folder / kStateFile).string() +
-                             ": the checkpoint belongs to a run with other settings; delete it or use the same options");
+        const auto identity = run_identity(options);
+        if (!state.contains("run") || !state["run"].is_object() || state["run"] != identity) {
+            std::vector<std::string> differences;
+            if (state.contains("run") && state["run"].is_object()) {
+                describe_differences(state["run"], identity, /*prefix=*/"", differences);
+            }
+            std::string listed;
+            for (const auto& difference : differences) listed += (listed.empty() ? " (" : "; ") + difference;
+            if (!listed.empty()) listed += ")";
+            throw InputError((folder / kStateFile).string() + ": the checkpoint belongs to a run with other settings" +
+                             listed + "; delete it or use the same options");
         }
         start_step = state.at("step").get<int>();
         weights = detail::Weights::load(SafetensorsFile::open(folder / kWeightsFile), config);

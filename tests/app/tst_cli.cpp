@@ -197,6 +197,31 @@ private Q_SLOTS:
         QCOMPARE(mue({"export-shapes", "--dataset", "shapes-ve"}).exit_code, 2);
     }
 
+    // A tiny run records its example stream; resuming it on another stream is refused, naming the
+    // option, and the same options resume (here: nothing left to do).
+    void trainRecordsItsExampleStream() {
+        const QString out = dir_.filePath("trained");
+        const QStringList run{"train", "--out", out, "--steps", "1", "--batch", "2", "--width", "32",
+                              "--image-size", "32", "--entailment-share", "0.75", "--first-item", "40"};
+        const auto first = mue(run);
+        QVERIFY2(first.exit_code == 0, qPrintable(first.err));
+        QVERIFY(first.out.contains("to step 1"));
+        QFile state(out + "/training-state.json");
+        QVERIFY(state.open(QIODevice::ReadOnly));
+        const auto examples = nlohmann::json::parse(state.readAll().toStdString())["run"]["examples"];
+        QCOMPARE(examples, (nlohmann::json{{"entailment_share", "0.75"}, {"first_item", "40"}}));
+
+        QStringList other = run;
+        other[other.indexOf("0.75")] = "0.6";
+        const auto refused = mue(other);
+        QCOMPARE(refused.exit_code, 3);
+        QVERIFY2(refused.err.contains("training-state.json") &&
+                     refused.err.contains(R"(examples.entailment_share: "0.75" in the checkpoint, "0.6" now)"),
+                 qPrintable(refused.err));
+        const auto again = mue(run);
+        QVERIFY2(again.exit_code == 0, qPrintable(again.err));
+    }
+
     // The premise goes into OFA's SNLI-VE prompt: a longer source than the hypothesis alone.
     void runEntailmentWithPremise() {
         const auto plain = runJson({"--hypothesis", "there is a red circle", "--policy", "full"});

@@ -329,6 +329,32 @@ private Q_SLOTS:
                 std::string::npos);
     }
 
+    // The caller's description of its example stream is part of the run: resuming on another stream
+    // is refused with the setting named, resuming on the same one continues.
+    void exampleStreamIsPartOfTheRun() {
+        QTemporaryDir dir;
+        const auto folder = fresh_model(dir, "model");
+        auto o = options_for(folder, 3);
+        o.example_stream = {{"entailment_share", "0.8"}, {"first_item", "500"}};
+        (void)mue::train(o, toy_example);
+
+        const auto plain = options_for(folder, 3);
+        const std::string missing = mue::test::error_of([&] { (void)mue::train(plain, toy_example); });
+        QVERIFY2(missing.find("examples: {\"entailment_share\":\"0.8\",\"first_item\":\"500\"} in the checkpoint, "
+                              "the default now") != std::string::npos,
+                 missing.c_str());
+        auto other = options_for(folder, 3);
+        other.example_stream = {{"entailment_share", "0.5"}, {"first_item", "500"}};
+        const std::string changed = mue::test::error_of([&] { (void)mue::train(other, toy_example); });
+        QVERIFY2(changed.find("examples.entailment_share: \"0.8\" in the checkpoint, \"0.5\" now") != std::string::npos,
+                 changed.c_str());
+        QVERIFY2(changed.find("first_item") == std::string::npos, changed.c_str());
+
+        auto same = options_for(folder, 3);
+        same.example_stream = o.example_stream;
+        QCOMPARE(mue::train(same, toy_example).step, 3);
+    }
+
     void answerAccuracyIsUnsetWithoutEntailment() {
         QTemporaryDir dir;
         const auto folder = fresh_model(dir, "model");
@@ -374,7 +400,9 @@ private Q_SLOTS:
         (void)mue::train(options_for(folder, 3), toy_example);
         auto other = options_for(folder, 3);
         other.seed = 10;
-        QVERIFY(mue::test::error_of([&] { (void)mue::train(other, toy_example); }).find("other settings") != std::string::npos);
+        const std::string seed_error = mue::test::error_of([&] { (void)mue::train(other, toy_example); });
+        QVERIFY2(seed_error.find("other settings (seed: 9 in the checkpoint, 10 now)") != std::string::npos,
+                 seed_error.c_str());
         auto token_mean = options_for(folder, 3);
         token_mean.loss_average = mue::LossAverage::PerToken;
         QVERIFY(mue::test::error_of([&] { (void)mue::train(token_mean, toy_example); }).find("other settings") != std::string::npos);

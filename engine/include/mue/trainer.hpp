@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,10 @@ struct TrainingOptions {
     // Start from this model folder's weights (same architecture) instead of a random initialisation:
     // fine-tuning a trained model further. Ignored when resuming.
     std::filesystem::path init_from;
+    // How the caller made its ExampleSource (setting -> value, e.g. "entailment_share" -> "0.8"):
+    // recorded in the checkpoint with the other settings, so that resuming on another stream is
+    // refused like any other change. Empty: nothing recorded.
+    std::map<std::string, std::string> example_stream;
 };
 
 struct TrainingProgress {
