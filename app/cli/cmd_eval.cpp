@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "exit_options.hpp"
+#include "interrupt.hpp"
 #include "json_output.hpp"
 #include "sweep_reader.hpp"
 
@@ -12,9 +13,7 @@
 #include "mue/sweep.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
-#include <csignal>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -336,34 +335,6 @@ std::vector<mue::SweepPoint> resumable_points(const std::string& path, const mue
     }
     return document.points;
 }
-
-// Ctrl+C cancels the sweep (its finished points are still written) instead of killing the process;
-// the previous handler comes back when this goes out of scope.
-class InterruptCancels {
-public:
-    InterruptCancels() {
-        active_.store(&token_);
-        previous_ = std::signal(SIGINT, &InterruptCancels::handle);
-    }
-    ~InterruptCancels() {
-        std::signal(SIGINT, previous_);
-        active_.store(nullptr);
-    }
-    InterruptCancels(const InterruptCancels&) = delete;
-    InterruptCancels& operator=(const InterruptCancels&) = delete;
-
-    [[nodiscard]] const mue::CancellationToken& token() const { return token_; }
-
-private:
-    // Lock-free atomic loads and stores only: safe in a signal handler.
-    static void handle(int /*signal*/) {
-        if (auto* token = active_.load()) token->cancel();
-    }
-
-    static inline std::atomic<mue::CancellationToken*> active_{nullptr};
-    mue::CancellationToken token_;
-    void (*previous_)(int) = SIG_DFL;
-};
 
 }  // namespace
 

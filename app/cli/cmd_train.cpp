@@ -2,6 +2,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "interrupt.hpp"
 
 #include "mue/errors.hpp"
 #include "mue/shapes_world.hpp"
@@ -210,7 +211,13 @@ int cmd_train(const ParsedArgs& args) {
     mix.curriculum_examples = curriculum;
     mix.contrast_pairs = args.flag("contrast-pairs");
     o.example_stream = stream_settings(mix);
-    const auto last = mue::train(o, mue::shapes_example_source(config.image.size, mix), report);
+    const InterruptCancels interrupt;
+    const auto last = mue::train(o, mue::shapes_example_source(config.image.size, mix), report, &interrupt.token());
+    if (last.step < o.steps) {
+        std::cerr << "interrupted after step " << last.step << " of " << o.steps << "; the checkpoint in "
+                  << o.model_folder.string() << " is saved, and the same command resumes from it\n";
+        return kExitInterrupted;
+    }
     std::cout << "trained " << o.model_folder.string() << " to step " << last.step << " (loss " << last.loss << ")\n";
     return kExitOk;
 }

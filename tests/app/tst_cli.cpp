@@ -222,6 +222,48 @@ private Q_SLOTS:
         QVERIFY2(again.exit_code == 0, qPrintable(again.err));
     }
 
+    // Ctrl+C stops training after the current step with a checkpoint, and the same command resumes.
+    void interruptedTrainingResumes() {
+        const QString out = dir_.filePath("interrupted");
+        const QStringList run{"train", "--out", out, "--steps", "100000", "--batch", "2", "--width", "32",
+                              "--image-size", "32"};
+        QProcess p;
+        p.start(MUE_CLI_PATH, run);
+        QVERIFY(p.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(catches_sigint(p.processId()), 60000);
+        // Let some steps pass: the first progress line comes after step 10. The condition is checked
+        // more than once, so what it reads accumulates.
+        QByteArray before;
+        QTRY_VERIFY_WITH_TIMEOUT((before += p.readAllStandardError()).contains("step "), 60000);
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+        QVERIFY(p.waitForFinished(300000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        const QString err = QString::fromUtf8(before + p.readAllStandardError());
+        QVERIFY2(err.contains("interrupted after step") && err.contains("the same command resumes"), qPrintable(err));
+
+        QFile state(out + "/training-state.json");
+        QVERIFY(state.open(QIODevice::ReadOnly));
+        const int saved = nlohmann::json::parse(state.readAll().toStdString())["step"].get<int>();
+        state.close();
+        QVERIFY2(saved >= 10 && saved < 100000, qPrintable(QString::number(saved)));
+
+        // The same command continues from the checkpoint: its first progress line is the next
+        // multiple of 10 after the saved step.
+        QProcess again;
+        again.start(MUE_CLI_PATH, run);
+        QVERIFY(again.waitForStarted());
+        QByteArray progress;
+        QTRY_VERIFY_WITH_TIMEOUT((progress += again.readAllStandardError()).contains("/100000"), 60000);
+        const QRegularExpressionMatch first = QRegularExpression("step (\\d+)/100000").match(QString::fromUtf8(progress));
+        QVERIFY2(first.hasMatch(), progress.constData());
+        QCOMPARE(first.captured(1).toInt(), (saved / 10 + 1) * 10);
+        QTRY_VERIFY_WITH_TIMEOUT(catches_sigint(again.processId()), 60000);
+        ::kill(static_cast<pid_t>(again.processId()), SIGINT);
+        QVERIFY(again.waitForFinished(300000));
+        QCOMPARE(again.exitCode(), 130);
+    }
+
     // The premise goes into OFA's SNLI-VE prompt: a longer source than the hypothesis alone.
     void runEntailmentWithPremise() {
         const auto plain = runJson({"--hypothesis", "there is a red circle", "--policy", "full"});
