@@ -375,6 +375,7 @@ public:
     HorizontallyResampledRows(const RgbImage& in, int out_width, int ring_rows)
         : in_(in),
           taps_(compute_taps(in.width, out_width)),
+          in_row_length_(static_cast<std::size_t>(in.width) * kChannels),
           row_length_(static_cast<std::size_t>(out_width) * kChannels),
           ring_rows_(static_cast<std::size_t>(ring_rows)),
           ring_(ring_rows_ * row_length_) {}
@@ -384,8 +385,7 @@ public:
     [[nodiscard]] const std::uint8_t* row(int y) {
         std::uint8_t* slot = ring_.data() + (static_cast<std::size_t>(y) % ring_rows_) * row_length_;
         if (y >= next_row_) {
-            const std::size_t in_row = static_cast<std::size_t>(in_.width) * kChannels;
-            resample_row(in_.rgb.data() + static_cast<std::size_t>(y) * in_row, taps_, slot);
+            resample_row(in_.rgb.data() + static_cast<std::size_t>(y) * in_row_length_, taps_, slot);
             next_row_ = y + 1;
         }
         return slot;
@@ -394,6 +394,7 @@ public:
 private:
     const RgbImage& in_;
     Taps taps_;
+    std::size_t in_row_length_;
     std::size_t row_length_;
     std::size_t ring_rows_;
     std::vector<std::uint8_t> ring_;
