@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <iomanip>
@@ -68,6 +69,9 @@ const CommandSpec kTrain{
      {"encoder-exit-share", "X", "addition to the paper's recipe: this share of the examples (0..1, default 0) has\n"
                                  "each encoder stream stop after a random layer, so the decoder learns to read\n"
                                  "early-exited streams"},
+     {"patch-loss", "X", "addition to the paper's recipe: weight (default 0: off) of an auxiliary loss on the\n"
+                         "encoder's image tokens, which learn to tell what each patch of the scene shows\n"
+                         "(object colour and shape, cover, background); a resumed run must repeat it"},
      {"fresh", "", "ignore an existing checkpoint and start from the seed"},
      {"init-from", "DIR", "start from this trained model's weights (same architecture) instead of the seed;\n"
                           "a new --out folder takes its config and tokenizer"},
@@ -156,6 +160,10 @@ int cmd_train(const ParsedArgs& args) {
     if (!(o.encoder_exit_share >= 0.0 && o.encoder_exit_share <= 1.0)) {
         throw UsageError("mue train: --encoder-exit-share must lie in [0, 1]");
     }
+    o.patch_loss_weight = args.number("patch-loss").value_or(0.0);
+    if (!(o.patch_loss_weight >= 0.0 && std::isfinite(o.patch_loss_weight))) {
+        throw UsageError("mue train: --patch-loss must be a weight >= 0");
+    }
     o.resume = !args.flag("fresh");
     const std::string loss_average = args.value("loss-average").value_or("example");
     if (loss_average != "example" && loss_average != "token") {
@@ -200,6 +208,8 @@ int cmd_train(const ParsedArgs& args) {
                   << "  layers";
         for (const double l : p.layer_losses) std::cerr << " " << std::setprecision(2) << l;
         if (p.answer_accuracy >= 0) std::cerr << "  answers " << std::setprecision(0) << 100 * p.answer_accuracy << "%";
+        if (p.patch_loss >= 0) std::cerr << "  patches " << std::setprecision(2) << p.patch_loss;
+        if (p.patch_accuracy >= 0) std::cerr << " " << std::setprecision(0) << 100 * p.patch_accuracy << "%";
         std::cerr << std::setprecision(1) << std::scientific << "  lr " << p.learning_rate << "  grad " << p.gradient_norm
                   << std::fixed << "  "
                   << p.examples_per_second << " ex/s  ETA " << duration(p.eta_seconds) << std::endl;

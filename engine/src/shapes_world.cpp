@@ -677,11 +677,11 @@ constexpr double kSubpixel = 1 << kShiftBits;
     throw std::logic_error("shapes world: a circle has no outline");
 }
 
-void draw_object(cv::Mat& canvas, const Object& o) {
-    const cv::Scalar colour(o.rgb[0], o.rgb[1], o.rgb[2]);  // the canvas holds RGB
+// `colour` in the canvas's channels; patch_classes() draws object indices without antialiasing.
+void draw_object(cv::Mat& canvas, const Object& o, const cv::Scalar& colour, int line_type) {
     if (o.shape == Shape::Circle) {
         cv::circle(canvas, fixed_point(o.x, o.y), static_cast<int>(std::lround(o.extent * kSubpixel)), colour,
-                   cv::FILLED, cv::LINE_AA, kShiftBits);
+                   cv::FILLED, line_type, kShiftBits);
         return;
     }
     const double angle = o.angle_deg * kPi / 180.0;
@@ -691,17 +691,21 @@ void draw_object(cv::Mat& canvas, const Object& o) {
     for (const auto& [px, py] : outline(o.shape)) {
         points.push_back(fixed_point(o.x + o.extent * (c * px - s * py), o.y + o.extent * (s * px + c * py)));
     }
-    cv::fillPoly(canvas, std::vector<std::vector<cv::Point>>{points}, colour, cv::LINE_AA, kShiftBits);
+    cv::fillPoly(canvas, std::vector<std::vector<cv::Point>>{points}, colour, line_type, kShiftBits);
 }
 
-void draw_cover(cv::Mat& canvas, const Cover& cover) {
-    // Every pixel whose centre lies within half a pixel of the panel, so no antialiased fringe of
-    // a hidden object shows.
+// The pixels the cover paints: every pixel whose centre lies within half a pixel of the panel, so
+// no antialiased fringe of a hidden object shows.
+[[nodiscard]] cv::Rect cover_area(const Cover& cover, const cv::Mat& canvas) {
     const cv::Rect whole(0, 0, canvas.cols, canvas.rows);
     const int x0 = static_cast<int>(std::floor(cover.x0 - 0.5F));
     const int y0 = static_cast<int>(std::floor(cover.y0 - 0.5F));
-    const cv::Rect area = cv::Rect(x0, y0, static_cast<int>(std::ceil(cover.x1 + 0.5F)) - x0 + 1,
-                                   static_cast<int>(std::ceil(cover.y1 + 0.5F)) - y0 + 1) & whole;
+    return cv::Rect(x0, y0, static_cast<int>(std::ceil(cover.x1 + 0.5F)) - x0 + 1,
+                    static_cast<int>(std::ceil(cover.y1 + 0.5F)) - y0 + 1) & whole;
+}
+
+void draw_cover(cv::Mat& canvas, const Cover& cover) {
+    const cv::Rect area = cover_area(cover, canvas);
     if (area.empty()) return;
     cv::Mat panel = canvas(area);
     panel.setTo(cv::Scalar::all(kCoverGrey));
@@ -1039,7 +1043,7 @@ RgbImage render(const Scene& scene) {
     }
     for (const bool hidden : {true, false}) {
         for (const Object& o : scene.objects) {
-            if (o.occluded == hidden) draw_object(canvas, o);
+            if (o.occluded == hidden) draw_object(canvas, o, cv::Scalar(o.rgb[0], o.rgb[1], o.rgb[2]), cv::LINE_AA);
         }
     }
     if (scene.cover) draw_cover(canvas, *scene.cover);
@@ -1054,6 +1058,62 @@ RgbImage render(const Scene& scene) {
         }
     }
     return image;
+}
+
+// ---- per-patch classes --------------------------------------------------------------------------
+
+int patch_class_of(Colour colour, Shape shape) {
+    return kPatchFirstObject + static_cast<int>(colour) * static_cast<int>(kShapes.size()) + static_cast<int>(shape);
+}
+
+std::vector<std::uint8_t> patch_classes(const Scene& scene, int grid) {
+    check_image_size(scene.width);
+    check_image_size(scene.height);
+    if (grid < 1 || grid > scene.width || grid > scene.height) {
+        throw InputError("patch grid must lie in [1, image side] (got " + std::to_string(grid) + ")");
+    }
+    // Object i is painted as i + 1 in drawing order, so what lies on top wins as in render().
+    constexpr std::uint8_t kCoverId = 255;
+    if (scene.objects.size() >= kCoverId) {
+        throw InputError("patch classes: a scene has at most " + std::to_string(kCoverId - 1) + " objects (got " +
+                         std::to_string(scene.objects.size()) + ")");
+    }
+    cv::Mat ids(scene.height, scene.width, CV_8UC1, cv::Scalar::all(0));
+    for (const bool hidden : {true, false}) {
+        for (std::size_t i = 0; i < scene.objects.size(); ++i) {
+            if (scene.objects[i].occluded == hidden) {
+                draw_object(ids, scene.objects[i], cv::Scalar::all(static_cast<double>(i + 1)), cv::LINE_8);
+            }
+        }
+    }
+    if (scene.cover) ids(cover_area(*scene.cover, ids)).setTo(cv::Scalar::all(kCoverId));
+
+    std::vector<std::uint8_t> classes;
+    classes.reserve(static_cast<std::size_t>(grid) * static_cast<std::size_t>(grid));
+    std::vector<int> count(256);
+    for (int gy = 0; gy < grid; ++gy) {
+        for (int gx = 0; gx < grid; ++gx) {
+            const cv::Rect cell(gx * scene.width / grid, gy * scene.height / grid,
+                                (gx + 1) * scene.width / grid - gx * scene.width / grid,
+                                (gy + 1) * scene.height / grid - gy * scene.height / grid);
+            std::fill(count.begin(), count.end(), 0);
+            for (int y = cell.y; y < cell.y + cell.height; ++y) {
+                const std::uint8_t* row = ids.ptr<std::uint8_t>(y);
+                for (int x = cell.x; x < cell.x + cell.width; ++x) ++count[row[x]];
+            }
+            const auto object = std::max_element(count.begin() + 1, count.begin() + kCoverId);
+            const double pixels = static_cast<double>(cell.area());
+            if (*object >= kPatchObjectShare * pixels) {
+                const Object& o = scene.objects[static_cast<std::size_t>(object - count.begin() - 1)];
+                classes.push_back(static_cast<std::uint8_t>(patch_class_of(o.colour, o.shape)));
+            } else if (count[kCoverId] >= pixels / 2) {
+                classes.push_back(static_cast<std::uint8_t>(kPatchCover));
+            } else {
+                classes.push_back(static_cast<std::uint8_t>(kPatchBackground));
+            }
+        }
+    }
+    return classes;
 }
 
 // ---- export -------------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ constexpr const char* kConfigFile = "config.json";
 constexpr const char* kWeightsFile = "model.safetensors";
 constexpr const char* kOptimizerFile = "training-optimizer.pt";
 constexpr const char* kStateFile = "training-state.json";
+constexpr const char* kPatchHeadFile = "training-patch-head.pt";
+constexpr double kPatchHeadInitScale = 0.02;
 constexpr std::int64_t kIgnoreIndex = -100;  // target positions that carry no loss
 constexpr double kPi = 3.14159265358979323846;
 
@@ -139,6 +141,39 @@ double answer_accuracy(const torch::Tensor& logits, const Batch& b) {
     return predicted.eq(wanted).to(torch::kDouble).mean().item<double>();
 }
 
+// The per-patch loss's head (a training aid, not part of the model): [classes, D] and [classes].
+struct PatchHead {
+    torch::Tensor weight, bias;
+    [[nodiscard]] bool enabled() const { return weight.defined(); }
+};
+
+// Per row and image token, the class shapes::patch_classes gives; kIgnoreIndex for rows without a
+// scene. The image tokens must form a square grid.
+torch::Tensor patch_targets(const std::vector<TrainingExample>& items, std::int64_t image_tokens) {
+    const auto grid = static_cast<std::int64_t>(std::lround(std::sqrt(static_cast<double>(image_tokens))));
+    if (grid * grid != image_tokens) {
+        throw InputError("the per-patch loss needs a square grid of image tokens (the model has " +
+                         std::to_string(image_tokens) + ")");
+    }
+    auto targets = torch::full({static_cast<std::int64_t>(items.size()), image_tokens}, kIgnoreIndex, torch::kLong);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (!items[i].scene) continue;
+        const auto classes = shapes::patch_classes(*items[i].scene, static_cast<int>(grid));
+        targets[static_cast<std::int64_t>(i)].copy_(
+            torch::tensor(std::vector<std::int64_t>(classes.begin(), classes.end()), torch::kLong));
+    }
+    return targets;
+}
+
+// The share of patches showing an object that the head classifies right; -1 when there are none.
+double patch_accuracy(const torch::Tensor& logits, const torch::Tensor& targets) {
+    const torch::NoGradGuard no_grad;
+    const auto objects = targets.ge(shapes::kPatchFirstObject);
+    const auto shown = objects.sum().item<std::int64_t>();
+    if (shown == 0) return -1;
+    return logits.argmax(/*dim=*/-1).eq(targets).logical_and(objects).sum().item<double>() / static_cast<double>(shown);
+}
+
 // Per row, the number of layers a stream runs: all of them, or for a share of the rows a number
 // drawn from 1 .. layers-1. Seeded by the run's seed and the step, so a resumed run draws the same.
 std::vector<int> stream_depths(const TrainingOptions& o, int step, int stream, int rows, int layers) {
@@ -182,6 +217,7 @@ void check_options(const TrainingOptions& o) {
     require(o.label_smoothing >= 0 && o.label_smoothing < 1, "'label_smoothing' must be in [0, 1)");
     require(o.checkpoint_every > 0, "'checkpoint_every' must be positive");
     require(o.encoder_exit_share >= 0 && o.encoder_exit_share <= 1, "'encoder_exit_share' must be in [0, 1]");
+    require(o.patch_loss_weight >= 0 && std::isfinite(o.patch_loss_weight), "'patch_loss_weight' must be >= 0");
 }
 
 // Linear warm-up to the peak, then cosine decay to the floor at the last step.
@@ -211,6 +247,7 @@ nlohmann::json run_identity(const TrainingOptions& o) {
                                 {"loss_average", o.loss_average == LossAverage::PerToken ? "token" : "example"}};
     // Only runs with the addition name it, so checkpoints of earlier runs still resume.
     if (o.encoder_exit_share > 0) identity["encoder_exit_share"] = o.encoder_exit_share;
+    if (o.patch_loss_weight > 0) identity["patch_loss_weight"] = o.patch_loss_weight;
     // Only continued runs name their start.
     if (!o.init_from.empty()) identity["init_from"] = o.init_from.string();
     if (!o.example_stream.empty()) identity["examples"] = o.example_stream;
@@ -236,10 +273,15 @@ void describe_differences(const nlohmann::json& saved, const nlohmann::json& now
     }
 }
 
-void write_checkpoint(const TrainingOptions& o, const detail::Weights& weights, torch::optim::Optimizer& optimizer,
-                      int step) {
+void write_checkpoint(const TrainingOptions& o, const detail::Weights& weights, const PatchHead& head,
+                      torch::optim::Optimizer& optimizer, int step) {
     const auto& folder = o.model_folder;
     weights.save(folder / kWeightsFile, {{"format", "pt"}, {"mue.trained_steps", std::to_string(step)}});
+    if (head.enabled()) {
+        const auto head_tmp = folder / (std::string(kPatchHeadFile) + ".tmp");
+        torch::save(std::vector<torch::Tensor>{head.weight, head.bias}, head_tmp.string());
+        std::filesystem::rename(head_tmp, folder / kPatchHeadFile);
+    }
     const auto optimizer_tmp = folder / (std::string(kOptimizerFile) + ".tmp");
     torch::save(optimizer, optimizer_tmp.string());
     std::filesystem::rename(optimizer_tmp, folder / kOptimizerFile);
@@ -292,6 +334,7 @@ ExampleSource shapes_example_source(int image_size, const ShapesMix& mix) {
         const auto show = [&](const auto& item) {
             ex.image = shapes::render(item.scene);
             ex.difficulty = item.difficulty;
+            ex.scene = item.scene;
         };
         if (is_entailment) {
             // With contrast pairs, entailment examples 2m and 2m+1 share item m's scene.
@@ -385,6 +428,21 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
     } else if (!options.init_from.empty()) {
         weights = detail::Weights::load(SafetensorsFile::open(options.init_from / kWeightsFile), config);
     }
+    PatchHead head;
+    if (options.patch_loss_weight > 0) {
+        if (resuming) {
+            std::vector<torch::Tensor> saved;
+            if (!std::filesystem::exists(folder / kPatchHeadFile)) {
+                throw InputError((folder / kPatchHeadFile).string() + ": missing; the checkpoint's per-patch head is needed to resume");
+            }
+            torch::load(saved, (folder / kPatchHeadFile).string());
+            if (saved.size() != 2) throw InputError((folder / kPatchHeadFile).string() + ": not a per-patch head");
+            head = {saved[0], saved[1]};
+        } else {
+            head = {torch::randn({shapes::kPatchClasses, config.arch.d_model}) * kPatchHeadInitScale,
+                    torch::zeros({shapes::kPatchClasses})};
+        }
+    }
     std::vector<torch::Tensor> decayed, not_decayed;
     for (const auto& [name, tensor] : weights.all()) {
         // Batch-norm running statistics are buffers, not parameters: the ResNet stem trains with
@@ -393,6 +451,11 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
         tensor.set_requires_grad(true);
         // Norms, biases and per-head scales are not shrunk towards zero.
         (tensor.dim() >= 2 ? decayed : not_decayed).push_back(tensor);
+    }
+    if (head.enabled()) {  // last, so that the optimizer's saved state lines up on resume
+        for (auto* t : {&head.weight, &head.bias}) t->set_requires_grad(true);
+        decayed.push_back(head.weight);
+        not_decayed.push_back(head.bias);
     }
     torch::optim::AdamW optimizer(
         {torch::optim::OptimizerParamGroup(decayed,
@@ -455,6 +518,19 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
             run_to_depths(text, stream_depths(options, step, /*stream=*/1, rows, encoder_layers));
             encoder = model.encoder_output(image, text);
         }
+        torch::Tensor patch_loss;  // stays undefined without the head or without a scene in the batch
+        const bool any_scene = std::any_of(items.begin(), items.end(), [](const auto& ex) { return ex.scene.has_value(); });
+        if (head.enabled() && any_scene) {
+            const auto image_tokens = image_embed.size(1);
+            const auto targets = patch_targets(items, image_tokens);
+            const auto patch_logits =
+                torch::nn::functional::linear(encoder.states.narrow(/*dim=*/1, /*start=*/0, image_tokens), head.weight, head.bias);
+            patch_loss = torch::nn::functional::cross_entropy(
+                patch_logits.reshape({-1, patch_logits.size(-1)}), targets.reshape({-1}),
+                torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreIndex));
+            progress.patch_loss = patch_loss.item<double>();
+            progress.patch_accuracy = patch_accuracy(patch_logits, targets);
+        }
         auto run = model.decoder(encoder);
         run.begin_step(b.decoder_input, b.decoder_padding);
         torch::Tensor total = torch::zeros({});
@@ -467,13 +543,15 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
             if (options.layerwise_loss || l == layers - 1) total = total + loss;
             if (l == layers - 1) progress.answer_accuracy = answer_accuracy(logits, b);
         }
+        const double decoder_loss = total.item<double>();
+        if (patch_loss.defined()) total = total + options.patch_loss_weight * patch_loss;
         optimizer.zero_grad();
         total.backward();
         progress.gradient_norm = torch::nn::utils::clip_grad_norm_(parameters, options.clip_norm);
         optimizer.step();
 
         progress.step = step + 1;
-        progress.loss = total.item<double>() / (options.layerwise_loss ? layers : 1);
+        progress.loss = decoder_loss / (options.layerwise_loss ? layers : 1);
         progress.learning_rate = lr;
         const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
         const int done = progress.step - start_step;
@@ -481,10 +559,10 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
         progress.eta_seconds = elapsed / done * (options.steps - progress.step);
         if (on_progress) on_progress(progress);
         if (progress.step % options.checkpoint_every == 0 && progress.step < options.steps) {
-            write_checkpoint(options, weights, optimizer, progress.step);
+            write_checkpoint(options, weights, head, optimizer, progress.step);
         }
     }
-    write_checkpoint(options, weights, optimizer, progress.step);
+    write_checkpoint(options, weights, head, optimizer, progress.step);
     if (progress.step == options.steps) {
         ModelConfig trained = config;
         trained.trained = true;

@@ -536,6 +536,54 @@ private Q_SLOTS:
         QVERIFY(hidden > 20);
     }
 
+    // The per-patch training labels: a hand-made scene cell by cell, then generated scenes.
+    void patchClassesFollowTheScene() {
+        sh::Scene scene;
+        scene.width = scene.height = kSize;
+        scene.background = {232, 232, 232};
+        sh::Object circle;  // covers cells (1..2, 1..2) of an 8 x 8 grid
+        circle.shape = sh::Shape::Circle;
+        circle.colour = sh::Colour::Red;
+        circle.x = circle.y = 16;
+        circle.extent = 9.6F;
+        sh::Object hidden = circle;  // wholly under the cover
+        hidden.colour = sh::Colour::Blue;
+        hidden.x = 12;
+        hidden.y = 52;
+        hidden.extent = 5;
+        hidden.occluded = true;
+        scene.objects = {circle, hidden};
+        scene.cover = sh::Cover{/*x0=*/0, /*y0=*/40, /*x1=*/24, /*y1=*/63};
+        constexpr int kGrid = 8;
+        const auto classes = sh::patch_classes(scene, kGrid);
+        QCOMPARE(classes.size(), std::size_t{kGrid * kGrid});
+        const auto at = [&](int x, int y) { return int{classes[static_cast<std::size_t>(y * kGrid + x)]}; };
+        const int red_circle = sh::patch_class_of(sh::Colour::Red, sh::Shape::Circle);
+        for (const auto& [x, y] : {std::pair{1, 1}, {2, 1}, {1, 2}, {2, 2}}) QCOMPARE(at(x, y), red_circle);
+        QCOMPARE(at(7, 0), sh::kPatchBackground);
+        QCOMPARE(at(0, 3), sh::kPatchBackground);  // the circle's rim only: under the share
+        for (const auto& [x, y] : {std::pair{0, 5}, {1, 6}, {2, 7}}) QCOMPARE(at(x, y), sh::kPatchCover);
+        QVERIFY(std::count(classes.begin(), classes.end(), sh::patch_class_of(sh::Colour::Blue, sh::Shape::Circle)) == 0);
+
+        // Every visible object shows in some cell; hidden ones never do (unless a twin is visible).
+        for (const auto& item : sh::entailment_items(sh::Split::Test, 300, kSize)) {
+            const auto cells = sh::patch_classes(item.scene, kGrid);
+            std::set<int> visible{sh::kPatchBackground, sh::kPatchCover};
+            for (const auto& o : item.scene.objects) {
+                if (!o.occluded) visible.insert(sh::patch_class_of(o.colour, o.shape));
+            }
+            for (const auto& o : item.scene.objects) {
+                if (o.occluded) continue;
+                const int wanted = sh::patch_class_of(o.colour, o.shape);
+                QVERIFY2(std::count(cells.begin(), cells.end(), wanted) > 0, sh::item_name(item.id).c_str());
+            }
+            for (const int c : cells) QVERIFY2(visible.count(c) == 1, sh::item_name(item.id).c_str());
+            QVERIFY(std::all_of(cells.begin(), cells.end(), [](int c) { return c >= 0 && c < sh::kPatchClasses; }));
+        }
+        QVERIFY(contains(error_of([&] { (void)sh::patch_classes(scene, /*grid=*/0); }), "patch grid"));
+        QVERIFY(contains(error_of([&] { (void)sh::patch_classes(scene, /*grid=*/kSize + 1); }), "patch grid"));
+    }
+
     void difficultyVariesWithinEachSplit() {
         for (const auto& [split, count] : kSplitSizes) {
             std::array<std::size_t, kLevels> items{};

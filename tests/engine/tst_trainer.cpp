@@ -355,6 +355,68 @@ private Q_SLOTS:
         QCOMPARE(mue::train(same, toy_example).step, 3);
     }
 
+    // The per-patch loss (an addition): the head learns what the scene's patches show, it is
+    // checkpointed beside the model and resumes exactly, and the model file stays the model's.
+    void patchLossTeachesTheImageTokens() {
+        QTemporaryDir dir;
+        const auto make = [&](const std::string& name) {
+            auto c = tiny_config();
+            c.image.size = 32;  // the shapes world's smallest; the two-layer stem gives 8 x 8 tokens
+            c.arch.image_bucket_size = 8;
+            const fs::path folder = fs::path(dir.path().toStdString()) / name;
+            mue::write_random_model(folder, c, /*seed=*/5);
+            return folder;
+        };
+        const auto scenes = mue::shapes_example_source(/*image_size=*/32);
+        const auto folder = make("patches");
+        auto o = options_for(folder, 60);
+        o.patch_loss_weight = 1.0;
+        std::vector<mue::TrainingProgress> seen;
+        (void)mue::train(o, scenes, [&](const mue::TrainingProgress& p) { seen.push_back(p); });
+        const auto mean_patch_loss = [&](std::size_t from, std::size_t to) {
+            double sum = 0;
+            for (std::size_t i = from; i < to; ++i) sum += seen[i].patch_loss;
+            return sum / static_cast<double>(to - from);
+        };
+        QVERIFY(std::all_of(seen.begin(), seen.end(), [](const auto& p) {
+            return p.patch_loss >= 0 && p.patch_accuracy >= 0 && p.patch_accuracy <= 1;
+        }));
+        QVERIFY2(mean_patch_loss(50, 60) < 0.7 * mean_patch_loss(0, 10),
+                 qPrintable(QString("%1 -> %2").arg(mean_patch_loss(0, 10)).arg(mean_patch_loss(50, 60))));
+        QVERIFY(fs::exists(folder / "training-patch-head.pt"));
+        const auto plain = make("plain");
+        (void)mue::train(options_for(plain, 1), scenes);
+        QCOMPARE(mue::SafetensorsFile::open(folder / "model.safetensors").tensors().size(),
+                 mue::SafetensorsFile::open(plain / "model.safetensors").tensors().size());
+        QVERIFY(mue::Engine::load(folder).config().trained);
+
+        const auto straight = make("straight");
+        auto short_run = options_for(straight, 8);
+        short_run.patch_loss_weight = 0.5;
+        (void)mue::train(short_run, scenes);
+        const auto interrupted = make("interrupted");
+        short_run.model_folder = interrupted;
+        mue::CancellationToken stop;
+        (void)mue::train(short_run, scenes, [&](const mue::TrainingProgress& p) {
+            if (p.step == 3) stop.cancel();
+        }, &stop);
+        QCOMPARE(mue::train(short_run, scenes).step, 8);
+        QVERIFY2(max_weight_difference(straight, interrupted) < 1e-6,
+                 qPrintable(QString::number(max_weight_difference(straight, interrupted))));
+
+        // Examples without a scene carry no patch loss; a bad weight is refused by name.
+        const auto toy = fresh_model(dir, "toy");
+        auto on_toys = options_for(toy, 2);
+        on_toys.patch_loss_weight = 1.0;
+        QCOMPARE(mue::train(on_toys, toy_example).patch_loss, -1.0);
+        auto without = options_for(plain, 2);
+        without.resume = false;
+        QCOMPARE(mue::train(without, scenes).patch_accuracy, -1.0);
+        on_toys.patch_loss_weight = -1;
+        QVERIFY(mue::test::error_of([&] { (void)mue::train(on_toys, toy_example); }).find("patch_loss_weight") !=
+                std::string::npos);
+    }
+
     void answerAccuracyIsUnsetWithoutEntailment() {
         QTemporaryDir dir;
         const auto folder = fresh_model(dir, "model");

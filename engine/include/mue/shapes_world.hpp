@@ -123,6 +123,20 @@ struct SceneGraph {
 // Antialiased OpenCV drawing: background tint, clutter, objects, cover, Gaussian noise.
 [[nodiscard]] RgbImage render(const Scene& scene);
 
+// A training aid: what each cell of a grid x grid partition of the image mainly shows, row-major,
+// for a per-patch loss on the image stream. A cell shows an object when at least
+// kPatchObjectShare of its pixels are that object's (the object with the most wins; what is drawn
+// on top counts), else the cover when at least half its pixels are cover, else the background
+// (clutter included). Objects are told apart by colour and shape: patch_class_of().
+inline constexpr int kPatchBackground = 0;
+inline constexpr int kPatchCover = 1;
+inline constexpr int kPatchFirstObject = 2;
+inline constexpr int kPatchClasses = kPatchFirstObject + static_cast<int>(kColours.size() * kShapes.size());
+inline constexpr double kPatchObjectShare = 0.15;
+[[nodiscard]] int patch_class_of(Colour colour, Shape shape);
+// Throws InputError for a grid outside [1, image side] or a bad image size.
+[[nodiscard]] std::vector<std::uint8_t> patch_classes(const Scene& scene, int grid);
+
 struct EntailmentItem {
     Scene scene;
     std::string hypothesis;
