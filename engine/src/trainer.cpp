@@ -147,6 +147,20 @@ struct PatchHead {
     [[nodiscard]] bool enabled() const { return weight.defined(); }
 };
 
+PatchHead load_patch_head(const std::filesystem::path& path, std::int64_t width) {
+    std::vector<torch::Tensor> saved;
+    try {
+        torch::load(saved, path.string());
+    } catch (const c10::Error& error) {
+        throw InputError(path.string() + ": not a per-patch head (" + error.what_without_backtrace() + ")");
+    }
+    if (saved.size() != 2 || saved[0].sizes() != torch::IntArrayRef{shapes::kPatchClasses, width} ||
+        saved[1].sizes() != torch::IntArrayRef{shapes::kPatchClasses}) {
+        throw InputError(path.string() + ": not a per-patch head for this model (width " + std::to_string(width) + ")");
+    }
+    return {saved[0], saved[1]};
+}
+
 // Per row and image token, the class shapes::patch_classes gives; kIgnoreIndex for rows without a
 // scene. The image tokens must form a square grid.
 torch::Tensor patch_targets(const std::vector<TrainingExample>& items, std::int64_t image_tokens) {
@@ -430,14 +444,15 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
     }
     PatchHead head;
     if (options.patch_loss_weight > 0) {
-        if (resuming) {
-            std::vector<torch::Tensor> saved;
-            if (!std::filesystem::exists(folder / kPatchHeadFile)) {
-                throw InputError((folder / kPatchHeadFile).string() + ": missing; the checkpoint's per-patch head is needed to resume");
-            }
-            torch::load(saved, (folder / kPatchHeadFile).string());
-            if (saved.size() != 2) throw InputError((folder / kPatchHeadFile).string() + ": not a per-patch head");
-            head = {saved[0], saved[1]};
+        // A resumed run needs its head; a continued one takes its start's head where there is one,
+        // so that a fresh head's first gradients do not disturb the trained encoder.
+        const auto saved_head = resuming ? folder / kPatchHeadFile
+                                         : (options.init_from.empty() ? std::filesystem::path() : options.init_from / kPatchHeadFile);
+        if (resuming && !std::filesystem::exists(saved_head)) {
+            throw InputError(saved_head.string() + ": missing; the checkpoint's per-patch head is needed to resume");
+        }
+        if (!saved_head.empty() && std::filesystem::exists(saved_head)) {
+            head = load_patch_head(saved_head, config.arch.d_model);
         } else {
             head = {torch::randn({shapes::kPatchClasses, config.arch.d_model}) * kPatchHeadInitScale,
                     torch::zeros({shapes::kPatchClasses})};

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <fstream>
 #include <map>
 #include <numeric>
 
@@ -389,6 +390,19 @@ private Q_SLOTS:
         QCOMPARE(mue::SafetensorsFile::open(folder / "model.safetensors").tensors().size(),
                  mue::SafetensorsFile::open(plain / "model.safetensors").tensors().size());
         QVERIFY(mue::Engine::load(folder).config().trained);
+
+        // A run continued from this model takes its head along; a broken head is named.
+        const auto continued = make("continued");
+        auto more = options_for(continued, 1);
+        more.patch_loss_weight = 1.0;
+        more.init_from = folder;
+        const double continued_loss = mue::train(more, scenes).patch_loss;
+        QVERIFY2(continued_loss < 0.7 * seen.front().patch_loss,
+                 qPrintable(QString("%1 vs a new head's %2").arg(continued_loss).arg(seen.front().patch_loss)));
+        std::ofstream(folder / "training-patch-head.pt", std::ios::trunc) << "not a head";
+        more.resume = false;
+        QVERIFY(mue::test::error_of([&] { (void)mue::train(more, scenes); }).find("training-patch-head.pt: not a per-patch head") !=
+                std::string::npos);
 
         const auto straight = make("straight");
         auto short_run = options_for(straight, 8);
