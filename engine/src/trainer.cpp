@@ -287,22 +287,28 @@ void describe_differences(const nlohmann::json& saved, const nlohmann::json& now
     }
 }
 
+// Writes `file` through a temporary beside it, so a stop mid-write leaves the previous version.
+template <typename Write>
+void write_replacing(const std::filesystem::path& file, const Write& write) {
+    const auto tmp = std::filesystem::path(file.string() + ".tmp");
+    write(tmp.string());
+    std::filesystem::rename(tmp, file);
+}
+
 void write_checkpoint(const TrainingOptions& o, const detail::Weights& weights, const PatchHead& head,
                       torch::optim::Optimizer& optimizer, int step) {
     const auto& folder = o.model_folder;
     weights.save(folder / kWeightsFile, {{"format", "pt"}, {"mue.trained_steps", std::to_string(step)}});
     if (head.enabled()) {
-        const auto head_tmp = folder / (std::string(kPatchHeadFile) + ".tmp");
-        torch::save(std::vector<torch::Tensor>{head.weight, head.bias}, head_tmp.string());
-        std::filesystem::rename(head_tmp, folder / kPatchHeadFile);
+        write_replacing(folder / kPatchHeadFile, [&](const std::string& tmp) {
+            torch::save(std::vector<torch::Tensor>{head.weight, head.bias}, tmp);
+        });
     }
-    const auto optimizer_tmp = folder / (std::string(kOptimizerFile) + ".tmp");
-    torch::save(optimizer, optimizer_tmp.string());
-    std::filesystem::rename(optimizer_tmp, folder / kOptimizerFile);
-    nlohmann::json state = {{"step", step}, {"run", run_identity(o)}};
-    const auto state_tmp = folder / (std::string(kStateFile) + ".tmp");
-    std::ofstream(state_tmp, std::ios::binary | std::ios::trunc) << state.dump(2) << "\n";
-    std::filesystem::rename(state_tmp, folder / kStateFile);
+    write_replacing(folder / kOptimizerFile, [&](const std::string& tmp) { torch::save(optimizer, tmp); });
+    const nlohmann::json state = {{"step", step}, {"run", run_identity(o)}};
+    write_replacing(folder / kStateFile, [&](const std::string& tmp) {
+        std::ofstream(tmp, std::ios::binary | std::ios::trunc) << state.dump(2) << "\n";
+    });
 }
 
 }  // namespace
@@ -446,10 +452,14 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
     if (options.patch_loss_weight > 0) {
         // A resumed run needs its head; a continued one takes its start's head where there is one,
         // so that a fresh head's first gradients do not disturb the trained encoder.
-        const auto saved_head = resuming ? folder / kPatchHeadFile
-                                         : (options.init_from.empty() ? std::filesystem::path() : options.init_from / kPatchHeadFile);
-        if (resuming && !std::filesystem::exists(saved_head)) {
-            throw InputError(saved_head.string() + ": missing; the checkpoint's per-patch head is needed to resume");
+        std::filesystem::path saved_head;
+        if (resuming) {
+            saved_head = folder / kPatchHeadFile;
+            if (!std::filesystem::exists(saved_head)) {
+                throw InputError(saved_head.string() + ": missing; the checkpoint's per-patch head is needed to resume");
+            }
+        } else if (!options.init_from.empty()) {
+            saved_head = options.init_from / kPatchHeadFile;
         }
         if (!saved_head.empty() && std::filesystem::exists(saved_head)) {
             head = load_patch_head(saved_head, config.arch.d_model);
