@@ -1,4 +1,5 @@
-// Image decoding by content (PNG, JPEG, BMP, TIFF, WebP, ...) and the preprocessing after it.
+// Image decoding by content (PNG, JPEG, BMP, TIFF, WebP, PNM; other formats refused by their
+// signature) and the preprocessing after it.
 #include "fuzz_support.hpp"
 
 #include <mue/errors.hpp>

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <climits>
 #include <cmath>
 #include <cstdlib>
@@ -24,7 +25,7 @@ namespace mue {
 namespace {
 
 constexpr std::size_t kChannels = 3;  // RGB
-constexpr const char* kUndecodable = "not a decodable image (PNG, JPEG, BMP, TIFF, WebP, ...)";
+constexpr const char* kReadableFormats = "PNG, JPEG, BMP, TIFF, WebP, PNM";
 
 // cv::imdecode takes the encoded bytes as an int-sized matrix.
 constexpr std::size_t kMaxEncodedBytes = INT_MAX;
@@ -34,12 +35,7 @@ constexpr std::size_t kReadChunkBytes = std::size_t{1} << 20;
     throw InputError(std::string(source) + ": " + what);
 }
 
-// ---- header sniffing: refuse huge images before the decoder allocates them ----------------------
-
-struct Dimensions {
-    std::int64_t width = 0;
-    std::int64_t height = 0;
-};
+// ---- byte access ---------------------------------------------------------------------------------
 
 [[nodiscard]] std::uint32_t be16(const std::uint8_t* p) { return (std::uint32_t{p[0]} << 8) | p[1]; }
 [[nodiscard]] std::uint32_t be32(const std::uint8_t* p) { return (be16(p) << 16) | be16(p + 2); }
@@ -53,6 +49,80 @@ struct Dimensions {
            std::equal(magic.begin(), magic.end(), data + offset,
                       [](char m, std::uint8_t b) { return static_cast<std::uint8_t>(m) == b; });
 }
+
+// ---- format allowlist ----------------------------------------------------------------------------
+
+// cv::imdecode hands the bytes to the first of OpenCV's decoders that claims them, including DICOM
+// (GDCM), JPEG 2000 and GDAL, whose parsers abort the process on some malformed inputs (the fuzzer
+// found a GDCM assertion). Only formats people use for photos and screenshots reach it. OpenCV asks
+// its PNG, JPEG, BMP, TIFF and PNM decoders first, with signature checks no stricter than ours; its
+// WebP check is stricter, and bytes it declines fall through to the others, so the tags those
+// claim beyond the first bytes are refused before anything else.
+enum class Readability { readable, floating_point, unsupported };
+
+struct Format {
+    std::string_view name;
+    Readability readability = Readability::unsupported;
+};
+
+[[nodiscard]] bool is_pnm(const std::uint8_t* data, std::size_t size) {
+    return size >= 3 && data[0] == 'P' && data[1] >= '1' && data[1] <= '6' && std::isspace(data[2]) != 0;
+}
+
+[[nodiscard]] std::optional<Format> sniff_format(const std::uint8_t* data, std::size_t size) {
+    constexpr std::size_t kWebpTag = 8;
+    constexpr std::size_t kDicomTag = 128;  // after DICOM's 128-byte preamble
+    constexpr std::size_t kDtedTag = 140;   // GDAL's test for DTED elevation data
+    const auto at = [&](std::size_t offset, std::string_view magic) { return starts_with(data, size, offset, magic); };
+    if (at(kDicomTag, "DICM")) return Format{"DICOM", Readability::unsupported};
+    if (at(kDtedTag, "DTED")) return Format{"DTED", Readability::unsupported};
+    if (at(0, "\x89PNG\r\n\x1a\n")) return Format{"PNG", Readability::readable};
+    if (at(0, "\xff\xd8\xff")) return Format{"JPEG", Readability::readable};
+    if (at(0, "BM")) return Format{"BMP", Readability::readable};
+    if (at(0, std::string_view("II*\0", 4)) || at(0, std::string_view("MM\0*", 4)) ||
+        at(0, std::string_view("II+\0", 4)) || at(0, std::string_view("MM\0+", 4))) {
+        return Format{"TIFF", Readability::readable};
+    }
+    if (at(0, "RIFF") && at(kWebpTag, "WEBP")) return Format{"WebP", Readability::readable};
+    if (is_pnm(data, size)) return Format{"PNM", Readability::readable};
+    if (at(0, "#?RADIANCE") || at(0, "#?RGBE")) return Format{"Radiance HDR", Readability::floating_point};
+    if (at(0, "\x76\x2f\x31\x01")) return Format{"OpenEXR", Readability::floating_point};
+    if (at(0, "PF") || at(0, "Pf")) return Format{"PFM", Readability::floating_point};
+    if (at(0, "GIF8")) return Format{"GIF", Readability::unsupported};
+    if (at(0, std::string_view("\0\0\0\x0cjP  ", 8)) || at(0, "\xff\x4f\xff\x51")) {
+        return Format{"JPEG 2000", Readability::unsupported};
+    }
+    if (at(0, "\x59\xa6\x6a\x95")) return Format{"Sun raster", Readability::unsupported};
+    if (at(0, "P7")) return Format{"PAM", Readability::unsupported};
+    if (at(0, "NITF")) return Format{"NITF", Readability::unsupported};
+    return std::nullopt;
+}
+
+// Returns the readable format's name, or throws the reason the bytes are refused.
+[[nodiscard]] std::string_view readable_format(const std::uint8_t* data, std::size_t size, std::string_view source) {
+    const auto format = sniff_format(data, size);
+    if (!format) {
+        fail(source, std::string("not an image in a format MuE reads (") + kReadableFormats + ")");
+    }
+    switch (format->readability) {
+    case Readability::readable:
+        return format->name;
+    case Readability::floating_point:
+        fail(source, "floating-point images are not supported (this is " + std::string(format->name) +
+                         "); convert it to 8- or 16-bit");
+    case Readability::unsupported:
+        break;
+    }
+    fail(source, "a " + std::string(format->name) + " file, which MuE does not read (it reads " + kReadableFormats +
+                     "); convert it to PNG");
+}
+
+// ---- header sniffing: refuse huge images before the decoder allocates them ----------------------
+
+struct Dimensions {
+    std::int64_t width = 0;
+    std::int64_t height = 0;
+};
 
 // PNG: 8-byte signature, then the IHDR chunk (length, "IHDR", big-endian width and height).
 [[nodiscard]] std::optional<Dimensions> png_dimensions(const std::uint8_t* data, std::size_t size) {
@@ -457,22 +527,22 @@ RgbImage decode_image_bytes(const void* data, std::size_t size, std::string_view
         fail(source_name, "more than " + std::to_string(kMaxEncodedBytes) + " bytes, too large to decode");
     }
     const auto* bytes = static_cast<const std::uint8_t*>(data);
+    const std::string_view format = readable_format(bytes, size, source_name);
     if (const auto dimensions = header_dimensions(bytes, size)) {
         check_pixel_count(*dimensions, source_name);
     }
 
+    const std::string damaged = "a damaged or truncated " + std::string(format) + " image";
     cv::Mat decoded;
     try {
         // IMREAD_UNCHANGED keeps 16-bit depth and alpha for us to convert, and ignores EXIF
         // orientation, as PIL's Image.open does.
         decoded = cv::imdecode(cv::_InputArray(bytes, static_cast<int>(size)), cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception& error) {
-        fail(source_name, std::string(kUndecodable) + " (" + error.err + ")");
+        fail(source_name, damaged + " (" + error.err + ")");
     }
     if (decoded.empty()) {
-        // GIF is common in the wild and has no decoder here: say so rather than "not an image".
-        const bool gif = size >= 6 && std::memcmp(bytes, "GIF8", 4) == 0;
-        fail(source_name, gif ? "a GIF image (animated or not), which cannot be read; convert it to PNG" : kUndecodable);
+        fail(source_name, damaged);
     }
     check_pixel_count({decoded.cols, decoded.rows}, source_name);
     return to_rgb(decoded, source_name);
