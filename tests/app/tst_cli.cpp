@@ -222,6 +222,27 @@ private Q_SLOTS:
         QVERIFY2(again.exit_code == 0, qPrintable(again.err));
     }
 
+    // The hour preset supplies the recipe's settings; options given beside it win.
+    void trainPresetSuppliesTheRecipe() {
+        const QString out = dir_.filePath("preset");
+        const auto r = mue({"train", "--preset", "hour", "--out", out, "--steps", "1", "--batch", "2", "--width", "32",
+                            "--image-size", "32", "--encoder-exit-share", "0.25"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        QVERIFY2(r.err.contains("patches "), qPrintable(r.err));
+        QFile state(out + "/training-state.json");
+        QVERIFY(state.open(QIODevice::ReadOnly));
+        const auto run = nlohmann::json::parse(state.readAll().toStdString())["run"];
+        QCOMPARE(run["steps"], nlohmann::json(1));
+        QCOMPARE(run["learning_rate"], nlohmann::json(7e-4));
+        QCOMPARE(run["patch_loss_weight"], nlohmann::json(1.0));
+        QCOMPARE(run["encoder_exit_share"], nlohmann::json(0.25));
+        QCOMPARE(run["examples"], (nlohmann::json{{"entailment_share", "0.6"}}));
+
+        const auto unknown = mue({"train", "--preset", "day", "--out", dir_.filePath("unknown-preset")});
+        QCOMPARE(unknown.exit_code, 2);
+        QVERIFY2(unknown.err.contains("--preset must be hour"), qPrintable(unknown.err));
+    }
+
     // Ctrl+C stops training after the current step with a checkpoint, and the same command resumes.
     void interruptedTrainingResumes() {
         const QString out = dir_.filePath("interrupted");
