@@ -236,6 +236,9 @@ int cmd_train(const ParsedArgs& args) {
         if (p.answer_accuracy >= 0) std::cerr << "  answers " << std::setprecision(0) << 100 * p.answer_accuracy << "%";
         if (p.patch_loss >= 0) std::cerr << "  patches " << std::setprecision(2) << p.patch_loss;
         if (p.patch_accuracy >= 0) std::cerr << " " << std::setprecision(0) << 100 * p.patch_accuracy << "%";
+        if (p.cut_caption_share > 0) {
+            std::cerr << "  captions cut " << std::setprecision(0) << 100 * p.cut_caption_share << "%";
+        }
         std::cerr << std::setprecision(1) << std::scientific << "  lr " << p.learning_rate << "  grad " << p.gradient_norm
                   << std::fixed << "  "
                   << p.examples_per_second << " ex/s  ETA " << duration(p.eta_seconds) << std::endl;

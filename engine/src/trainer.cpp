@@ -44,6 +44,8 @@ using Clock = std::chrono::steady_clock;
 struct Batch {
     torch::Tensor pixels, source, source_padding, decoder_input, decoder_padding, targets;
     std::vector<std::int64_t> answer_rows, answer_positions;  // where the entailment answers are scored
+    int captions = 0;
+    int cut_captions = 0;  // longer than the config's max_length, so cut
 };
 
 torch::Tensor padded(const std::vector<std::vector<std::int64_t>>& rows, std::int64_t fill, std::size_t width) {
@@ -107,7 +109,12 @@ public:
                 targets.push_back(std::move(t));
             } else {
                 auto caption = tokenizer_.encode(" " + clean_text(ex.target));
-                caption.resize(std::min<std::size_t>(caption.size(), static_cast<std::size_t>(config_.caption.max_length)));
+                const auto max_length = static_cast<std::size_t>(config_.caption.max_length);
+                ++b.captions;
+                if (caption.size() > max_length) {
+                    ++b.cut_captions;
+                    caption.resize(max_length);
+                }
                 std::vector<std::int64_t> in{config_.special.bos};
                 in.insert(in.end(), caption.begin(), caption.end());
                 std::vector<std::int64_t> t(caption.begin(), caption.end());
@@ -526,6 +533,7 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
                                      static_cast<std::uint64_t>(i)));
         }
         const Batch b = batches.make(items);
+        progress.cut_caption_share = b.captions > 0 ? static_cast<double>(b.cut_captions) / b.captions : -1;
 
         const auto image_embed = model.embed_image(b.pixels);
         const auto text_embed = model.embed_text(b.source);

@@ -438,6 +438,25 @@ private Q_SLOTS:
         QCOMPARE(mue::train(options_for(folder, 2), captions_only).answer_accuracy, -1.0);
     }
 
+    // Targets longer than the caption max_length (8 tokens here) are cut, and progress says how
+    // many: a model trained on cut captions learns to stop at the cut.
+    void progressCountsCutCaptions() {
+        QTemporaryDir dir;
+        const auto folder = fresh_model(dir, "model");
+        const auto short_captions = [](std::uint64_t i) { return toy_example(2 * i); };
+        QCOMPARE(mue::train(options_for(folder, 1), short_captions).cut_caption_share, 0.0);
+
+        const auto half_long = [](std::uint64_t i) {
+            auto ex = toy_example(2 * i);
+            if (i % 2 == 0) ex.target += " beside a square beside a square beside a square";
+            return ex;
+        };
+        QCOMPARE(mue::train(options_for(fresh_model(dir, "long"), 1), half_long).cut_caption_share, 0.5);
+
+        const auto answers_only = [](std::uint64_t i) { return toy_example(2 * i + 1); };
+        QCOMPARE(mue::train(options_for(fresh_model(dir, "answers"), 1), answers_only).cut_caption_share, -1.0);
+    }
+
     void shapesSourceFollowsTheCurriculum() {
         constexpr int kSize = 32;
         constexpr std::uint64_t kCurriculum = 50;  // 5 stages of 10 examples

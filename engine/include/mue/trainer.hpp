@@ -92,6 +92,9 @@ struct TrainingProgress {
     // patches that show an object whose class the head gets right; -1 without it.
     double patch_loss = -1;
     double patch_accuracy = -1;
+    // Share of this step's caption targets longer than the config's caption max_length, which are
+    // cut there: the model then learns to stop at the cut. -1 when the batch has no caption.
+    double cut_caption_share = -1;
 };
 
 // How shapes_example_source() mixes the shapes world's train split.
