@@ -60,9 +60,8 @@ struct TrainPreset {
 };
 
 [[nodiscard]] TrainPreset train_preset(const ParsedArgs& args, const mue::TrainingOptions& defaults) {
-    constexpr double kDefaultEntailmentShare = 0.5;
     TrainPreset preset{defaults.steps,         defaults.learning_rate, defaults.warmup_steps,
-                       /*patch_loss_weight=*/0, /*encoder_exit_share=*/0, kDefaultEntailmentShare};
+                       /*patch_loss_weight=*/0, /*encoder_exit_share=*/0, mue::ShapesMix{}.entailment_share};
     const auto name = args.value("preset");
     if (!name) return preset;
     if (*name != "hour") throw UsageError("mue train: --preset must be hour (got '" + *name + "')");

@@ -14,7 +14,6 @@
 #include <climits>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <optional>
 #include <stdexcept>
@@ -532,17 +531,17 @@ RgbImage decode_image_bytes(const void* data, std::size_t size, std::string_view
         check_pixel_count(*dimensions, source_name);
     }
 
-    const std::string damaged = "a damaged or truncated " + std::string(format) + " image";
+    const auto damaged = [format] { return "a damaged or truncated " + std::string(format) + " image"; };
     cv::Mat decoded;
     try {
         // IMREAD_UNCHANGED keeps 16-bit depth and alpha for us to convert, and ignores EXIF
         // orientation, as PIL's Image.open does.
         decoded = cv::imdecode(cv::_InputArray(bytes, static_cast<int>(size)), cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception& error) {
-        fail(source_name, damaged + " (" + error.err + ")");
+        fail(source_name, damaged() + " (" + error.err + ")");
     }
     if (decoded.empty()) {
-        fail(source_name, damaged);
+        fail(source_name, damaged());
     }
     check_pixel_count({decoded.cols, decoded.rows}, source_name);
     return to_rgb(decoded, source_name);
