@@ -458,6 +458,8 @@ std::vector<SweepPoint> sweep(const Engine& engine, const EvalDataset& dataset, 
             p.label = c.label;
             p.settings = c.settings;
             p.score = report.score;
+            p.example_scores.reserve(report.examples.size());
+            for (const auto& e : report.examples) p.example_scores.push_back(e.score);
             p.savings = report.savings;
             p.histograms = std::move(report.histograms);
         }

@@ -87,6 +87,7 @@ void compare_points(const std::vector<mue::SweepPoint>& a, const std::vector<mue
         QCOMPARE(a[i].histograms.text, b[i].histograms.text);
         QCOMPARE(a[i].histograms.decoder, b[i].histograms.decoder);
         QCOMPARE(a[i].pareto, b[i].pareto);
+        QVERIFY2(a[i].example_scores == b[i].example_scores, label);
     }
 }
 
@@ -139,6 +140,20 @@ private Q_SLOTS:
         }
         QCOMPARE(points_[1].label, std::string("mue i=0.9 t=0.9 d=1"));
         QCOMPARE(points_[1].settings.image_threshold, 0.9);
+    }
+
+    void pointsKeepTheirExampleScores() {
+        for (const auto& p : points_) {
+            QCOMPARE(p.example_scores.size(), kItems);
+            for (const double score : p.example_scores) QVERIFY2(score == 0 || score == 1, p.label.c_str());
+            const double mean = std::accumulate(p.example_scores.begin(), p.example_scores.end(), 0.0) / kItems;
+            QCOMPARE(mean, p.score);
+        }
+        // In dataset order: the full model's scores are its report's.
+        mue::ExitSettings full;
+        full.policy = mue::ExitPolicy::Full;
+        const auto report = mue::evaluate(*engine_, dataset_, full, {});
+        for (std::size_t i = 0; i < kItems; ++i) QCOMPARE(points_[0].example_scores[i], report.examples[i].score);
     }
 
     void thresholdsOfOneReproduceTheFullScore() {

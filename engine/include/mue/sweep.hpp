@@ -27,6 +27,9 @@ struct SweepPoint {
     ExitSettings settings;  // what was evaluated
     double score = 0;       // EvalReport::score
     double retention = 0;   // score / the full model's score; 1 when the full model scores 0
+    // EvalExample::score of each example in dataset order (score is their mean). Empty for points
+    // read back from a sweep document, which omits them.
+    std::vector<double> example_scores;
     EvalSavings savings;
     ExitHistograms histograms;
     bool pareto = false;  // on the front of (score, savings.expected_reduction_mean)
