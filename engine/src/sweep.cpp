@@ -484,6 +484,38 @@ std::vector<SweepPoint> sweep(const Engine& engine, const EvalDataset& dataset, 
     return points;
 }
 
+double retention_lower_bound(const std::vector<double>& setting, const std::vector<double>& full, double confidence,
+                             std::uint64_t seed) {
+    if (setting.size() != full.size() || full.empty()) {
+        throw InputError("retention bound: needs as many setting scores as full-model scores, at least one (got " +
+                         std::to_string(setting.size()) + " and " + std::to_string(full.size()) + ")");
+    }
+    if (!(confidence > 0 && confidence < 1)) {
+        throw InputError("retention bound: confidence must be in (0, 1) (got " + number_text(confidence) + ")");
+    }
+    std::mt19937_64 random(seed);
+    const auto n = static_cast<std::uint64_t>(full.size());
+    std::vector<double> retentions(kRetentionResamples);
+    for (auto& r : retentions) {
+        double setting_sum = 0;
+        double full_sum = 0;
+        for (std::uint64_t k = 0; k < n; ++k) {
+            // Modulo rather than std::uniform_int_distribution, whose draws differ between standard
+            // libraries; its bias, below n / 2^64, is nothing next to the bootstrap's own noise.
+            const auto i = static_cast<std::size_t>(random() % n);
+            setting_sum += setting[i];
+            full_sum += full[i];
+        }
+        r = retention_of(setting_sum, full_sum);
+    }
+    // Nearest rank, rounded rather than ceiled: (1 - confidence) * kRetentionResamples is inexact in
+    // floating point (1 - 0.9 is not 0.1), and 0.9 must mean the 200th of 2000.
+    const auto rank = std::max<long>(std::lround((1 - confidence) * static_cast<double>(kRetentionResamples)), 1);
+    const auto nth = retentions.begin() + (rank - 1);
+    std::nth_element(retentions.begin(), nth, retentions.end());
+    return *nth;
+}
+
 TuneResult tune(const Engine& engine, const std::string& dataset_name, double target_retention, const SweepGrid& grid,
                 const EvalOptions& options, std::size_t limit, const CancellationToken* cancel,
                 const SweepProgress& progress) {

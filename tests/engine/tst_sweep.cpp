@@ -1,6 +1,7 @@
-// Sweeps and tuning (mue/sweep.hpp): the Pareto front on hand-made points, and on the built test
-// model a small grid's points, the full reference, cancellation and the tuned setting's test figures,
-// and the what-if route against the rerun route: the same points from fewer runs.
+// Sweeps and tuning (mue/sweep.hpp): the Pareto front and the retention bound on hand-made scores,
+// and on the built test model a small grid's points, the full reference, cancellation, the tuned
+// setting's test figures, and the what-if route against the rerun route: the same points from fewer
+// runs.
 
 #include "error_of.hpp"
 #include "mue/engine.hpp"
@@ -89,6 +90,39 @@ void compare_points(const std::vector<mue::SweepPoint>& a, const std::vector<mue
         QCOMPARE(a[i].pareto, b[i].pareto);
         QVERIFY2(a[i].example_scores == b[i].example_scores, label);
     }
+}
+
+// `rate` of `n` examples scored 1, spread evenly, the rest 0.
+[[nodiscard]] std::vector<double> scores_at(double rate, std::size_t n) {
+    std::vector<double> out(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        out[i] = std::floor(static_cast<double>(i + 1) * rate) > std::floor(static_cast<double>(i) * rate) ? 1 : 0;
+    }
+    return out;
+}
+
+// `full` with its first `lost` 1s turned to 0 and its first `gained` 0s turned to 1.
+[[nodiscard]] std::vector<double> with_flips(std::vector<double> full, std::size_t lost, std::size_t gained) {
+    for (std::size_t i = 0; i < full.size() && (lost > 0 || gained > 0); ++i) {
+        if (full[i] == 1 && lost > 0) {
+            full[i] = 0;
+            --lost;
+        } else if (full[i] == 0 && gained > 0) {
+            full[i] = 1;
+            --gained;
+        }
+    }
+    return full;
+}
+
+[[nodiscard]] std::vector<double> repeated(const std::vector<double>& v, std::size_t times) {
+    std::vector<double> out;
+    for (std::size_t t = 0; t < times; ++t) out.insert(out.end(), v.begin(), v.end());
+    return out;
+}
+
+[[nodiscard]] double ratio(const std::vector<double>& setting, const std::vector<double>& full) {
+    return std::accumulate(setting.begin(), setting.end(), 0.0) / std::accumulate(full.begin(), full.end(), 0.0);
 }
 
 }  // namespace
@@ -447,6 +481,81 @@ private Q_SLOTS:
         full.policy = mue::ExitPolicy::Full;
         QCOMPARE(r.full_test_score, mue::evaluate(*engine_, dataset_, full, {}).score);
         QCOMPARE(r.test_retention, r.full_test_score > 0 ? r.test.score / r.full_test_score : 1.0);
+    }
+
+    void retentionBoundOfIdenticalScoresIsOne() {
+        const auto full = scores_at(/*rate=*/0.6, /*n=*/100);
+        for (const double confidence : {0.5, 0.9, 0.99}) {
+            QVERIFY(mue::retention_lower_bound(full, full, confidence, /*seed=*/1) == 1.0);
+        }
+        // A full model that scores 0 leaves nothing to lose, as SweepPoint::retention says.
+        const std::vector<double> zeros(10, 0.0);
+        QVERIFY(mue::retention_lower_bound(scores_at(0.5, zeros.size()), zeros, 0.9, /*seed=*/1) == 1.0);
+    }
+
+    void retentionBoundFallsBelowASettingThatLosesExamples() {
+        constexpr double kConfidence = 0.9;
+        constexpr std::size_t kTimes = 10;
+        // 60 of 100 right; the setting loses 10 of them and gains 6 others: 56 right, 93.3 % kept.
+        const auto full = scores_at(/*rate=*/0.6, /*n=*/100);
+        const auto setting = with_flips(full, /*lost=*/10, /*gained=*/6);
+        const double point = ratio(setting, full);
+        QCOMPARE(point, 56.0 / 60.0);
+        const double bound = mue::retention_lower_bound(setting, full, kConfidence, /*seed=*/1);
+        // The normal approximation puts it about 8 points below.
+        QVERIFY2(bound < point - 0.04 && bound > point - 0.15,
+                 qPrintable(QStringLiteral("point %1, bound %2").arg(point).arg(bound)));
+        // Ten times the examples at the same rates: about sqrt(10) times closer.
+        const double more =
+            mue::retention_lower_bound(repeated(setting, kTimes), repeated(full, kTimes), kConfidence, /*seed=*/1);
+        QVERIFY2(more < point && point - more < (point - bound) / 2,
+                 qPrintable(QStringLiteral("point %1, bound %2 on 100, %3 on 1000").arg(point).arg(bound).arg(more)));
+        // More confidence, the same resamples: a lower rank.
+        QVERIFY(mue::retention_lower_bound(setting, full, /*confidence=*/0.99, /*seed=*/1) < bound);
+    }
+
+    void retentionBoundIsSeeded() {
+        // Caption-like scores, continuous so that resamples seldom tie; the setting halves every 7th.
+        std::vector<double> full;
+        std::vector<double> setting;
+        for (std::size_t i = 0; i < 300; ++i) {
+            full.push_back(2 * std::fmod(static_cast<double>(i) * 0.618034, 1.0));
+            setting.push_back(i % 7 == 0 ? full.back() / 2 : full.back());
+        }
+        const double first = mue::retention_lower_bound(setting, full, 0.9, /*seed=*/1);
+        QVERIFY(first == mue::retention_lower_bound(setting, full, 0.9, /*seed=*/1));
+        const double other = mue::retention_lower_bound(setting, full, 0.9, /*seed=*/2);
+        QVERIFY(other != first);
+        // kRetentionResamples keep what the seed changes well under a point.
+        QVERIFY2(std::abs(other - first) < 0.01, qPrintable(QStringLiteral("%1 and %2").arg(first).arg(other)));
+        QVERIFY(first < ratio(setting, full));
+    }
+
+    void retentionBoundRejectsBadInput_data() {
+        QTest::addColumn<int>("setting_size");
+        QTest::addColumn<int>("full_size");
+        QTest::addColumn<double>("confidence");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("sizes differ") << 3 << 4 << 0.9 << "as many setting scores";
+        QTest::newRow("empty") << 0 << 0 << 0.9 << "at least one";
+        QTest::newRow("confidence 0") << 4 << 4 << 0.0 << "confidence must be in (0, 1)";
+        QTest::newRow("confidence 1") << 4 << 4 << 1.0 << "confidence must be in (0, 1)";
+        QTest::newRow("confidence above 1") << 4 << 4 << 1.5 << "confidence must be in (0, 1)";
+        QTest::newRow("confidence NaN") << 4 << 4 << std::nan("") << "confidence must be in (0, 1)";
+    }
+
+    void retentionBoundRejectsBadInput() {
+        QFETCH(int, setting_size);
+        QFETCH(int, full_size);
+        QFETCH(double, confidence);
+        QFETCH(QString, message);
+        const std::vector<double> setting(static_cast<std::size_t>(setting_size), 1.0);
+        const std::vector<double> full(static_cast<std::size_t>(full_size), 1.0);
+        const auto error = mue::test::error_of(
+            [&] { static_cast<void>(mue::retention_lower_bound(setting, full, confidence, /*seed=*/1)); });
+        QVERIFY2(error.find(message.toStdString()) != std::string::npos, error.c_str());
+        QVERIFY_THROWS_EXCEPTION(mue::InputError,
+                                 static_cast<void>(mue::retention_lower_bound(setting, full, confidence, /*seed=*/1)));
     }
 
     void tuneRejectsBadTarget() {

@@ -27,8 +27,8 @@ struct SweepPoint {
     ExitSettings settings;  // what was evaluated
     double score = 0;       // EvalReport::score
     double retention = 0;   // score / the full model's score; 1 when the full model scores 0
-    // EvalExample::score of each example in dataset order (score is their mean). Empty for points
-    // read back from a sweep document, which omits them.
+    // EvalExample::score of each example in dataset order (score is their mean), for
+    // retention_lower_bound(). Empty for points read back from a sweep document, which omits them.
     std::vector<double> example_scores;
     EvalSavings savings;
     ExitHistograms histograms;
@@ -134,6 +134,21 @@ using SweepProgress = std::function<void(std::size_t done, std::size_t total)>;
                                             const SweepProgress& progress = {},
                                             const std::vector<SweepPoint>& finished = {},
                                             SweepStats* stats = nullptr);
+
+// Resamples retention_lower_bound() draws: enough that the bound moves by well under a point
+// between seeds, few enough to bound every setting of a 125-point grid in about a second.
+inline constexpr std::size_t kRetentionResamples = 2000;
+
+// A lower confidence bound on a setting's retention, by a paired bootstrap over examples: each of
+// kRetentionResamples resamples draws example indices with replacement (std::mt19937_64 seeded
+// with `seed`), and its retention is sum(setting) / sum(full) over the drawn indices (1 when the
+// full sum is 0, as SweepPoint::retention). The bound is the (1 - confidence) quantile of those
+// retentions by nearest rank. Pairing keeps the examples both get right or wrong from adding
+// noise. `setting` and `full` are per-example scores in the same order (SweepPoint::example_scores).
+// Deterministic for a seed. Throws InputError for vectors of different or zero length and a
+// confidence outside (0, 1).
+[[nodiscard]] double retention_lower_bound(const std::vector<double>& setting, const std::vector<double>& full,
+                                           double confidence, std::uint64_t seed);
 
 struct TuneResult {
     ExitSettings settings;      // the chosen MuE setting, or the full model's when none kept the target
