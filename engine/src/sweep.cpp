@@ -518,9 +518,12 @@ double retention_lower_bound(const std::vector<double>& setting, const std::vect
 
 TuneResult tune(const Engine& engine, const std::string& dataset_name, double target_retention, const SweepGrid& grid,
                 const EvalOptions& options, std::size_t limit, const CancellationToken* cancel,
-                const SweepProgress& progress) {
+                const SweepProgress& progress, std::optional<double> confidence) {
     if (!(target_retention >= 0 && target_retention <= 1)) {
         throw InputError("target retention must be in [0, 1] (got " + number_text(target_retention) + ")");
+    }
+    if (confidence && !(*confidence > 0 && *confidence < 1)) {
+        throw InputError("confidence must be in (0, 1) (got " + number_text(*confidence) + ")");
     }
     const int image_size = engine.info().image_size;
     const auto validation = load_eval_dataset(dataset_name, kValidationSplit, limit, image_size);
@@ -530,6 +533,10 @@ TuneResult tune(const Engine& engine, const std::string& dataset_name, double ta
     const auto points = sweep(engine, validation, mue_only, options, cancel, progress);
     if (cancel != nullptr && cancel->cancelled()) throw Cancelled();
 
+    const auto& full = points.front();
+    const auto lower_bound = [&](const SweepPoint& p) {
+        return retention_lower_bound(p.example_scores, full.example_scores, *confidence, kTuneBootstrapSeed);
+    };
     // points[0] is the full model: the fallback, and a candidate like any other.
     std::size_t best = 0;
     for (std::size_t i = 1; i < points.size(); ++i) {
@@ -538,13 +545,17 @@ TuneResult tune(const Engine& engine, const std::string& dataset_name, double ta
         if (p.retention < target_retention) continue;
         const double reduction = p.savings.expected_reduction_mean;
         const double best_reduction = b.savings.expected_reduction_mean;
-        if (reduction > best_reduction || (reduction == best_reduction && p.score > b.score)) best = i;
+        const bool better = reduction > best_reduction || (reduction == best_reduction && p.score > b.score);
+        // The bootstrap last: it costs kRetentionResamples passes over the examples.
+        if (better && (!confidence || lower_bound(p) >= target_retention)) best = i;
     }
 
     TuneResult result;
     result.settings = points[best].settings;
     result.validation = points[best];
-    const auto full_settings = points.front().settings;
+    result.confidence = confidence;
+    if (confidence) result.validation_retention_lower_bound = lower_bound(points[best]);
+    const auto full_settings = full.settings;
     result.test = evaluate(engine, test, result.settings, options, cancel);
     result.full_test_score = result.settings == full_settings
                                  ? result.test.score

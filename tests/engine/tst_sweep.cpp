@@ -1,7 +1,7 @@
 // Sweeps and tuning (mue/sweep.hpp): the Pareto front and the retention bound on hand-made scores,
 // and on the built test model a small grid's points, the full reference, cancellation, the tuned
-// setting's test figures, and the what-if route against the rerun route: the same points from fewer
-// runs.
+// setting's test figures with and without a confidence, and the what-if route against the rerun
+// route: the same points from fewer runs.
 
 #include "error_of.hpp"
 #include "mue/engine.hpp"
@@ -558,9 +558,59 @@ private Q_SLOTS:
                                  static_cast<void>(mue::retention_lower_bound(setting, full, confidence, /*seed=*/1)));
     }
 
+    void tuneWithConfidenceNeedsTheBoundToReachTheTarget() {
+        // Retention 1 on the point alone: settings that keep the score by trading wrong answers for
+        // right ones qualify without a confidence, not with one.
+        constexpr double kTarget = 1.0;
+        constexpr double kConfidence = 0.9;
+        auto grid = exiting_grid();
+        grid.decoder_thresholds = {1.0};  // entailment decodes one token
+        const auto plain = mue::tune(*engine_, "shapes-ve", kTarget, grid, {}, kItems);
+        QVERIFY(!plain.confidence);
+        QVERIFY(!plain.validation_retention_lower_bound);
+        const auto safe = mue::tune(*engine_, "shapes-ve", kTarget, grid, {}, kItems, nullptr, {}, kConfidence);
+        QCOMPARE(safe.confidence, std::optional<double>(kConfidence));
+        QVERIFY(safe.validation_retention_lower_bound);
+
+        // The choice made here from the validation points and their bounds.
+        const auto validation = mue::load_eval_dataset("shapes-ve", "validation", kItems, engine_->info().image_size);
+        const auto points = mue::sweep(*engine_, validation, grid, {});
+        std::vector<double> bounds;
+        for (const auto& p : points) {
+            bounds.push_back(mue::retention_lower_bound(p.example_scores, points[0].example_scores, kConfidence,
+                                                        mue::kTuneBootstrapSeed));
+        }
+        QVERIFY(bounds[0] == 1.0);
+        std::size_t expected = 0;
+        bool bound_decided = false;  // some setting kept the target on its point but not on its bound
+        for (std::size_t i = 1; i < points.size(); ++i) {
+            if (points[i].retention < kTarget) continue;
+            bound_decided = bound_decided || bounds[i] < kTarget;
+            const double reduction = points[i].savings.expected_reduction_mean;
+            const double best = points[expected].savings.expected_reduction_mean;
+            const bool better = reduction > best || (reduction == best && points[i].score > points[expected].score);
+            if (better && bounds[i] >= kTarget) expected = i;
+        }
+        QVERIFY2(bound_decided, "the grid must hold a setting the bound rules out");
+        QCOMPARE(safe.validation.label, points[expected].label);
+        QVERIFY(*safe.validation_retention_lower_bound == bounds[expected]);
+        QVERIFY(safe.settings.policy == mue::ExitPolicy::Full || bounds[expected] >= kTarget);
+        // At least as conservative as without the bound, and here more.
+        QVERIFY(safe.validation.savings.expected_reduction_mean < plain.validation.savings.expected_reduction_mean);
+        QCOMPARE(safe.test.settings, safe.settings);
+        QCOMPARE(safe.full_test_score, plain.full_test_score);
+    }
+
     void tuneRejectsBadTarget() {
         QVERIFY_THROWS_EXCEPTION(mue::InputError,
                                  static_cast<void>(mue::tune(*engine_, "shapes-ve", 1.5, small_grid(), {}, kItems)));
+        for (const double confidence : {0.0, 1.0}) {
+            const auto message = mue::test::error_of([&] {
+                static_cast<void>(
+                    mue::tune(*engine_, "shapes-ve", 0.9, small_grid(), {}, kItems, nullptr, {}, confidence));
+            });
+            QVERIFY2(message.find("confidence must be in (0, 1)") != std::string::npos, message.c_str());
+        }
     }
 };
 
