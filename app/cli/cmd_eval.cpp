@@ -102,6 +102,11 @@ CommandSpec tune_spec() {
         "most layers while keeping a share of the full model's score; report it on the test split.",
         {{"dataset", "shapes-ve|shapes-caption", "the shapes world's entailment or caption items"},
          {"target-retention", "X", "least share of the full model's validation score to keep (default 0.99)"},
+         {"confidence", "C",
+          "choose only settings whose retention is at least X with confidence C, in (0, 1), e.g. 0.9: a\n"
+          "bootstrap lower bound over the validation items must reach X. A few hundred items overstate\n"
+          "retention (on 300, a setting kept 99.4% on validation and 86% on test). Default: off; the\n"
+          "validation retention alone decides"},
          {"json", "", "print the choice and its test figures as JSON"}}};
     spec.options.insert(spec.options.end(), kGridOptions.begin(), kGridOptions.end());
     return spec;
@@ -430,6 +435,10 @@ int cmd_tune(const ParsedArgs& args) {
     if (!dataset_name) throw UsageError("mue tune: --dataset shapes-ve|shapes-caption is required");
     const double target = args.number("target-retention").value_or(kDefaultTargetRetention);
     if (target < 0 || target > 1) throw UsageError("--target-retention must be in [0, 1] (got " + fixed(target, 4) + ")");
+    const auto confidence = args.number("confidence");
+    if (confidence && !(*confidence > 0 && *confidence < 1)) {
+        throw UsageError("--confidence must be in (0, 1), e.g. 0.9 (got " + *args.value("confidence") + ")");
+    }
     const auto grid = sweep_grid(args);
     const auto options = eval_options(args);
     const auto limit = item_limit(args);
@@ -437,21 +446,27 @@ int cmd_tune(const ParsedArgs& args) {
 
     const auto engine = mue::Engine::load(model_dir(args));
     const bool show_progress = isatty(STDERR_FILENO) != 0;
-    const auto r = mue::tune(engine, *dataset_name, target, grid, options, limit, nullptr, sweep_progress(show_progress));
+    const auto r = mue::tune(engine, *dataset_name, target, grid, options, limit, nullptr, sweep_progress(show_progress),
+                             confidence);
     if (show_progress) std::cerr << "\n";
     if (args.flag("json")) {
         print_json(mue::report::tune_result_json(r, *dataset_name, target));
         return kExitOk;
     }
     const auto& v = r.validation;
+    const std::string with_confidence = confidence ? " with " + percent(*confidence) + " confidence" : "";
     std::cout << label("dataset") << *dataset_name << ": thresholds chosen on validation, reported on test ("
               << r.test.n << " items)\n"
               << label("model") << engine.info().model_id
               << (engine.info().trained ? "" : " (UNTRAINED: scores are meaningless)") << "\n"
               << label("chosen") << v.label << (v.settings.policy == mue::ExitPolicy::Full ? " (no setting kept " : " (keeps ")
-              << "at least " << percent(target) << " of the full score on validation)\n"
-              << label("valid.") << r.test.metric << " " << fixed(v.score, 4) << ", retention " << percent(v.retention)
-              << ", saved " << percent(v.savings.expected_reduction_mean) << " layers (mean)\n"
+              << "at least " << percent(target) << " of the full score on validation" << with_confidence << ")\n"
+              << label("valid.") << r.test.metric << " " << fixed(v.score, 4) << ", retention " << percent(v.retention);
+    if (r.validation_retention_lower_bound) {
+        std::cout << " (lower bound " << percent(*r.validation_retention_lower_bound) << " at " << percent(*confidence)
+                  << " confidence)";
+    }
+    std::cout << ", saved " << percent(v.savings.expected_reduction_mean) << " layers (mean)\n"
               << label("test") << r.test.metric << " " << fixed(r.test.score, 4) << " (full model "
               << fixed(r.full_test_score, 4) << "), retention " << percent(r.test_retention) << "\n"
               << label("saved") << percent(r.test.savings.expected_reduction_mean) << " layers (mean), "

@@ -266,6 +266,7 @@ nlohmann::ordered_json tune_result_json(const TuneResult& r, const std::string& 
     nlohmann::ordered_json validation = {{"label", r.validation.label},
                                          {"score", r.validation.score},
                                          {"retention", r.validation.retention}};
+    if (r.validation_retention_lower_bound) validation["retention_lower_bound"] = *r.validation_retention_lower_bound;
     add_savings(validation, r.validation.savings);
     nlohmann::ordered_json test = {{"n", r.test.n},
                                    {"metric", r.test.metric},
@@ -274,19 +275,20 @@ nlohmann::ordered_json tune_result_json(const TuneResult& r, const std::string& 
                                    {"retention", r.test_retention}};
     add_savings(test, r.test.savings);
     test["exit_histograms"] = histograms_json(r.test.histograms);
-    return {
+    nlohmann::ordered_json document = {
         {"dataset", dataset},
         {"model_id", r.test.model_id},
         {"target_retention", target_retention},
-        {"policy", std::string(exit_policy_name(r.settings.policy))},
-        {"thresholds",
-         {{"image", mue ? r.settings.image_threshold : kNeverExits},
-          {"text", mue ? r.settings.text_threshold : kNeverExits},
-          {"decoder", mue ? r.settings.decoder_threshold : kNeverExits}}},
-        {"settings", settings_json(r.settings)},
-        {"validation", validation},
-        {"test", test},
     };
+    if (r.confidence) document["confidence"] = *r.confidence;
+    document["policy"] = std::string(exit_policy_name(r.settings.policy));
+    document["thresholds"] = {{"image", mue ? r.settings.image_threshold : kNeverExits},
+                              {"text", mue ? r.settings.text_threshold : kNeverExits},
+                              {"decoder", mue ? r.settings.decoder_threshold : kNeverExits}};
+    document["settings"] = settings_json(r.settings);
+    document["validation"] = validation;
+    document["test"] = test;
+    return document;
 }
 
 }  // namespace mue::report

@@ -25,6 +25,7 @@ namespace mue::report {
                                                 const std::string& model_id, bool complete = true);
 // `mue tune`: `thresholds` (image, text, decoder; 1.0 for a stream that never exits, as under the
 // full model), the validation point and `test` (score, full_score, retention and the reductions).
+// Tuned with a confidence: `confidence`, and `validation.retention_lower_bound`.
 [[nodiscard]] nlohmann::ordered_json tune_result_json(const TuneResult& result, const std::string& dataset,
                                                       double target_retention);
 

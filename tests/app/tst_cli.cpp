@@ -585,6 +585,15 @@ private Q_SLOTS:
                                    << "--route must be rerun or what-if";
         QTest::newRow("bad target") << QStringList{"tune", "--dataset", "shapes-ve", "--target-retention", "2"} << 2
                                     << "--target-retention must be in [0, 1]";
+        QTest::newRow("confidence 1") << QStringList{"tune", "--dataset", "shapes-ve", "--confidence", "1"} << 2
+                                      << "--confidence must be in (0, 1), e.g. 0.9 (got 1)";
+        QTest::newRow("confidence 0") << QStringList{"tune", "--dataset", "shapes-ve", "--confidence", "0"} << 2
+                                      << "--confidence must be in (0, 1)";
+        QTest::newRow("confidence as percent") << QStringList{"tune", "--dataset", "shapes-ve", "--confidence", "90"}
+                                               << 2 << "--confidence must be in (0, 1)";
+        QTest::newRow("confidence not a number")
+            << QStringList{"tune", "--dataset", "shapes-ve", "--confidence", "high"} << 2
+            << "--confidence must be a number";
         QTest::newRow("tune on a folder") << QStringList{"tune", "--dataset", "no-such-folder"} << 3 << "no-such-folder";
     }
 
@@ -703,6 +712,32 @@ private Q_SLOTS:
             QVERIFY2(j["test"][key].is_number(), key);
         }
         QCOMPARE(j["test"]["n"], 4);
+        // Without --confidence, the document is as before it existed.
+        QVERIFY(!j.contains("confidence"));
+        QVERIFY(!j["validation"].contains("retention_lower_bound"));
+    }
+
+    void tuneWithConfidenceReportsTheBound() {
+        QVERIFY(mue({"tune", "--help"}).out.contains("--confidence C"));
+        const QStringList tune{"tune", "--dataset", "shapes-ve", "--limit", "4", "--grid-image", "0.9,1",
+                               "--grid-text", "1", "--grid-decoder", "1", "--target-retention", "0.5",
+                               "--confidence", "0.9"};
+        const auto r = mue(tune + QStringList{"--json"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        const auto j = json_of(r);
+        QCOMPARE(j["confidence"].get<double>(), 0.9);
+        const auto& v = j["validation"];
+        QVERIFY(v["retention_lower_bound"].is_number());
+        const double bound = v["retention_lower_bound"].get<double>();
+        QVERIFY2(j["policy"] == "full" ? bound == 1.0 : bound >= 0.5, qPrintable(QString::number(bound)));
+        for (const char* key : {"score", "retention", "expected_reduction_mean", "flop_reduction"}) {
+            QVERIFY2(j["test"][key].is_number(), key);
+        }
+        const auto text = mue(tune);
+        QVERIFY2(text.exit_code == 0, qPrintable(text.err));
+        QVERIFY2(text.out.contains("of the full score on validation with 90.0% confidence)"), qPrintable(text.out));
+        QVERIFY2(text.out.contains("(lower bound " + QString::number(bound * 100, 'f', 1) + "% at 90.0% confidence)"),
+                 qPrintable(text.out));
     }
 
 };
