@@ -632,6 +632,26 @@
             <numerusform> · 中断した実行から %n 個を再開</numerusform>
         </translation>
     </message>
+    <message>
+        <source>with confidence</source>
+        <translation>信頼度</translation>
+    </message>
+    <message>
+        <source>Accept a setting only when a bootstrap lower bound of its validation retention, at this confidence, reaches the target too. A few hundred validation items overstate retention: on 300, a setting kept 99.4 % on validation and 86 % on test.</source>
+        <translation>検証での維持率のブートストラップ下限が、この信頼度でも目標に達する設定だけを採用します。数百件の検証データでは維持率が高めに出ます: 300 件で、ある設定は検証で 99.4 %、テストで 86 % を維持しました。</translation>
+    </message>
+    <message>
+        <source>How sure the lower bound must be, e.g. 0.90: the retention is at least the target with this probability (a bootstrap over the validation items).</source>
+        <translation>下限に求める確かさ（例: 0.90）です。維持率はこの確率で目標以上になります（検証データでのブートストラップ）。</translation>
+    </message>
+    <message>
+        <source>No grid setting kept the target on validation with %1 confidence: the full model.</source>
+        <translation>信頼度 %1 で検証の目標を維持したグリッド設定はありません: フルモデルを使用。</translation>
+    </message>
+    <message>
+        <source>Validation retention %1 (lower bound %2 at %3 confidence).</source>
+        <translation>検証での維持率 %1（信頼度 %3 での下限 %2）。</translation>
+    </message>
 </context>
 <context>
     <name>mue::studio::GuidedTour</name>

@@ -632,6 +632,26 @@
             <numerusform> · 从中断的运行中恢复了 %n 个</numerusform>
         </translation>
     </message>
+    <message>
+        <source>with confidence</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <source>Accept a setting only when a bootstrap lower bound of its validation retention, at this confidence, reaches the target too. A few hundred validation items overstate retention: on 300, a setting kept 99.4 % on validation and 86 % on test.</source>
+        <translation>仅当设置在验证集上保持率的自助法（bootstrap）下界在此置信度下也达到目标时才采用。几百个验证样本会高估保持率：在 300 个样本上，某个设置在验证集上保持 99.4 %，在测试集上只有 86 %。</translation>
+    </message>
+    <message>
+        <source>How sure the lower bound must be, e.g. 0.90: the retention is at least the target with this probability (a bootstrap over the validation items).</source>
+        <translation>下界需要的可信程度，例如 0.90：保持率以此概率不低于目标（在验证样本上自助抽样）。</translation>
+    </message>
+    <message>
+        <source>No grid setting kept the target on validation with %1 confidence: the full model.</source>
+        <translation>没有网格设置在验证集上以 %1 置信度达到目标：使用完整模型。</translation>
+    </message>
+    <message>
+        <source>Validation retention %1 (lower bound %2 at %3 confidence).</source>
+        <translation>验证集保持率 %1（%3 置信度下的下界 %2）。</translation>
+    </message>
 </context>
 <context>
     <name>mue::studio::GuidedTour</name>

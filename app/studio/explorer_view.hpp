@@ -49,6 +49,7 @@ struct ExplorerState {
     int seed = 1;
     QString gapRange;  // "MIN, MAX" of 1 - threshold, as typed
     double targetRetention = 0.99;
+    std::optional<double> tuneConfidence;  // Auto-tune's "with confidence"; nullopt: off
     std::optional<mue::report::SweepDocument> sweep;  // the sweep on screen, complete or not
 };
 
@@ -94,12 +95,16 @@ public:
     [[nodiscard]] QSpinBox* roundsBox() const { return rounds_; }
     [[nodiscard]] QSpinBox* seedBox() const { return seed_; }
     [[nodiscard]] QLineEdit* gapRangeEdit() const { return gapRange_; }
+    [[nodiscard]] QDoubleSpinBox* targetBox() const { return target_; }
+    // Auto-tune's confidence: the check box turns it on, the spin box holds its value.
+    [[nodiscard]] QCheckBox* confidenceCheck() const { return confidenceOn_; }
+    [[nodiscard]] QDoubleSpinBox* confidenceBox() const { return confidence_; }
     [[nodiscard]] ExplorerState state() const;
     // Sets the controls and shows the state's sweep. Returns what could not be restored, or empty.
     QString restoreState(const ExplorerState& state);
     [[nodiscard]] QLabel* statusLabel() const { return status_; }
     [[nodiscard]] QLabel* tuneResultLabel() const { return tuneResult_; }
-    [[nodiscard]] const std::optional<mue::ExitSettings>& tunedSettings() const { return tuned_; }
+    [[nodiscard]] const std::optional<mue::TuneResult>& tuneResult() const { return tune_; }
     // The point the plot shows nearest to a pixel (for clicks), or -1.
     [[nodiscard]] int pointAt(const QPointF& pixel) const;
     // The shown sweep's points as CSV (one row per setting; the columns of `mue sweep --out`'s CSV
@@ -165,12 +170,14 @@ private:
     QPushButton* sweepButton_ = nullptr;
     QPushButton* cancelButton_ = nullptr;
     QDoubleSpinBox* target_ = nullptr;
+    QCheckBox* confidenceOn_ = nullptr;
+    QDoubleSpinBox* confidence_ = nullptr;
     QPushButton* tuneButton_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QLabel* status_ = nullptr;
     QLabel* tuneResult_ = nullptr;
     QPushButton* useTuned_ = nullptr;
-    std::optional<mue::ExitSettings> tuned_;
+    std::optional<mue::TuneResult> tune_;
     QCustomPlot* plot_ = nullptr;
     QCustomPlot* histograms_ = nullptr;
     QCustomPlot* profile_ = nullptr;

@@ -139,7 +139,8 @@ void SweepWorker::run(const SweepRequest& request) {
             outcome->profile = mue::evaluate(e, dataset, settings, {}, request.cancel.get(), perBatch);
         } else if (request.kind == SweepRequest::Kind::Tune) {
             outcome->tune = mue::tune(e, request.dataset.toStdString(), request.targetRetention, request.grid, {},
-                                      static_cast<std::size_t>(request.limit), request.cancel.get(), onProgress);
+                                      static_cast<std::size_t>(request.limit), request.cancel.get(), onProgress,
+                                      request.confidence);
         } else {
             const auto dataset = mue::load_eval_dataset(request.dataset.toStdString(), request.split.toStdString(),
                                                         static_cast<std::size_t>(request.limit), e.info().image_size);

@@ -35,6 +35,8 @@ struct SweepRequest {
     int limit = 0;    // first items; 0: all
     mue::SweepGrid grid;
     double targetRetention = 0.99;  // Tune
+    // Tune: mue::tune's confidence for the retention's lower bound; nullopt: retention alone decides.
+    std::optional<double> confidence;
     mue::ExitSettings settings;     // Profile and Compare
     QString cacheFolder;            // where finished sweeps are kept; empty: no cache
     std::shared_ptr<mue::CancellationToken> cancel;

@@ -1,5 +1,6 @@
 // The data-set workspace: sweep documents read back, the sweep cache key, and sweeps, cancelling,
-// caching, opening `mue sweep` output and auto-tuning end to end on the seeded random test model.
+// caching, opening `mue sweep` output and auto-tuning (with and without a confidence) end to end
+// on the seeded random test model.
 
 #include "explorer_view.hpp"
 #include "json_output.hpp"
@@ -11,11 +12,13 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableView>
@@ -421,7 +424,72 @@ private Q_SLOTS:
         view.startTune();
         QTRY_COMPARE_WITH_TIMEOUT(tuned.count(), 1, kWaitMs);
         QVERIFY(view.tuneResultLabel()->text().contains(QStringLiteral("On test")));
-        QVERIFY(view.tunedSettings().has_value());
+        QVERIFY(view.tuneResult().has_value());
+    }
+
+    void tuneConfidenceIsOffByDefault() {
+        ExplorerView view;
+        QVERIFY(!view.confidenceCheck()->isChecked());
+        QVERIFY(!view.confidenceBox()->isEnabled());
+        QCOMPARE(view.confidenceBox()->value(), 0.9);
+        QVERIFY(!view.state().tuneConfidence.has_value());
+        view.confidenceCheck()->setChecked(true);
+        QVERIFY(view.confidenceBox()->isEnabled());
+        QCOMPARE(view.state().tuneConfidence, std::optional<double>(0.9));
+    }
+
+    void tuneConfidenceIsRestored() {
+        ExplorerView view;
+        ExplorerState state = view.state();
+        state.tuneConfidence = 0.8;
+        QCOMPARE(view.restoreState(state), QString());
+        QVERIFY(view.confidenceCheck()->isChecked());
+        QVERIFY(view.confidenceBox()->isEnabled());
+        QCOMPARE(view.confidenceBox()->value(), 0.8);
+        QCOMPARE(view.state().tuneConfidence, std::optional<double>(0.8));
+        state.tuneConfidence.reset();
+        QCOMPARE(view.restoreState(state), QString());
+        QVERIFY(!view.confidenceCheck()->isChecked());
+        QVERIFY(!view.state().tuneConfidence.has_value());
+    }
+
+    // The grid of tst_sweep's tuneWithConfidenceNeedsTheBoundToReachTheTarget: at a target of 1 on 6
+    // items, some settings keep the score on their point but not on their bound.
+    void tuneWithConfidenceReachesTheEngine() {
+        QTemporaryDir cache;
+        ExplorerView view;
+        configure(view, cache.path(), 6, QStringLiteral("0.85,0.9,0.95,1"));
+        view.gridEdit(1)->setText(QStringLiteral("0.85,0.89,0.95,1"));
+        view.targetBox()->setValue(1.0);
+        QSignalSpy tuned(&view, &ExplorerView::tuneShown);
+
+        view.startTune();
+        QTRY_COMPARE_WITH_TIMEOUT(tuned.count(), 1, kWaitMs);
+        QVERIFY(view.tuneResult().has_value());
+        const mue::TuneResult plain = *view.tuneResult();
+        QVERIFY(!plain.confidence);
+        QVERIFY(!plain.validation_retention_lower_bound);
+        QVERIFY2(!view.tuneResultLabel()->text().contains(QStringLiteral("lower bound")),
+                 qPrintable(view.tuneResultLabel()->text()));
+
+        view.confidenceCheck()->setChecked(true);
+        view.confidenceBox()->setValue(0.9);
+        view.startTune();
+        QTRY_COMPARE_WITH_TIMEOUT(tuned.count(), 2, kWaitMs);
+        const mue::TuneResult safe = *view.tuneResult();
+        QCOMPARE(safe.confidence, std::optional<double>(0.9));
+        QVERIFY(safe.validation_retention_lower_bound.has_value());
+        // The bound rules out the plain choice here: the safe one saves less on validation.
+        QVERIFY(safe.validation.savings.expected_reduction_mean < plain.validation.savings.expected_reduction_mean);
+        // Here a MuE setting's bound reaches the target, so the result names the bound.
+        QCOMPARE(safe.settings.policy, mue::ExitPolicy::Mue);
+        QVERIFY(*safe.validation_retention_lower_bound >= 1.0);
+        const auto percent = [](double share) { return QLocale().toString(100.0 * share, 'f', 1) + QStringLiteral(" %"); };
+        const QString text = view.tuneResultLabel()->text();
+        const QString expected = QStringLiteral("Validation retention %1 (lower bound %2 at %3 confidence)")
+                                     .arg(percent(safe.validation.retention),
+                                          percent(*safe.validation_retention_lower_bound), percent(0.9));
+        QVERIFY2(text.contains(expected), qPrintable(text));
     }
 };
 
