@@ -66,7 +66,8 @@ OrderedJson explorerJson(const ExplorerState& e) {
                        {"rounds", e.rounds},
                        {"seed", e.seed},
                        {"gap_range", utf8(e.gapRange)},
-                       {"target_retention", e.targetRetention}};
+                       {"target_retention", e.targetRetention},
+                       {"tune_confidence", e.tuneConfidence ? OrderedJson(*e.tuneConfidence) : OrderedJson(nullptr)}};
     if (e.sweep) {
         mue::EvalDataset dataset;
         dataset.name = e.sweep->dataset;
@@ -203,6 +204,12 @@ private:
         out.gapRange = qstring(r_.text(e, "gap_range", where));
         out.targetRetention = r_.number(e, "target_retention", where);
         if (!(out.targetRetention >= 0 && out.targetRetention <= 1)) r_.fail(where + ".target_retention", "expected 0 ... 1");
+        // Optional: sessions saved before Auto-tune had a confidence lack it (off).
+        if (e.contains("tune_confidence") && !e["tune_confidence"].is_null()) {
+            const double confidence = r_.number(e, "tune_confidence", where);
+            if (!(confidence > 0 && confidence < 1)) r_.fail(where + ".tune_confidence", "expected null or a number in (0, 1)");
+            out.tuneConfidence = confidence;
+        }
         const Json& sweep = r_.field(e, "sweep", where);
         if (!sweep.is_null()) out.sweep = mue::report::read_sweep_document(sweep, source_, where + ".sweep");
         return out;

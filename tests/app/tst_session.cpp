@@ -104,6 +104,7 @@ private Q_SLOTS:
             state.seed = 42;
             state.gapRange = QStringLiteral("0.001, 0.1");
             state.targetRetention = 0.97;
+            state.tuneConfidence = 0.8;
             state.limit = 5;
             state.sweep = smallSweep();
             QCOMPARE(window.explorer()->restoreState(state), QString());
@@ -176,6 +177,7 @@ private Q_SLOTS:
         QCOMPARE(e.seed, 42);
         QCOMPARE(e.gapRange, QStringLiteral("0.001, 0.1"));
         QCOMPARE(e.targetRetention, 0.97);
+        QCOMPARE(e.tuneConfidence, std::optional<double>(0.8));
         QCOMPARE(e.limit, 5);
         QVERIFY(e.sweep.has_value());
         QCOMPARE(e.sweep->points.size(), std::size_t{1});
@@ -222,6 +224,19 @@ private Q_SLOTS:
         QCOMPARE(back.modelFolder, session.modelFolder);
     }
 
+    void tuneConfidenceIsOptional() {
+        StudioSession session;
+        auto json = nlohmann::json::parse(sessionJson(session, QStringLiteral("m")).toStdString());
+        QVERIFY(json["explorer"]["tune_confidence"].is_null());  // off
+        session.explorer.tuneConfidence = 0.95;
+        json = nlohmann::json::parse(sessionJson(session, QStringLiteral("m")).toStdString());
+        QCOMPARE(json["explorer"]["tune_confidence"].get<double>(), 0.95);
+        // Files saved before the field existed open with it off.
+        json["explorer"].erase("tune_confidence");
+        const StudioSession back = readSession(QByteArray::fromStdString(json.dump()), QStringLiteral("s.json"));
+        QVERIFY(!back.explorer.tuneConfidence.has_value());
+    }
+
     void badFilesAreRefusedAndChangeNothing_data() {
         QTest::addColumn<QString>("change");  // which damage
         QTest::addColumn<QString>("expected");
@@ -234,6 +249,8 @@ private Q_SLOTS:
         QTest::newRow("image index") << QStringLiteral("index") << QStringLiteral("session.input.image");
         QTest::newRow("threshold") << QStringLiteral("threshold") << QStringLiteral("session.settings.image_threshold");
         QTest::newRow("run field") << QStringLiteral("run") << QStringLiteral("session.history[0].run");
+        QTest::newRow("tune confidence") << QStringLiteral("confidence")
+                                         << QStringLiteral("session.explorer.tune_confidence: expected null or a number in (0, 1)");
     }
 
     void badFilesAreRefusedAndChangeNothing() {
@@ -264,6 +281,7 @@ private Q_SLOTS:
             if (change == QStringLiteral("index")) json["input"]["image"] = 7;
             if (change == QStringLiteral("threshold")) json["settings"]["image_threshold"] = "high";
             if (change == QStringLiteral("run")) json["history"][0]["run"].erase("encoder");
+            if (change == QStringLiteral("confidence")) json["explorer"]["tune_confidence"] = 1.0;
             bytes = QByteArray::fromStdString(json.dump());
         }
         QTemporaryDir dir;
