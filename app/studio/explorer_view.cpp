@@ -211,7 +211,7 @@ ExplorerView::ExplorerView(QWidget* parent)
     auto* tuneGroup = new QGroupBox(tr("Auto-tune"));
     auto* tuneLayout = new QHBoxLayout(tuneGroup);
     target_ = new QDoubleSpinBox;
-    target_->setRange(0.5, 1.0);
+    target_->setRange(kMinTargetRetention, /*max=*/1.0);
     target_->setDecimals(3);
     target_->setSingleStep(0.005);
     target_->setValue(0.99);
@@ -222,7 +222,7 @@ ExplorerView::ExplorerView(QWidget* parent)
                                  "this confidence, reaches the target too. A few hundred validation items overstate "
                                  "retention: on 300, a setting kept 99.4 % on validation and 86 % on test."));
     confidence_ = new QDoubleSpinBox;
-    confidence_->setRange(0.5, 0.99);
+    confidence_->setRange(kMinTuneConfidence, kMaxTuneConfidence);
     confidence_->setDecimals(2);
     confidence_->setSingleStep(0.01);
     confidence_->setValue(kDefaultTuneConfidence);

@@ -36,6 +36,12 @@ class QMouseEvent;
 
 namespace mue::studio {
 
+// The ranges of Auto-tune's controls; a session holding a value outside them is refused rather
+// than shown clamped.
+inline constexpr double kMinTargetRetention = 0.5;
+inline constexpr double kMinTuneConfidence = 0.5;
+inline constexpr double kMaxTuneConfidence = 0.99;
+
 // What the explorer's controls show and the sweep on screen: a session keeps and restores it.
 struct ExplorerState {
     QString dataset;  // SweepRequest::dataset
@@ -48,8 +54,8 @@ struct ExplorerState {
     int rounds = 2;
     int seed = 1;
     QString gapRange;  // "MIN, MAX" of 1 - threshold, as typed
-    double targetRetention = 0.99;
-    std::optional<double> tuneConfidence;  // Auto-tune's "with confidence"; nullopt: off
+    double targetRetention = 0.99;         // kMinTargetRetention ... 1
+    std::optional<double> tuneConfidence;  // Auto-tune's "with confidence" in its range; nullopt: off
     std::optional<mue::report::SweepDocument> sweep;  // the sweep on screen, complete or not
 };
 

@@ -21,6 +21,7 @@ using mue::report::Json;
 
 std::string utf8(const QString& text) { return text.toStdString(); }
 QString qstring(const std::string& text) { return QString::fromStdString(text); }
+std::string shortest(double value) { return QString::number(value).toStdString(); }  // 0.5, 0.99
 
 // Pixels as PNG: lossless, and decoded on reading by the engine's own checked decoder.
 std::string pngBase64(const mue::RgbImage& image) {
@@ -203,11 +204,16 @@ private:
         out.seed = r_.integer(e, "seed", where);
         out.gapRange = qstring(r_.text(e, "gap_range", where));
         out.targetRetention = r_.number(e, "target_retention", where);
-        if (!(out.targetRetention >= 0 && out.targetRetention <= 1)) r_.fail(where + ".target_retention", "expected 0 ... 1");
+        if (!(out.targetRetention >= kMinTargetRetention && out.targetRetention <= 1)) {
+            r_.fail(where + ".target_retention", "expected " + shortest(kMinTargetRetention) + " ... 1");
+        }
         // Optional: sessions saved before Auto-tune had a confidence lack it (off).
         if (e.contains("tune_confidence") && !e["tune_confidence"].is_null()) {
             const double confidence = r_.number(e, "tune_confidence", where);
-            if (!(confidence > 0 && confidence < 1)) r_.fail(where + ".tune_confidence", "expected null or a number in (0, 1)");
+            if (!(confidence >= kMinTuneConfidence && confidence <= kMaxTuneConfidence)) {
+                r_.fail(where + ".tune_confidence", "expected null or a number in " + shortest(kMinTuneConfidence) +
+                                                        " ... " + shortest(kMaxTuneConfidence));
+            }
             out.tuneConfidence = confidence;
         }
         const Json& sweep = r_.field(e, "sweep", where);

@@ -250,7 +250,12 @@ private Q_SLOTS:
         QTest::newRow("threshold") << QStringLiteral("threshold") << QStringLiteral("session.settings.image_threshold");
         QTest::newRow("run field") << QStringLiteral("run") << QStringLiteral("session.history[0].run");
         QTest::newRow("tune confidence") << QStringLiteral("confidence")
-                                         << QStringLiteral("session.explorer.tune_confidence: expected null or a number in (0, 1)");
+                                         << QStringLiteral("session.explorer.tune_confidence: expected null or a number in 0.5 ... 0.99");
+        // Below the controls' ranges: refused, not shown clamped.
+        QTest::newRow("low confidence") << QStringLiteral("low confidence")
+                                        << QStringLiteral("session.explorer.tune_confidence: expected null or a number in 0.5 ... 0.99");
+        QTest::newRow("low target") << QStringLiteral("low target")
+                                    << QStringLiteral("session.explorer.target_retention: expected 0.5 ... 1");
     }
 
     void badFilesAreRefusedAndChangeNothing() {
@@ -282,6 +287,8 @@ private Q_SLOTS:
             if (change == QStringLiteral("threshold")) json["settings"]["image_threshold"] = "high";
             if (change == QStringLiteral("run")) json["history"][0]["run"].erase("encoder");
             if (change == QStringLiteral("confidence")) json["explorer"]["tune_confidence"] = 1.0;
+            if (change == QStringLiteral("low confidence")) json["explorer"]["tune_confidence"] = 0.3;
+            if (change == QStringLiteral("low target")) json["explorer"]["target_retention"] = 0.3;
             bytes = QByteArray::fromStdString(json.dump());
         }
         QTemporaryDir dir;
