@@ -537,8 +537,9 @@ TuneResult tune(const Engine& engine, const std::string& dataset_name, double ta
     const auto lower_bound = [&](const SweepPoint& p) {
         return retention_lower_bound(p.example_scores, full.example_scores, *confidence, kTuneBootstrapSeed);
     };
-    // points[0] is the full model: the fallback, and a candidate like any other.
+    // points[0] is the full model: the fallback, and a candidate like any other; its bound is 1.
     std::size_t best = 0;
+    double best_bound = 1;
     for (std::size_t i = 1; i < points.size(); ++i) {
         const auto& p = points[i];
         const auto& b = points[best];
@@ -547,14 +548,18 @@ TuneResult tune(const Engine& engine, const std::string& dataset_name, double ta
         const double best_reduction = b.savings.expected_reduction_mean;
         const bool better = reduction > best_reduction || (reduction == best_reduction && p.score > b.score);
         // The bootstrap last: it costs kRetentionResamples passes over the examples.
-        if (better && (!confidence || lower_bound(p) >= target_retention)) best = i;
+        if (!better) continue;
+        const double bound = confidence ? lower_bound(p) : 1;
+        if (bound < target_retention) continue;
+        best = i;
+        best_bound = bound;
     }
 
     TuneResult result;
     result.settings = points[best].settings;
     result.validation = points[best];
     result.confidence = confidence;
-    if (confidence) result.validation_retention_lower_bound = lower_bound(points[best]);
+    if (confidence) result.validation_retention_lower_bound = best_bound;
     const auto full_settings = full.settings;
     result.test = evaluate(engine, test, result.settings, options, cancel);
     result.full_test_score = result.settings == full_settings
