@@ -296,19 +296,20 @@ std::vector<RunResult> Engine::run_batch(const std::vector<RunRequest>& requests
     if (mode == EncoderMode::Decomposed) {
         auto image = m.model.image_stream(image_embed);
         auto text = m.model.text_stream(text_embed, padding);
-        const auto image_traces = detail::run_encoder_stream(
-            image, stream_rule(exits, exits.image_threshold, exits.static_image_layers), exits.what_if, "encoder.image", context);
-        const auto text_traces = detail::run_encoder_stream(
-            text, stream_rule(exits, exits.text_threshold, exits.static_text_layers), exits.what_if, "encoder.text", context);
+        const auto traces = detail::run_encoder_streams(
+            {{&image, stream_rule(exits, exits.image_threshold, exits.static_image_layers), "encoder.image"},
+             {&text, stream_rule(exits, exits.text_threshold, exits.static_text_layers), "encoder.text"}},
+            exits.what_if, context);
         for (std::size_t i = 0; i < results.size(); ++i) {
-            results[i].trace.image = image_traces[i];
-            results[i].trace.text = text_traces[i];
+            results[i].trace.image = traces[0][i];
+            results[i].trace.text = traces[1][i];
         }
         encoder = m.model.encoder_output(image, text);
     } else {
         auto joint = m.model.joint_stream(image_embed, text_embed, padding);
-        const auto traces = detail::run_encoder_stream(joint, stream_rule(exits, exits.joint_threshold, 0), exits.what_if,
-                                                       "encoder.joint", context);
+        const auto joint_traces = detail::run_encoder_streams(
+            {{&joint, stream_rule(exits, exits.joint_threshold, 0), "encoder.joint"}}, exits.what_if, context);
+        const auto& traces = joint_traces.front();
         for (std::size_t i = 0; i < results.size(); ++i) {
             results[i].trace.joint_encoder = true;
             results[i].trace.image = modality_view(traces[i], 0, image_tokens);

@@ -28,11 +28,19 @@ struct StreamExitRule {
     int fixed_layers = 0;             // > 0: stop after this many layers (Static policy)
 };
 
-// Runs `stream` until each row exits (or, with what_if, every layer while recording where each row
-// would have exited). Returns one trace per row; per-token similarity covers unpadded tokens.
-[[nodiscard]] std::vector<StreamTrace> run_encoder_stream(EncoderStream& stream, const StreamExitRule& rule,
-                                                          bool what_if, const std::string& stage,
-                                                          RunContext& context);
+// One encoder stream to run: its exit rule and the stage name its layer timings carry.
+struct StreamRun {
+    EncoderStream* stream = nullptr;
+    StreamExitRule rule;
+    std::string stage;
+};
+
+// Runs each stream until each of its rows exits (or, with what_if, every layer while recording
+// where each row would have exited). The streams start at the same depth; while more than one
+// still runs and they are short, they run each layer together (EncoderStream::step_together).
+// Returns one trace per row for each stream; per-token similarity covers unpadded tokens.
+[[nodiscard]] std::vector<std::vector<StreamTrace>> run_encoder_streams(const std::vector<StreamRun>& runs, bool what_if,
+                                                                        RunContext& context);
 
 // The decoder side of a policy: the active threshold of each step and the exit test per layer.
 class DecoderExitPolicy {

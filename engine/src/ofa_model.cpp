@@ -397,6 +397,12 @@ std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> OfaModel::project_qkv(co
 torch::Tensor OfaModel::attend(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
                                const torch::Tensor& v, const torch::Tensor& bias, const torch::Tensor& key_padding,
                                std::int64_t rows_per_key_row) const {
+    return attn.out(attend_unprojected(attn, q, k, v, bias, key_padding, rows_per_key_row));
+}
+
+torch::Tensor OfaModel::attend_unprojected(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
+                                           const torch::Tensor& v, const torch::Tensor& bias,
+                                           const torch::Tensor& key_padding, std::int64_t rows_per_key_row) const {
     const auto batch = q.size(0);
     const auto length = q.size(1);
     // A decoding step has one query per row: one loop over the tiny per-head matrices replaces
@@ -404,7 +410,7 @@ torch::Tensor OfaModel::attend(const Attention& attn, const torch::Tensor& q, co
     const bool needs_grad = q.requires_grad() || k.requires_grad() || v.requires_grad() ||
                             (bias.defined() && bias.requires_grad());
     if (length == 1 && !needs_grad && q.scalar_type() == torch::kFloat32) {
-        return attn.out(attend_one_query(attn, q, k, v, bias, key_padding, rows_per_key_row));
+        return attend_one_query(attn, q, k, v, bias, key_padding, rows_per_key_row);
     }
     const auto per_query_row = [&](const torch::Tensor& t) {
         return rows_per_key_row == 1 || !t.defined() ? t : t.repeat_interleave(rows_per_key_row, 0);
@@ -417,7 +423,7 @@ torch::Tensor OfaModel::attend(const Attention& attn, const torch::Tensor& q, co
     }
     auto out = torch::matmul(torch::softmax(logits, -1), per_query_row(v));
     if (attn.c_attn.defined()) out = out * attn.c_attn.view({1, -1, 1, 1});
-    return attn.out(out.transpose(1, 2).reshape({batch, length, config_.arch.d_model}));
+    return out.transpose(1, 2).reshape({batch, length, config_.arch.d_model});
 }
 
 torch::Tensor OfaModel::attend_one_query(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
@@ -488,15 +494,32 @@ torch::Tensor OfaModel::feed_forward(const FeedForward& ffn, const torch::Tensor
     return pre ? h : ffn.pre(h);
 }
 
-torch::Tensor OfaModel::encoder_layer(const EncoderLayer& layer, const torch::Tensor& x, const torch::Tensor& bias,
-                                      const torch::Tensor& padding) const {
+std::vector<torch::Tensor> OfaModel::encoder_layer(const EncoderLayer& layer, const std::vector<torch::Tensor>& xs,
+                                                   const std::vector<torch::Tensor>& biases,
+                                                   const std::vector<torch::Tensor>& paddings) const {
     const bool pre = config_.arch.normalize_before;
+    const bool fused = xs.size() > 1;
+    // Stream i's tokens in the concatenation: a view, never a copy.
+    std::vector<std::int64_t> offsets{0};
+    for (const auto& x : xs) offsets.push_back(offsets.back() + x.size(1));
+    const auto part = [&](const torch::Tensor& t, std::int64_t dim, std::size_t i) {
+        return fused ? t.narrow(dim, offsets[i], offsets[i + 1] - offsets[i]) : t;
+    };
+    const auto x = fused ? torch::cat(xs, 1) : xs.front();
     auto h = pre ? layer.pre_attn(x) : x;
-    const auto [q, k, v] = project_qkv(layer.attn, h);
-    h = layer.post_attn(attend(layer.attn, q, k, v, bias.unsqueeze(0), padding));
+    const auto [q, k, v] = project_qkv(layer.attn, h);  // q [B, N, D]; k, v [B, H, N, hd]
+    std::vector<torch::Tensor> attended;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+        attended.push_back(attend_unprojected(layer.attn, part(q, 1, i), part(k, 2, i), part(v, 2, i),
+                                              biases[i].unsqueeze(0), paddings[i], /*rows_per_key_row=*/1));
+    }
+    h = layer.post_attn(layer.attn.out(fused ? torch::cat(attended, 1) : attended.front()));
     h = x + h;
     if (!pre) h = layer.pre_attn(h);
-    return feed_forward(layer.ffn, h);
+    const auto out = feed_forward(layer.ffn, h);
+    std::vector<torch::Tensor> outs;
+    for (std::size_t i = 0; i < xs.size(); ++i) outs.push_back(part(out, 1, i));
+    return outs;
 }
 
 EncoderStream OfaModel::make_stream(StreamKind kind, const torch::Tensor& image_embed, const torch::Tensor& text_embed,
@@ -616,15 +639,38 @@ torch::Tensor EncoderStream::layer_bias(std::size_t index) const {
     return bias;
 }
 
-void EncoderStream::step(const torch::Tensor& active) {
-    if (finished()) throw std::logic_error("encoder stream has no layer left to run");
-    const auto index = static_cast<std::size_t>(layers_done_);
-    // Without padded keys the -inf mask would change nothing; it is skipped.
-    auto next = model_->encoder_layer(model_->encoder_layers_[index], hidden_, layer_bias(index),
-                                      has_padding_ ? padding_ : torch::Tensor());
-    if (has_padding_) next = next * keep_;  // padded rows stay zero; without padding keep_ is all ones
-    hidden_ = active.defined() ? torch::where(active.view({-1, 1, 1}), next, hidden_) : next;
-    ++layers_done_;
+void EncoderStream::step(const torch::Tensor& active) { step_together({this}, {active}); }
+
+void EncoderStream::step_together(const std::vector<EncoderStream*>& streams, const std::vector<torch::Tensor>& active) {
+    if (streams.empty() || active.size() != streams.size()) {
+        throw std::logic_error("step_together needs one active mask per stream");
+    }
+    const EncoderStream& first = *streams.front();
+    std::vector<torch::Tensor> xs, biases, paddings;
+    for (const auto* s : streams) {
+        if (s->finished()) throw std::logic_error("encoder stream has no layer left to run");
+        if (s->model_ != first.model_ || s->layers_done_ != first.layers_done_ ||
+            s->hidden_.size(0) != first.hidden_.size(0)) {
+            throw std::logic_error("streams stepped together need one model, depth and batch");
+        }
+        const auto index = static_cast<std::size_t>(s->layers_done_);
+        xs.push_back(s->hidden_);
+        biases.push_back(s->layer_bias(index));
+        // Without padded keys the -inf mask would change nothing; it is skipped.
+        paddings.push_back(s->has_padding_ ? s->padding_ : torch::Tensor());
+    }
+    const auto& model = *first.model_;
+    const auto& layer = model.encoder_layers_[static_cast<std::size_t>(first.layers_done_)];
+    const auto outs = model.encoder_layer(layer, xs, biases, paddings);
+    for (std::size_t i = 0; i < streams.size(); ++i) {
+        auto& s = *streams[i];
+        // A stream's part of a fused layer is strided when B > 1; the exit checks read hidden()
+        // as contiguous rows.
+        auto next = outs[i].contiguous();
+        if (s.has_padding_) next = next * s.keep_;  // padded rows stay zero; without padding keep_ is all ones
+        s.hidden_ = active[i].defined() ? torch::where(active[i].view({-1, 1, 1}), next, s.hidden_) : next;
+        ++s.layers_done_;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -97,6 +97,11 @@ public:
     // Runs layer layers_done()+1 (1-based). Rows whose `active` entry ([B] bool) is false have
     // exited and keep their state; an undefined `active` means every row.
     void step(const torch::Tensor& active = {});
+    // step() for several streams of one model at the same depth and batch, `active` per stream.
+    // The per-token work of the layer (norms, projections, FFN) runs once on the tokens of all
+    // streams together, which saves per-operation cost on short streams; attention stays within
+    // each stream. Same results as stepping each stream alone, up to float rounding.
+    static void step_together(const std::vector<EncoderStream*>& streams, const std::vector<torch::Tensor>& active);
     // Raw residual stream [B, N, D]; padded rows are kept at zero.
     [[nodiscard]] const torch::Tensor& hidden() const { return hidden_; }
     [[nodiscard]] const torch::Tensor& padding() const { return padding_; }  // [B, N] bool, true = pad
@@ -236,6 +241,10 @@ private:
     [[nodiscard]] torch::Tensor attend(const Attention& attn, const torch::Tensor& q,
                                        const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& bias,
                                        const torch::Tensor& key_padding, std::int64_t rows_per_key_row = 1) const;
+    // attend() before the output projection: [B, T, D].
+    [[nodiscard]] torch::Tensor attend_unprojected(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
+                                                   const torch::Tensor& v, const torch::Tensor& bias,
+                                                   const torch::Tensor& key_padding, std::int64_t rows_per_key_row) const;
     // attend() for one query per row ([R, 1, D], scaled) without autograd, before the output
     // projection: [R, 1, D].
     [[nodiscard]] torch::Tensor attend_one_query(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
@@ -257,8 +266,12 @@ private:
     // A token_rel table's rows for a [T, S] index: [H, T, S].
     [[nodiscard]] static torch::Tensor relative_bias(const torch::Tensor& table, const torch::Tensor& index);
     [[nodiscard]] torch::Tensor feed_forward(const FeedForward& ffn, const torch::Tensor& x) const;
-    [[nodiscard]] torch::Tensor encoder_layer(const EncoderLayer& layer, const torch::Tensor& x,
-                                              const torch::Tensor& bias, const torch::Tensor& padding) const;
+    // One encoder layer over the states xs[i] ([B, N_i, D]) of one or more streams, each with its
+    // own attention bias ([H, N_i, N_i]) and key padding (undefined: none). Every step except the
+    // attention itself works per token, so it runs once on the streams' tokens concatenated.
+    [[nodiscard]] std::vector<torch::Tensor> encoder_layer(const EncoderLayer& layer, const std::vector<torch::Tensor>& xs,
+                                                           const std::vector<torch::Tensor>& biases,
+                                                           const std::vector<torch::Tensor>& paddings) const;
 
     ModelConfig config_;
     Weights weights_;

@@ -226,7 +226,7 @@ ExitSettings decoder_side(ExitSettings s) {
 }
 
 // The layer a stream exits after under `threshold`, from its what-if similarities: the engine's
-// rule (run_encoder_stream: the first layer whose float similarity, compared as a double, exceeds
+// rule (run_encoder_streams: the first layer whose float similarity, compared as a double, exceeds
 // the threshold; no minimum depth), else all `layers`.
 int derived_exit(const std::vector<float>& similarity, double threshold, int layers) {
     for (std::size_t l = 0; l < similarity.size(); ++l) {

@@ -293,7 +293,9 @@ private Q_SLOTS:
         bool cancelled = false;
         const mue::LayerObserver observer = [&](const mue::LayerTiming& layer) {
             if (cancelled) ++layers_after_cancel;
-            if (layer.stage == "encoder.image" && layer.layer == 2) {
+            // The image and text streams run each layer together and report it as two entries,
+            // the text stream's last.
+            if (layer.stage == "encoder.text" && layer.layer == 2) {
                 token.cancel();
                 cancelled = true;
             }

@@ -1,13 +1,17 @@
 // The OFA model's internals against independent reference computations: attention with all its
-// biases, KV-cached decoding, beam search, and the decomposed vs joint encoder.
+// biases, KV-cached decoding, beam search, the decomposed vs joint encoder, and the decomposed
+// streams run together vs alone.
 
 #include "decoding.hpp"
+#include "exits.hpp"
 #include "mue/engine.hpp"
 #include "ofa_model.hpp"
 
 #include <QtTest/QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 using mue::detail::OfaModel;
 using mue::detail::Weights;
@@ -201,6 +205,94 @@ private Q_SLOTS:
         // With both modalities present, joint attention mixes them; the decomposed streams do not.
         QVERIFY(max_diff(joint.hidden().narrow(1, 0, 16), image.hidden()) > 1e-3);
         QVERIFY(max_diff(joint.hidden().narrow(1, 16, 5), text.hidden()) > 1e-3);
+    }
+
+    // The image and text streams run a layer together on their concatenated tokens
+    // (EncoderStream::step_together); each must come out as if it had run alone, padding and
+    // exited rows included.
+    void streamsSteppedTogetherMatchSteppedAlone() {
+        const OfaModel model = tiny_model();
+        const auto image_embed = model.embed_image(torch::randn({2, 3, 16, 16}));
+        const auto text_embed = model.embed_text(torch::tensor({0L, 11L, 12L, 13L, 2L, 0L, 14L, 2L, 1L, 1L}).view({2, 5}));
+        auto padding = torch::zeros({2, 5}, torch::kBool);
+        padding[1].narrow(0, 3, 2).fill_(true);
+        auto image = model.image_stream(image_embed);
+        auto text = model.text_stream(text_embed, padding);
+        auto image_alone = model.image_stream(image_embed);
+        auto text_alone = model.text_stream(text_embed, padding);
+        // Layer 1 runs every row; in layer 2 the image's row 0 and the text's row 1 have exited.
+        const std::vector<std::vector<torch::Tensor>> active{
+            {torch::Tensor(), torch::Tensor()}, {torch::tensor({false, true}), torch::tensor({true, false})}};
+        for (const auto& masks : active) {
+            mue::detail::EncoderStream::step_together({&image, &text}, masks);
+            image_alone.step(masks[0]);
+            text_alone.step(masks[1]);
+            QVERIFY(image.hidden().is_contiguous() && text.hidden().is_contiguous());
+            const double image_diff = max_diff(image.hidden(), image_alone.hidden());
+            const double text_diff = max_diff(text.hidden(), text_alone.hidden());
+            QVERIFY2(image_diff < 1e-5, qPrintable(QString::number(image_diff)));
+            QVERIFY2(text_diff < 1e-5, qPrintable(QString::number(text_diff)));
+        }
+        QCOMPARE(image.layers_done(), 2);
+        QCOMPARE(text.layers_done(), 2);
+        QCOMPARE(text.hidden()[1].narrow(0, 3, 2).abs().max().item<float>(), 0.0F);
+        auto deeper = model.image_stream(image_embed);
+        deeper.step();
+        QVERIFY_THROWS_EXCEPTION(std::logic_error,
+                                 (mue::detail::EncoderStream::step_together({&deeper, &text_alone}, {{}, {}})));
+    }
+
+    // run_encoder_streams runs the streams' layers together while both run and the text stream on
+    // alone after the image stream exits: exits, similarities and FLOPs as for separate runs.
+    void encoderStreamsRunTogetherAsAlone() {
+        const OfaModel model = tiny_model();
+        const auto image_embed = model.embed_image(torch::randn({1, 3, 16, 16}));
+        const auto text_embed = model.embed_text(tokens_of({0, 11, 12, 13, 2}));
+        const auto no_pad = torch::zeros({1, 5}, torch::kBool);
+        const mue::detail::StreamExitRule image_rule{std::nullopt, /*fixed_layers=*/1};
+        const mue::detail::StreamExitRule text_rule{};
+        for (const bool what_if : {false, true}) {
+            auto image = model.image_stream(image_embed);
+            auto text = model.text_stream(text_embed, no_pad);
+            mue::detail::RunContext context(nullptr);
+            const auto together = mue::detail::run_encoder_streams(
+                {{&image, image_rule, "encoder.image"}, {&text, text_rule, "encoder.text"}}, what_if, context);
+            auto image_alone = model.image_stream(image_embed);
+            auto text_alone = model.text_stream(text_embed, no_pad);
+            mue::detail::RunContext alone_context(nullptr);
+            const auto image_traces =
+                mue::detail::run_encoder_streams({{&image_alone, image_rule, "encoder.image"}}, what_if, alone_context);
+            const auto text_traces =
+                mue::detail::run_encoder_streams({{&text_alone, text_rule, "encoder.text"}}, what_if, alone_context);
+            QCOMPARE(image.layers_done(), what_if ? 2 : 1);
+            QCOMPARE(text.layers_done(), 2);
+            QVERIFY(max_diff(image.hidden(), image_alone.hidden()) < 1e-5);
+            QVERIFY(max_diff(text.hidden(), text_alone.hidden()) < 1e-5);
+            const auto same_trace = [](const mue::StreamTrace& fused, const mue::StreamTrace& alone) {
+                QCOMPARE(fused.exit_layer, alone.exit_layer);
+                QCOMPARE(fused.exited, alone.exited);
+                QCOMPARE(fused.tokens, alone.tokens);
+                QCOMPARE(fused.similarity.size(), alone.similarity.size());
+                QCOMPARE(fused.token_similarity.size(), alone.token_similarity.size());
+                for (std::size_t l = 0; l < fused.similarity.size(); ++l) {
+                    QVERIFY(std::abs(fused.similarity[l] - alone.similarity[l]) < 1e-5F);
+                    QCOMPARE(fused.token_similarity[l].size(), alone.token_similarity[l].size());
+                }
+            };
+            same_trace(together[0][0], image_traces[0][0]);
+            same_trace(together[1][0], text_traces[0][0]);
+            // The same layers are timed per stream, with the same FLOPs.
+            QCOMPARE(context.timings().size(), alone_context.timings().size());
+            for (const auto& t : context.timings()) {
+                const auto& alone_timings = alone_context.timings();
+                const auto match = std::find_if(alone_timings.begin(), alone_timings.end(), [&](const mue::LayerTiming& a) {
+                    return a.stage == t.stage && a.layer == t.layer;
+                });
+                QVERIFY(match != alone_timings.end());
+                QCOMPARE(t.flops, match->flops);
+                QVERIFY(t.ms >= 0);
+            }
+        }
     }
 
     void cachedDecodingEqualsFullRecomputation() {
