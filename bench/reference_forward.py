@@ -160,6 +160,9 @@ class Model:
         self.head_dim = self.d // self.heads
         self.scaling = (self.head_dim * a["attn_scale_factor"]) ** -0.5
         self.pre = a["normalize_before"]
+        # OFA's --entangle-position-embedding: raw positions join the tokens too (absent: false).
+        self.entangle = a.get("entangle_position_embedding", False)
+        self.decoder_entangle = a.get("decoder_entangle_position_embedding", False)
         self.decomposed = self.config.get("encoder_mode", "decomposed") == "decomposed"
         self.kernel = stem["kernel_size"]
         self.grid = self.config["image"]["size"] >> len(stem["channels"])
@@ -215,20 +218,26 @@ class Model:
             x = F.gelu(F.conv2d(x, conv.weight, conv.bias, stride=2, padding=self.kernel // 2))
         x = x.flatten(2).transpose(1, 2)  # token k = row * grid + col
         x = self.image_proj(x) + self.type_embedding[IMAGE_TYPE]
+        if self.entangle:
+            x = x + self.embed_image_positions.index_select(0, self.image_position_ids())
         return self.patch_layernorm_embedding(x)
 
     def embed_text(self, tokens):
         x = self.embed_tokens.index_select(0, tokens.flatten()).view(tokens.size(0), tokens.size(1), -1)
+        if self.entangle:
+            x = x + self.embed_positions.narrow(0, 0, tokens.size(1))
         return self.layernorm_embedding(x + self.type_embedding[TEXT_TYPE])
 
     def text_positions(self, length):
         return self.pos_ln(self.embed_positions.narrow(0, 0, length))
 
-    def image_positions(self):
+    def image_position_ids(self):
         rows = torch.arange(self.grid, dtype=torch.long).unsqueeze(1)
         cols = torch.arange(self.grid, dtype=torch.long).unsqueeze(0)
-        ids = (rows * self.arch["image_bucket_size"] + cols + 1).flatten()
-        return self.image_pos_ln(self.embed_image_positions.index_select(0, ids))
+        return (rows * self.arch["image_bucket_size"] + cols + 1).flatten()
+
+    def image_positions(self):
+        return self.image_pos_ln(self.embed_image_positions.index_select(0, self.image_position_ids()))
 
     # -- attention blocks
     def split_heads(self, x):
@@ -358,6 +367,8 @@ class Decoder:
         if padding is None:
             padding = torch.zeros(tokens.size(0), length, dtype=torch.bool)
         embedded = m.embed_tokens.index_select(0, tokens.flatten()).view(tokens.size(0), length, m.d)
+        if m.decoder_entangle:
+            embedded = embedded + m.decoder_embed_positions.index_select(0, positions)
         x = m.decoder_layernorm_embedding(embedded)
         self.cached_length += length
 

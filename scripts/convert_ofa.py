@@ -251,7 +251,7 @@ ARCH_DEFAULTS = {
 COMMON_DEFAULTS = dict(max_source_positions=1024, max_target_positions=1024, token_bucket_size=256, image_bucket_size=42,
                        attn_scale_factor=2, encoder_normalize_before=True, decoder_normalize_before=True,
                        layernorm_embedding=True, patch_layernorm_embedding=True, add_type_embedding=True,
-                       no_scale_embedding=True, entangle_position_embedding=False, scale_attn=False, scale_fc=False,
+                       no_scale_embedding=True, entangle_position_embedding=False, disable_entangle=False, scale_attn=False, scale_fc=False,
                        scale_heads=False, scale_resids=False, sync_bn=False, train_mue=False)
 
 # OFA's ResNet variants: all bottleneck blocks, stages 1-3 (resnet18/34 included, as OFA builds them).
@@ -311,6 +311,7 @@ def hf_settings(config, source):
         add_type_embedding=config.get("add_type_embedding", True),
         no_scale_embedding=not config.get("scale_embedding", False),
         entangle_position_embedding=config.get("entangle_position_embedding", False),
+        disable_entangle=config.get("disable_entangle", False),
         scale_attn=normformer, scale_fc=normformer, scale_heads=normformer, scale_resids=False,
         resnet_type=config.get("resnet_type", "resnet101"), sync_bn=False,
         train_mue=bool(config.get("train_mue", False)), patch_image_size=None, max_src_length=None)
@@ -345,8 +346,6 @@ def build_config(s, state, source, options):
                  ("encoder_normalize_before", "decoder_normalize_before")):
         if s[a] != s[b]:
             fail("'%s' (%s) differs from '%s' (%s); the engine needs them equal" % (a, s[a], b, s[b]))
-    if s["entangle_position_embedding"]:
-        fail("'entangle_position_embedding' is set; the engine supports OFA's decoupled positions only")
     if not s["no_scale_embedding"]:
         fail("token embeddings are scaled by sqrt(d) ('no_scale_embedding' false); released OFA models use 1.0")
     if s["scale_resids"]:
@@ -405,6 +404,10 @@ def build_config(s, state, source, options):
             ("layernorm_embedding", bool(s["layernorm_embedding"])),
             ("patch_layernorm_embedding", bool(s["patch_layernorm_embedding"])),
             ("image_relative_bias_in_decomposed_encoder", bool(relative_bias)),
+            # OFA adds the raw positions to the decoder's tokens only without --disable-entangle.
+            ("entangle_position_embedding", bool(s["entangle_position_embedding"])),
+            ("decoder_entangle_position_embedding",
+             bool(s["entangle_position_embedding"]) and not bool(s["disable_entangle"])),
             ("image_stem", collections.OrderedDict([
                 ("type", "resnet"), ("layers", RESNET_DEPTHS.get(resnet, blocks)),
                 # sync_bn builds OFA's BatchNorm2d helper (eps 1e-3); otherwise torch's default 1e-5.

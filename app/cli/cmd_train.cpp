@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -97,6 +98,9 @@ const CommandSpec kTrain{
                          "encoder's image tokens, which learn to tell what each patch of the scene shows\n"
                          "(object colour and shape, cover, background); a resumed run must repeat it"},
      {"fresh", "", "ignore an existing checkpoint and start from the seed"},
+     {"entangle-positions", "", "addition to the paper's recipe, for a new --out folder: OFA's\n"
+                                "--entangle-position-embedding, which adds the absolute position embeddings to\n"
+                                "the encoder's and decoder's tokens too, so that image tokens carry where they are"},
      {"init-from", "DIR", "start from this trained model's weights (same architecture) instead of the seed;\n"
                           "a new --out folder takes its config and tokenizer"},
      {"entailment-share", "X", "share of entailment examples in each batch, 0..1 (default 0.5); a resumed\n"
@@ -211,7 +215,8 @@ int cmd_train(const ParsedArgs& args) {
     }
     const auto first_item = static_cast<std::uint64_t>(args.integer("first-item", 0, 1 << 30).value_or(0));
     const auto curriculum = static_cast<std::uint64_t>(args.integer("curriculum", 0, 1 << 30).value_or(0));
-    if (!o.init_from.empty() && !std::filesystem::exists(o.model_folder / "config.json")) {
+    const bool created = !std::filesystem::exists(o.model_folder / "config.json");
+    if (!o.init_from.empty() && created) {
         constexpr std::array<const char*, 3> kModelFiles{"config.json", "vocab.json", "merges.txt"};
         for (const char* file : kModelFiles) {
             if (!std::filesystem::is_regular_file(o.init_from / file)) {
@@ -221,12 +226,24 @@ int cmd_train(const ParsedArgs& args) {
         std::filesystem::create_directories(o.model_folder);
         for (const char* file : kModelFiles) std::filesystem::copy_file(o.init_from / file, o.model_folder / file);
         std::cerr << "continuing " << o.init_from.string() << " in " << o.model_folder.string() << "\n";
-    } else if (!std::filesystem::exists(o.model_folder / "config.json")) {
+    } else if (created) {
         mue::write_model_folder(o.model_folder, mue::shapes_model_config(width, image_size), mue::shapes::vocabulary_words(),
                                 o.seed);
         std::cerr << "created " << o.model_folder.string() << " (width " << width << ", " << image_size << " px)\n";
     }
+    const bool entangle = args.flag("entangle-positions");
+    if (entangle && created) {
+        auto entangled = mue::ModelConfig::load(o.model_folder / "config.json");
+        entangled.arch.entangle_position_embedding = true;
+        entangled.arch.decoder_entangle_position_embedding = true;
+        std::ofstream(o.model_folder / "config.json", std::ios::binary | std::ios::trunc) << entangled.to_json();
+    }
     const auto config = mue::ModelConfig::load(o.model_folder / "config.json");
+    if (entangle && !config.arch.entangle_position_embedding) {
+        throw mue::InputError((o.model_folder / "config.json").string() +
+                              ": this folder's model keeps positions out of its tokens; --entangle-positions applies "
+                              "only to a new --out folder");
+    }
     const auto report = [&](const mue::TrainingProgress& p) {
         if (p.step % kReportEvery != 0 && p.step != p.steps) return;
         std::cerr << std::fixed << std::setprecision(3) << "step " << p.step << "/" << p.steps << "  loss " << p.loss

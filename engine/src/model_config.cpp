@@ -105,6 +105,11 @@ ModelConfig ModelConfig::parse(std::string_view json_text, const std::string& so
         arch.layernorm_embedding = a.boolean("layernorm_embedding");
         arch.patch_layernorm_embedding = a.boolean("patch_layernorm_embedding");
         arch.image_relative_bias_in_decomposed_encoder = a.boolean("image_relative_bias_in_decomposed_encoder");
+        // Optional: folders written before these fields existed keep positions out of the stream.
+        if (a.has("entangle_position_embedding")) arch.entangle_position_embedding = a.boolean("entangle_position_embedding");
+        if (a.has("decoder_entangle_position_embedding")) {
+            arch.decoder_entangle_position_embedding = a.boolean("decoder_entangle_position_embedding");
+        }
         auto stem = a.object("image_stem");
         if (const std::string type = stem.string("type"); type == "conv") {
             arch.image_stem = ImageStemType::Conv;
@@ -241,6 +246,10 @@ std::string ModelConfig::to_json() const {
         {"patch_layernorm_embedding", a.patch_layernorm_embedding},
         {"image_relative_bias_in_decomposed_encoder", a.image_relative_bias_in_decomposed_encoder},
     };
+    if (a.entangle_position_embedding || a.decoder_entangle_position_embedding) {
+        j["architecture"]["entangle_position_embedding"] = a.entangle_position_embedding;
+        j["architecture"]["decoder_entangle_position_embedding"] = a.decoder_entangle_position_embedding;
+    }
     if (a.image_stem == ImageStemType::Conv) {
         j["architecture"]["image_stem"] = {
             {"type", "conv"}, {"channels", a.conv_stem.channels}, {"kernel_size", a.conv_stem.kernel_size}};

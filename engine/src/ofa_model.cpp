@@ -345,29 +345,39 @@ torch::Tensor OfaModel::embed_image(const torch::Tensor& pixels) const {
     // [B, C, g, g] -> [B, g*g, C], token k = row * g + col.
     auto x = image_features(pixels).flatten(2).transpose(1, 2);
     x = image_proj_(x) + type_embedding_[kImageType];
+    // Read from the table on every call, not cached at load, so that training updates it.
+    if (config_.arch.entangle_position_embedding) x = x + embed_image_positions_.index_select(0, image_position_ids());
     return patch_layernorm_embedding_(x);
 }
 
 torch::Tensor OfaModel::embed_text(const torch::Tensor& tokens) const {
     torch::Tensor x = embed_tokens_.index_select(0, tokens.flatten()).view({tokens.size(0), tokens.size(1), -1});
+    if (config_.arch.entangle_position_embedding) x = x + embed_positions_.narrow(0, 0, checked_text_length(tokens.size(1)));
     return layernorm_embedding_(x + type_embedding_[kTextType]);
 }
 
-torch::Tensor OfaModel::text_positions(std::int64_t length) const {
+std::int64_t OfaModel::checked_text_length(std::int64_t length) const {
     if (length > config_.arch.text_positions) {
         throw InputError("text of " + std::to_string(length) + " tokens exceeds the model's " +
                          std::to_string(config_.arch.text_positions) + " positions");
     }
-    return pos_ln_(embed_positions_.narrow(0, 0, length));
+    return length;
 }
 
-torch::Tensor OfaModel::compute_image_positions() const {
+torch::Tensor OfaModel::text_positions(std::int64_t length) const {
+    return pos_ln_(embed_positions_.narrow(0, 0, checked_text_length(length)));
+}
+
+torch::Tensor OfaModel::image_position_ids() const {
     const std::int64_t g = config_.image_grid();
     const auto rows = torch::arange(g, torch::kLong).unsqueeze(1);
     const auto cols = torch::arange(g, torch::kLong).unsqueeze(0);
     // OFA indexes a fixed bucket-wide grid, whatever the real grid width.
-    const auto ids = (rows * config_.arch.image_bucket_size + cols + 1).flatten();
-    return image_pos_ln_(embed_image_positions_.index_select(0, ids));
+    return (rows * config_.arch.image_bucket_size + cols + 1).flatten();
+}
+
+torch::Tensor OfaModel::compute_image_positions() const {
+    return image_pos_ln_(embed_image_positions_.index_select(0, image_position_ids()));
 }
 
 torch::Tensor OfaModel::split_heads(const torch::Tensor& x) const {
@@ -702,8 +712,10 @@ void DecoderRun::begin_step(const torch::Tensor& tokens, const torch::Tensor& pa
     }
 
     step_padding_ = padding.defined() ? padding : torch::zeros({tokens.size(0), length}, torch::kBool);
-    const auto embedded =
-        model_->embed_tokens_.index_select(0, tokens.flatten()).view({tokens.size(0), length, a.d_model});
+    auto embedded = model_->embed_tokens_.index_select(0, tokens.flatten()).view({tokens.size(0), length, a.d_model});
+    if (a.decoder_entangle_position_embedding) {
+        embedded = embedded + model_->decoder_embed_positions_.narrow(0, cached_length_, length);
+    }
     hidden_ = model_->decoder_layernorm_embedding_(embedded);
     cached_length_ += static_cast<int>(length);
     step_length_ = static_cast<int>(length);

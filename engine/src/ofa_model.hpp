@@ -234,7 +234,9 @@ private:
 
     [[nodiscard]] EncoderStream make_stream(StreamKind kind, const torch::Tensor& image_embed,
                                             const torch::Tensor& text_embed, const torch::Tensor& text_padding) const;
+    [[nodiscard]] torch::Tensor image_position_ids() const;            // [P] rows of embed_image_positions
     [[nodiscard]] torch::Tensor compute_image_positions() const;       // [P, D] normed
+    [[nodiscard]] std::int64_t checked_text_length(std::int64_t length) const;  // throws past the table
     [[nodiscard]] torch::Tensor text_positions(std::int64_t length) const;  // [L, D] normed
     // q: [B, T, D], already scaled (query(), project_qkv()). Keys, values and their padding may
     // hold one row per `rows_per_key_row` query rows (beams sharing one encoder output).

@@ -222,6 +222,32 @@ private Q_SLOTS:
         QVERIFY2(again.exit_code == 0, qPrintable(again.err));
     }
 
+    // --entangle-positions marks a new folder's config; an existing folder without it is refused,
+    // naming the file, rather than silently trained as something else.
+    void trainEntanglesPositionsOfANewFolder() {
+        const QString out = dir_.filePath("entangled");
+        const QStringList run{"train", "--out", out, "--steps", "1", "--batch", "2", "--width", "32",
+                              "--image-size", "32", "--entangle-positions"};
+        const auto r = mue(run);
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        QFile config(out + "/config.json");
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const auto arch = nlohmann::json::parse(config.readAll().toStdString())["architecture"];
+        QCOMPARE(arch["entangle_position_embedding"], nlohmann::json(true));
+        QCOMPARE(arch["decoder_entangle_position_embedding"], nlohmann::json(true));
+        const auto again = mue(run);
+        QVERIFY2(again.exit_code == 0, qPrintable(again.err));
+
+        QStringList plain = run;
+        plain.removeAll("--entangle-positions");
+        plain[plain.indexOf(out)] = dir_.filePath("not-entangled");
+        QCOMPARE(mue(plain).exit_code, 0);
+        const auto refused = mue(plain << "--entangle-positions");
+        QCOMPARE(refused.exit_code, 3);
+        QVERIFY2(refused.err.contains("config.json") && refused.err.contains("only to a new --out folder"),
+                 qPrintable(refused.err));
+    }
+
     // The hour preset supplies the recipe's settings; options given beside it win.
     void trainPresetSuppliesTheRecipe() {
         const QString out = dir_.filePath("preset");

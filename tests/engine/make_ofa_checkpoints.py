@@ -319,7 +319,8 @@ def main():
     save_fairseq(os.path.join(out, "fairseq.pt"), state, model_namespace())
     half = collections.OrderedDict((k, v.half() if v.is_floating_point() else v) for k, v in state.items())
     half["decoder.embed_tokens.weight"] = half["decoder.output_projection.weight"] = half["encoder.embed_tokens.weight"]
-    save_fairseq(os.path.join(out, "fairseq-mue-fp16.pt"), half, model_namespace(train_mue=True, sync_bn=True))
+    save_fairseq(os.path.join(out, "fairseq-mue-fp16.pt"), half,
+                 model_namespace(train_mue=True, sync_bn=True, entangle_position_embedding=True))
 
     hf = os.path.join(out, "hf")
     os.makedirs(hf, exist_ok=True)

@@ -295,8 +295,57 @@ private Q_SLOTS:
         }
     }
 
+    // OFA's --entangle-position-embedding, written out from the architecture notes: the raw
+    // position rows join the tokens before their embedding norms.
+    void entangledPositionsJoinTheTokens() {
+        auto config = tiny_config();
+        config.arch.entangle_position_embedding = true;
+        const OfaModel model = tiny_model(config);
+        const Weights& w = model.weights();
+        const std::vector<std::int64_t> ids{0, 20, 21, 22, 2};
+        const auto n = static_cast<std::int64_t>(ids.size());
+        const auto text = layer_norm(w.get("encoder.embed_tokens.weight").index_select(0, torch::tensor(ids)) +
+                                         w.get("encoder.embed_positions.weight").narrow(0, 0, n) +
+                                         w.get("encoder.type_embedding.weight")[0],
+                                     w, "encoder.layernorm_embedding");
+        QVERIFY(max_diff(model.embed_text(tokens_of(ids))[0], text) < 1e-5);
+
+        const auto pixels = torch::randn({1, 3, 16, 16});
+        auto features = pixels;
+        for (std::size_t i = 0; i < config.arch.conv_stem.channels.size(); ++i) {
+            const std::string conv = "encoder.embed_images.convs." + std::to_string(i);
+            features = torch::gelu(torch::conv2d(features, w.get(conv + ".weight"), w.get(conv + ".bias"), /*stride=*/2,
+                                                 /*padding=*/config.arch.conv_stem.kernel_size / 2));
+        }
+        const std::int64_t grid = config.image_grid();
+        std::vector<std::int64_t> cells;
+        for (std::int64_t r = 0; r < grid; ++r) {
+            for (std::int64_t c = 0; c < grid; ++c) cells.push_back(r * config.arch.image_bucket_size + c + 1);
+        }
+        const auto image = layer_norm(linear(features.flatten(2).transpose(1, 2)[0], w, "encoder.image_proj") +
+                                          w.get("encoder.type_embedding.weight")[1] +
+                                          w.get("encoder.embed_image_positions.weight").index_select(0, torch::tensor(cells)),
+                                      w, "encoder.patch_layernorm_embedding");
+        QVERIFY(max_diff(model.embed_image(pixels)[0], image) < 1e-5);
+
+        // The flag is the only difference: without it the same weights give other embeddings.
+        const OfaModel plain = tiny_model();
+        QVERIFY(max_diff(plain.embed_text(tokens_of(ids))[0], text) > 1e-3);
+        QVERIFY(max_diff(plain.embed_image(pixels)[0], image) > 1e-3);
+    }
+
+    void cachedDecodingEqualsFullRecomputation_data() {
+        QTest::addColumn<bool>("entangled");
+        QTest::newRow("decoupled positions") << false;
+        QTest::newRow("entangled positions") << true;
+    }
+
     void cachedDecodingEqualsFullRecomputation() {
-        const OfaModel model = tiny_model();
+        QFETCH(bool, entangled);
+        auto config = tiny_config();
+        config.arch.entangle_position_embedding = entangled;
+        config.arch.decoder_entangle_position_embedding = entangled;
+        const OfaModel model = tiny_model(config);
         auto image = model.image_stream(model.embed_image(torch::randn({1, 3, 16, 16})));
         auto text = model.text_stream(model.embed_text(tokens_of({0, 20, 21, 2})), torch::zeros({1, 4}, torch::kBool));
         while (!image.finished()) image.step();

@@ -63,6 +63,29 @@ private Q_SLOTS:
         QCOMPARE(nlohmann::json::parse(c.to_json()), nlohmann::json::parse(kValidConfig));
     }
 
+    // Absent in folders written before the fields existed: positions stay out of the tokens.
+    void entangledPositionsAreOptional() {
+        const auto plain = mue::ModelConfig::parse(kValidConfig, "config.json");
+        QVERIFY(!plain.arch.entangle_position_embedding && !plain.arch.decoder_entangle_position_embedding);
+        QVERIFY(!nlohmann::json::parse(plain.to_json())["architecture"].contains("entangle_position_embedding"));
+
+        auto j = nlohmann::json::parse(kValidConfig);
+        j["architecture"]["entangle_position_embedding"] = true;
+        j["architecture"]["decoder_entangle_position_embedding"] = false;
+        const auto c = mue::ModelConfig::parse(j.dump(), "config.json");
+        QVERIFY(c.arch.entangle_position_embedding);
+        QVERIFY(!c.arch.decoder_entangle_position_embedding);
+        QCOMPARE(nlohmann::json::parse(c.to_json()), j);
+
+        j["architecture"]["entangle_position_embedding"] = "yes";
+        try {
+            (void)mue::ModelConfig::parse(j.dump(), "config.json");
+            QFAIL("a string flag was accepted");
+        } catch (const mue::InputError& e) {
+            QVERIFY2(std::string(e.what()).find("architecture.entangle_position_embedding") != std::string::npos, e.what());
+        }
+    }
+
     // OFA's ResNet stem: a standard depth or explicit block counts; the grid is image.size / 16.
     void parsesResNetStem() {
         auto j = nlohmann::json::parse(kValidConfig);

@@ -140,6 +140,7 @@ private Q_SLOTS:
         QCOMPARE(c.arch.type_vocab_size, 2);
         QVERIFY(c.arch.scale_attn && c.arch.scale_fc && c.arch.scale_heads);
         QVERIFY(c.arch.image_relative_bias_in_decomposed_encoder);
+        QVERIFY(!c.arch.entangle_position_embedding && !c.arch.decoder_entangle_position_embedding);
         QCOMPARE(c.caption.beam_size, 5);
         QCOMPARE(c.caption.max_length, 16);
         QCOMPARE(c.caption.no_repeat_ngram_size, 3);
@@ -223,6 +224,8 @@ private Q_SLOTS:
         QVERIFY(c.encoder_mode == mue::EncoderMode::Decomposed);          // train_mue
         QVERIFY(!c.arch.image_relative_bias_in_decomposed_encoder);       // MuE's released behaviour
         QCOMPARE(c.arch.resnet.batch_norm_eps, 1e-3);                     // sync_bn
+        QVERIFY(c.arch.entangle_position_embedding);                      // --entangle-position-embedding
+        QVERIFY(!c.arch.decoder_entangle_position_embedding);             // ... with --disable-entangle
 
         // An fp16 checkpoint converted to fp32 holds the same values.
         const auto up = convert({path("fairseq-mue-fp16.pt"), path("out-mue32"), "--bpe-dir", kOfaBpe,

@@ -57,6 +57,12 @@ struct ArchitectureConfig {
     bool patch_layernorm_embedding = true;
     // MuE's released code drops the 2D relative bias in the decomposed image stream (false).
     bool image_relative_bias_in_decomposed_encoder = true;
+    // OFA's --entangle-position-embedding: the raw absolute position embeddings are also added to
+    // the encoder's text and image tokens before their embedding norms, so the tokens themselves
+    // carry where they are. Released OFA models keep positions out of the residual stream (false).
+    bool entangle_position_embedding = false;
+    // The same for the decoder's input tokens (OFA: entangle_position_embedding && !disable_entangle).
+    bool decoder_entangle_position_embedding = false;
     ImageStemType image_stem = ImageStemType::Conv;
     ConvStemConfig conv_stem;    // when image_stem is Conv
     ResNetStemConfig resnet;     // when image_stem is ResNet
