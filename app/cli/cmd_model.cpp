@@ -39,6 +39,15 @@ std::string image_stem_summary(const mue::ArchitectureConfig& a) {
     return "ResNet stem (" + blocks + " blocks)";
 }
 
+// OFA's released models bias attention by position only; entangled models also add the positions
+// to the tokens.
+std::string position_summary(const mue::ArchitectureConfig& a) {
+    if (!a.entangle_position_embedding && !a.decoder_entangle_position_embedding) return "attention biases only (OFA's release)";
+    std::string where = a.entangle_position_embedding ? "encoder" : "";
+    if (a.decoder_entangle_position_embedding) where += where.empty() ? "decoder" : " and decoder";
+    return "attention biases, and added to the " + where + " tokens (entangled)";
+}
+
 }  // namespace
 
 int cmd_info(const ParsedArgs& args) {
@@ -58,7 +67,8 @@ int cmd_info(const ParsedArgs& args) {
               << "image        " << i.image_size << "x" << i.image_size << " px -> " << i.image_tokens << " tokens, "
               << image_stem_summary(i.arch) << "\n"
               << "vocabulary   " << i.arch.vocab_size << " (" << i.tokenizer_format << " tokenizer files)\n"
-              << "encoder mode " << mue::encoder_mode_name(i.encoder_mode) << "\n";
+              << "encoder mode " << mue::encoder_mode_name(i.encoder_mode) << "\n"
+              << "positions    " << position_summary(i.arch) << "\n";
     return kExitOk;
 }
 

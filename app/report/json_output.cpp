@@ -113,6 +113,8 @@ nlohmann::ordered_json model_info_json(const ModelInfo& info) {
         {"ffn_dim", a.ffn_dim},
         {"attention_heads", a.attention_heads},
         {"vocab_size", a.vocab_size},
+        {"entangle_position_embedding", a.entangle_position_embedding},
+        {"decoder_entangle_position_embedding", a.decoder_entangle_position_embedding},
         {"image_size", info.image_size},
         {"image_tokens", info.image_tokens},
         {"tokenizer", info.tokenizer_format},

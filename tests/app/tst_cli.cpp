@@ -237,6 +237,12 @@ private Q_SLOTS:
         QCOMPARE(arch["decoder_entangle_position_embedding"], nlohmann::json(true));
         const auto again = mue(run);
         QVERIFY2(again.exit_code == 0, qPrintable(again.err));
+        const auto info = mue({"info", "--model", out});
+        QVERIFY2(info.out.contains("positions    attention biases, and added to the encoder and decoder tokens (entangled)"),
+                 qPrintable(info.out));
+        const auto info_json = nlohmann::json::parse(mue({"info", "--model", out, "--json"}).out.toStdString());
+        QCOMPARE(info_json["entangle_position_embedding"], nlohmann::json(true));
+        QCOMPARE(info_json["decoder_entangle_position_embedding"], nlohmann::json(true));
 
         QStringList plain = run;
         plain.removeAll("--entangle-positions");
