@@ -100,7 +100,8 @@ const CommandSpec kTrain{
      {"fresh", "", "ignore an existing checkpoint and start from the seed"},
      {"entangle-positions", "", "addition to the paper's recipe, for a new --out folder: OFA's\n"
                                 "--entangle-position-embedding, which adds the absolute position embeddings to\n"
-                                "the encoder's and decoder's tokens too, so that image tokens carry where they are"},
+                                "the encoder's and decoder's tokens too, so that image tokens carry where they are;\n"
+                                "with --init-from a model without it, its position tables are scaled by 0.4 first"},
      {"init-from", "DIR", "start from this trained model's weights (same architecture) instead of the seed;\n"
                           "a new --out folder takes its config and tokenizer"},
      {"entailment-share", "X", "share of entailment examples in each batch, 0..1 (default 0.5); a resumed\n"

@@ -10,6 +10,7 @@
 #include "weights.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -27,6 +28,14 @@ constexpr const char* kOptimizerFile = "training-optimizer.pt";
 constexpr const char* kStateFile = "training-state.json";
 constexpr const char* kPatchHeadFile = "training-patch-head.pt";
 constexpr double kPatchHeadInitScale = 0.02;
+// A model trained with positions in the attention biases only, continued with them entangled into
+// its tokens: the position tables are scaled by this first, so that the rows now added to the
+// tokens disturb it little. The biases read the tables through layer norms, which ignore the scale.
+// Measured on P3 (300 validation items, entailment 69.3 % before): 1.0 -> 58.7 %, 0.4 -> 67.7 %,
+// 0.15 -> 69.0 %.
+constexpr double kEntangledPositionScale = 0.4;
+constexpr std::array<const char*, 3> kPositionTables{"encoder.embed_positions.weight", "encoder.embed_image_positions.weight",
+                                                      "decoder.embed_positions.weight"};
 constexpr std::int64_t kIgnoreIndex = -100;  // target positions that carry no loss
 constexpr double kPi = 3.14159265358979323846;
 
@@ -454,6 +463,12 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
         weights = detail::Weights::load(SafetensorsFile::open(folder / kWeightsFile), config);
     } else if (!options.init_from.empty()) {
         weights = detail::Weights::load(SafetensorsFile::open(options.init_from / kWeightsFile), config);
+        const ArchitectureConfig start = ModelConfig::load(options.init_from / kConfigFile).arch;
+        const bool newly_entangled = (config.arch.entangle_position_embedding && !start.entangle_position_embedding) ||
+                                     (config.arch.decoder_entangle_position_embedding && !start.decoder_entangle_position_embedding);
+        if (newly_entangled) {
+            for (const char* table : kPositionTables) weights.get(table).mul_(kEntangledPositionScale);
+        }
     }
     PatchHead head;
     if (options.patch_loss_weight > 0) {

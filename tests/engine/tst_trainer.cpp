@@ -235,6 +235,40 @@ private Q_SLOTS:
                 std::string::npos);
     }
 
+    // Continuing a model with entangled positions scales its position tables once, so that the
+    // rows now added to its tokens disturb it little; every other weight is taken as it is.
+    void entanglingAContinuedModelScalesItsPositionTables() {
+        QTemporaryDir dir;
+        const auto trained = fresh_model(dir, "trained");
+        (void)mue::train(options_for(trained, 3), toy_example);
+        const fs::path entangled = fs::path(dir.path().toStdString()) / "entangled";
+        auto c = tiny_config();
+        c.arch.entangle_position_embedding = true;
+        c.arch.decoder_entangle_position_embedding = true;
+        mue::write_random_model(entangled, c, /*seed=*/77);
+        auto o = options_for(entangled, 1);
+        o.init_from = trained;
+        o.learning_rate = 1e-9;
+        o.min_learning_rate = 1e-9;
+        (void)mue::train(o, toy_example);
+
+        const auto before = mue::SafetensorsFile::open(trained / "model.safetensors");
+        const auto after = mue::SafetensorsFile::open(entangled / "model.safetensors");
+        int scaled = 0;
+        for (const auto& t : before.tensors()) {
+            const bool table = t.name.find("embed_positions.weight") != std::string::npos ||
+                               t.name.find("embed_image_positions.weight") != std::string::npos;
+            const double factor = table ? 0.4 : 1.0;
+            const auto a = before.to_float(t);
+            const auto b = after.to_float(after.at(t.name));
+            double worst = 0;
+            for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::abs(factor * a[i] - b[i]));
+            QVERIFY2(worst < 1e-6, qPrintable(QString::fromStdString(t.name) + ": " + QString::number(worst)));
+            scaled += table;
+        }
+        QCOMPARE(scaled, 3);
+    }
+
     void shapesSourceMixesTasksEvenly() {
         constexpr int kSize = 32;
         const auto half = mue::shapes_example_source(kSize);
