@@ -251,8 +251,9 @@ ARCH_DEFAULTS = {
 COMMON_DEFAULTS = dict(max_source_positions=1024, max_target_positions=1024, token_bucket_size=256, image_bucket_size=42,
                        attn_scale_factor=2, encoder_normalize_before=True, decoder_normalize_before=True,
                        layernorm_embedding=True, patch_layernorm_embedding=True, add_type_embedding=True,
-                       no_scale_embedding=True, entangle_position_embedding=False, disable_entangle=False, scale_attn=False, scale_fc=False,
-                       scale_heads=False, scale_resids=False, sync_bn=False, train_mue=False)
+                       no_scale_embedding=True, entangle_position_embedding=False, disable_entangle=False,
+                       scale_attn=False, scale_fc=False, scale_heads=False, scale_resids=False, sync_bn=False,
+                       train_mue=False)
 
 # OFA's ResNet variants: all bottleneck blocks, stages 1-3 (resnet18/34 included, as OFA builds them).
 RESNET_BLOCKS = {"resnet18": [2, 2, 2], "resnet34": [3, 4, 6], "resnet50": [3, 4, 6], "resnet101": [3, 4, 23],
