@@ -1,6 +1,7 @@
 #include "ofa_model.hpp"
 
 #include "mue/errors.hpp"
+#include "small_rows_gemm.hpp"
 
 #include <algorithm>
 #include <array>
@@ -49,10 +50,34 @@ void use_gemm_layout(Weights& weights) {
 void fuse_projections(Attention& attn, double scaling, bool self_attention) {
     const auto q_weight = attn.q.weight * scaling;
     const auto q_bias = attn.q.bias * scaling;
-    attn.scaled_q = {gemm_layout(q_weight), q_bias};
+    attn.scaled_q = {gemm_layout(q_weight), q_bias, {}};
     if (self_attention) {
         attn.qkv = {gemm_layout(torch::cat({q_weight, attn.k.weight, attn.v.weight})),
-                    torch::cat({q_bias, attn.k.bias, attn.v.bias})};
+                    torch::cat({q_bias, attn.k.bias, attn.v.bias}), {}};
+    }
+}
+
+// Inference: each layer's weights packed for small_rows_gemm, a copy beside the gemm-layout one
+// that OpenBLAS keeps reading for larger inputs, when all copies together fit this much memory
+// (the default model: 10 MB; OFA-Base would need about 600 MB and uses OpenBLAS only).
+constexpr std::int64_t kPanelBytes = std::int64_t{256} << 20;
+
+void pack_for_small_rows(const std::vector<Linear*>& linears) {
+    if (!small_rows_gemm_supported()) return;
+    std::int64_t bytes = 0;
+    for (const auto* l : linears) {
+        if (l->weight.scalar_type() != torch::kFloat || (l->bias.defined() && (l->bias.scalar_type() != torch::kFloat ||
+                                                                                !l->bias.is_contiguous()))) {
+            return;
+        }
+        bytes += static_cast<std::int64_t>(sizeof(float)) * small_rows_panels_size(l->weight.size(1), l->weight.size(0));
+    }
+    if (bytes > kPanelBytes) return;
+    for (auto* l : linears) {
+        const auto& w = l->weight;  // [out, in]: element [k][n] of the [in, out] product at w[n][k]
+        l->panels = torch::empty({small_rows_panels_size(w.size(1), w.size(0))});
+        pack_small_rows_panels(w.data_ptr<float>(), /*in=*/w.size(1), /*out=*/w.size(0), /*row_stride=*/w.stride(1),
+                               /*column_stride=*/w.stride(0), l->panels.data_ptr<float>());
     }
 }
 
@@ -116,7 +141,7 @@ Norm norm_or_identity(const Weights& w, const std::string& prefix, bool present)
 }
 
 Linear linear(const Weights& w, const std::string& prefix) {
-    return {w.get(prefix + ".weight"), w.get(prefix + ".bias")};
+    return {w.get(prefix + ".weight"), w.get(prefix + ".bias"), {}};
 }
 
 Attention attention(const Weights& w, const std::string& prefix, bool scale_heads) {
@@ -209,6 +234,22 @@ torch::Tensor image_rel_index(int grid, int bucket_size) {
     return (dr + b - 1) * (2 * b - 1) + (dc + b - 1);
 }
 
+torch::Tensor Linear::operator()(const torch::Tensor& x) const {
+    const auto in = weight.size(1);
+    const auto rows = in > 0 ? x.numel() / in : 0;
+    if (!panels.defined() || rows == 0 || rows > kSmallRowsMax || x.scalar_type() != torch::kFloat || x.requires_grad()) {
+        return torch::linear(x, weight, bias);
+    }
+    const auto out = weight.size(0);
+    const auto input = x.contiguous();
+    auto sizes = x.sizes().vec();
+    sizes.back() = out;
+    auto y = torch::empty(sizes, x.options());
+    small_rows_gemm(input.data_ptr<float>(), rows, in, panels.data_ptr<float>(), out,
+                    bias.defined() ? bias.data_ptr<float>() : nullptr, y.data_ptr<float>());
+    return y;
+}
+
 torch::Tensor Norm::operator()(const torch::Tensor& x) const {
     if (!weight.defined()) return x;
     return torch::layer_norm(x, {x.size(-1)}, weight, bias, kLayerNormEps);
@@ -267,6 +308,7 @@ OfaModel::OfaModel(ModelConfig config, Weights weights) : config_(std::move(conf
             w.get("decoder.token_rel_pos_table_list." + std::to_string(l) + ".weight")});
     }
     decoder_norm_ = norm_or_identity(w, "decoder.layer_norm", a.normalize_before);
+    output_projection_ = {embed_tokens_, {}, {}};
 
     // Trainable weights need these recomputed in every forward pass, inside the autograd graph.
     if (embed_tokens_.requires_grad()) return;
@@ -276,6 +318,18 @@ OfaModel::OfaModel(ModelConfig config, Weights weights) : config_(std::move(conf
         fuse_projections(layer.self_attn, scaling_, /*self_attention=*/true);
         fuse_projections(layer.cross_attn, scaling_, /*self_attention=*/false);
     }
+    // Products that see few rows: a decoding step's and the text stream's.
+    std::vector<Linear*> small_rows{&output_projection_};
+    for (auto& layer : encoder_layers_) {
+        for (auto* l : {&layer.attn.qkv, &layer.attn.out, &layer.ffn.fc1, &layer.ffn.fc2}) small_rows.push_back(l);
+    }
+    for (auto& layer : decoder_layers_) {
+        for (auto* l : {&layer.self_attn.qkv, &layer.self_attn.k, &layer.self_attn.v, &layer.self_attn.out,
+                        &layer.cross_attn.scaled_q, &layer.cross_attn.out, &layer.ffn.fc1, &layer.ffn.fc2}) {
+            small_rows.push_back(l);
+        }
+    }
+    pack_for_small_rows(small_rows);
     image_positions_ = compute_image_positions();
     const std::int64_t p = config_.image_tokens();
     const std::int64_t bias_bytes = static_cast<std::int64_t>(sizeof(float)) * a.attention_heads * p * p * a.encoder_layers;
@@ -611,7 +665,7 @@ DecoderRun OfaModel::decoder(EncoderOutput encoder, KvPolicy kv_policy) const {
 }
 
 torch::Tensor OfaModel::logits(const torch::Tensor& decoder_hidden) const {
-    return torch::linear(decoder_norm_(decoder_hidden), embed_tokens_);
+    return output_projection_(decoder_norm_(decoder_hidden));
 }
 
 // ---------------------------------------------------------------------------------------------

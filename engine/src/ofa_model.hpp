@@ -18,7 +18,10 @@ namespace mue::detail {
 
 struct Linear {
     torch::Tensor weight, bias;
-    [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x) const { return torch::linear(x, weight, bias); }
+    // Inference only: the weights packed for small_rows_gemm, which then runs inputs of up to
+    // kSmallRowsMax rows; undefined: torch::linear always.
+    torch::Tensor panels;
+    [[nodiscard]] torch::Tensor operator()(const torch::Tensor& x) const;
 };
 
 // A layer norm that is the identity when the config leaves it out.
@@ -294,6 +297,7 @@ private:
     Linear self_pos_q_, self_pos_k_, cross_pos_q_, cross_pos_k_;
     std::vector<DecoderLayer> decoder_layers_;
     Norm decoder_norm_;
+    Linear output_projection_;  // embed_tokens_ (tied), with panels for inference
     torch::Tensor image_positions_;                  // [P, D] normed, the same for every request
     std::vector<torch::Tensor> image_stream_bias_;   // per layer [H, P, P]; empty when too large
     std::vector<torch::Tensor> text_stream_bias_;    // per layer [H, T, T] over all text positions; ditto

@@ -1,11 +1,12 @@
 // The OFA model's internals against independent reference computations: attention with all its
-// biases, KV-cached decoding, beam search, the decomposed vs joint encoder, and the decomposed
-// streams run together vs alone.
+// biases, KV-cached decoding, beam search, the decomposed vs joint encoder, the decomposed
+// streams run together vs alone, and the few-rows matrix kernel.
 
 #include "decoding.hpp"
 #include "exits.hpp"
 #include "mue/engine.hpp"
 #include "ofa_model.hpp"
+#include "small_rows_gemm.hpp"
 
 #include <QtTest/QtTest>
 
@@ -332,6 +333,54 @@ private Q_SLOTS:
         const OfaModel plain = tiny_model();
         QVERIFY(max_diff(plain.embed_text(tokens_of(ids))[0], text) > 1e-3);
         QVERIFY(max_diff(plain.embed_image(pixels)[0], image) > 1e-3);
+    }
+
+    // Block sizes of 1-6 rows, several blocks, widths with and without a partial last panel.
+    void smallRowsGemmMatchesDoublePrecision() {
+        if (!mue::detail::small_rows_gemm_supported()) QSKIP("this CPU has no AVX2 and FMA");
+        torch::manual_seed(5);
+        for (const std::int64_t rows : {1, 2, 5, 6, 7, 13, 24}) {
+            for (const std::int64_t in : {1, 16, 130}) {
+                for (const std::int64_t out : {16, 24, 40, 128}) {
+                    for (const bool with_bias : {false, true}) {
+                        const auto x = torch::randn({rows, in});
+                        const auto w = torch::randn({out, in}).t().contiguous();  // [in, out]
+                        const auto bias = torch::randn({out});
+                        std::vector<float> panels(static_cast<std::size_t>(mue::detail::small_rows_panels_size(in, out)));
+                        mue::detail::pack_small_rows_panels(w.data_ptr<float>(), in, out, /*row_stride=*/out,
+                                                            /*column_stride=*/1, panels.data());
+                        auto y = torch::full({rows, out}, std::nanf(""));
+                        mue::detail::small_rows_gemm(x.data_ptr<float>(), rows, in, panels.data(), out,
+                                                     with_bias ? bias.data_ptr<float>() : nullptr, y.data_ptr<float>());
+                        auto expected = torch::matmul(x.to(torch::kDouble), w.to(torch::kDouble));
+                        if (with_bias) expected = expected + bias.to(torch::kDouble);
+                        const double diff = (y.to(torch::kDouble) - expected).abs().max().item<double>();
+                        QVERIFY2(diff < 1e-5 * std::sqrt(static_cast<double>(in)),
+                                 qPrintable(QStringLiteral("%1 x %2 -> %3: %4").arg(rows).arg(in).arg(out).arg(diff)));
+                    }
+                }
+            }
+        }
+    }
+
+    // Linear runs the kernel for inputs of up to kSmallRowsMax rows of any shape and layout, and
+    // torch::linear beyond; both agree with torch::linear.
+    void linearWithPanelsMatchesTorch() {
+        if (!mue::detail::small_rows_gemm_supported()) QSKIP("this CPU has no AVX2 and FMA");
+        torch::manual_seed(6);
+        const std::int64_t in = 32;
+        const std::int64_t out = 48;
+        mue::detail::Linear linear{torch::randn({in, out}).t(), torch::randn({out}), {}};
+        linear.panels = torch::empty({mue::detail::small_rows_panels_size(in, out)});
+        mue::detail::pack_small_rows_panels(linear.weight.data_ptr<float>(), in, out, /*row_stride=*/out,
+                                            /*column_stride=*/1, linear.panels.data_ptr<float>());
+        const auto few = torch::randn({in, 3, 2}).permute({1, 2, 0});  // [3, 2, in], not contiguous
+        const auto many = torch::randn({2, mue::detail::kSmallRowsMax, in});
+        for (const auto& x : {few, many}) {
+            const auto y = linear(x);
+            QCOMPARE(y.sizes().vec(), (std::vector<std::int64_t>{x.size(0), x.size(1), out}));
+            QVERIFY(max_diff(y, torch::linear(x, linear.weight, linear.bias)) < 1e-5);
+        }
     }
 
     void cachedDecodingEqualsFullRecomputation_data() {

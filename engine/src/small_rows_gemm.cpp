@@ -1,0 +1,126 @@
+#include "small_rows_gemm.hpp"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define MUE_SMALL_ROWS_GEMM 1
+#endif
+
+namespace mue::detail {
+namespace {
+
+// A panel is 16 columns: two vectors of 8 floats. A block of up to 6 rows keeps its 12 running
+// sums in registers, so every panel row loaded serves all rows of the block.
+constexpr std::int64_t kLanes = 8;
+constexpr std::int64_t kPanelColumns = 2 * kLanes;
+constexpr int kBlockRows = 6;
+
+std::int64_t panel_count(std::int64_t out) { return (out + kPanelColumns - 1) / kPanelColumns; }
+
+#ifdef MUE_SMALL_ROWS_GEMM
+// y[r][0..15] of one panel for Rows rows; bias points at the panel's 16 columns or is null.
+template <int Rows>
+__attribute__((target("avx2,fma"))) void panel_block(const float* x, std::int64_t in, const float* panel,
+                                                     const float* bias, float* y, std::int64_t y_stride) {
+    __m256 sums[Rows][2];  // not std::array, which drops __m256's alignment attribute
+    const __m256 bias_low = bias != nullptr ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
+    const __m256 bias_high = bias != nullptr ? _mm256_loadu_ps(bias + kLanes) : _mm256_setzero_ps();
+    // Unrolled so that the sums stay in registers; as a loop GCC keeps them in memory.
+    _Pragma("GCC unroll 8") for (int r = 0; r < Rows; ++r) {
+        sums[r][0] = bias_low;
+        sums[r][1] = bias_high;
+    }
+    for (std::int64_t k = 0; k < in; ++k, panel += kPanelColumns) {
+        const __m256 w_low = _mm256_loadu_ps(panel);
+        const __m256 w_high = _mm256_loadu_ps(panel + kLanes);
+        _Pragma("GCC unroll 8") for (int r = 0; r < Rows; ++r) {
+            const __m256 xv = _mm256_broadcast_ss(x + r * in + k);
+            sums[r][0] = _mm256_fmadd_ps(xv, w_low, sums[r][0]);
+            sums[r][1] = _mm256_fmadd_ps(xv, w_high, sums[r][1]);
+        }
+    }
+    _Pragma("GCC unroll 8") for (int r = 0; r < Rows; ++r) {
+        _mm256_storeu_ps(y + r * y_stride, sums[r][0]);
+        _mm256_storeu_ps(y + r * y_stride + kLanes, sums[r][1]);
+    }
+}
+
+template <int Rows>
+__attribute__((target("avx2,fma"))) void row_block(const float* x, std::int64_t in, const float* panels,
+                                                   std::int64_t out, const float* bias, float* y) {
+    const std::int64_t full_panels = out / kPanelColumns;
+    for (std::int64_t p = 0; p < full_panels; ++p) {
+        const std::int64_t column = p * kPanelColumns;
+        panel_block<Rows>(x, in, panels + p * in * kPanelColumns, bias != nullptr ? bias + column : nullptr, y + column,
+                          out);
+    }
+    const std::int64_t column = full_panels * kPanelColumns;
+    const std::int64_t rest = out - column;
+    if (rest == 0) return;
+    // The last panel is zero-padded to 16 columns: compute all 16, keep `rest`.
+    std::array<float, kPanelColumns> padded_bias{};
+    if (bias != nullptr) std::copy(bias + column, bias + out, padded_bias.begin());
+    std::array<float, Rows * kPanelColumns> block{};
+    panel_block<Rows>(x, in, panels + full_panels * in * kPanelColumns, padded_bias.data(), block.data(),
+                      kPanelColumns);
+    for (int r = 0; r < Rows; ++r) {
+        std::copy(block.begin() + r * kPanelColumns, block.begin() + r * kPanelColumns + rest, y + r * out + column);
+    }
+}
+#endif
+
+}  // namespace
+
+std::int64_t small_rows_panels_size(std::int64_t in, std::int64_t out) { return panel_count(out) * kPanelColumns * in; }
+
+void pack_small_rows_panels(const float* w, std::int64_t in, std::int64_t out, std::int64_t row_stride,
+                            std::int64_t column_stride, float* panels) {
+    for (std::int64_t p = 0; p < panel_count(out); ++p) {
+        for (std::int64_t k = 0; k < in; ++k) {
+            float* dst = panels + (p * in + k) * kPanelColumns;
+            for (std::int64_t c = 0; c < kPanelColumns; ++c) {
+                const std::int64_t n = p * kPanelColumns + c;
+                dst[c] = n < out ? w[k * row_stride + n * column_stride] : 0.0F;
+            }
+        }
+    }
+}
+
+#ifdef MUE_SMALL_ROWS_GEMM
+
+bool small_rows_gemm_supported() {
+    static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return supported;
+}
+
+void small_rows_gemm(const float* x, std::int64_t rows, std::int64_t in, const float* panels, std::int64_t out,
+                     const float* bias, float* y) {
+    if (!small_rows_gemm_supported()) throw std::logic_error("small_rows_gemm needs AVX2 and FMA");
+    for (std::int64_t first = 0; first < rows; first += kBlockRows) {
+        const float* x_block = x + first * in;
+        float* y_block = y + first * out;
+        switch (std::min<std::int64_t>(kBlockRows, rows - first)) {
+            case 1: row_block<1>(x_block, in, panels, out, bias, y_block); break;
+            case 2: row_block<2>(x_block, in, panels, out, bias, y_block); break;
+            case 3: row_block<3>(x_block, in, panels, out, bias, y_block); break;
+            case 4: row_block<4>(x_block, in, panels, out, bias, y_block); break;
+            case 5: row_block<5>(x_block, in, panels, out, bias, y_block); break;
+            default: row_block<kBlockRows>(x_block, in, panels, out, bias, y_block); break;
+        }
+    }
+}
+
+#else
+
+bool small_rows_gemm_supported() { return false; }
+
+void small_rows_gemm(const float*, std::int64_t, std::int64_t, const float*, std::int64_t, const float*, float*) {
+    throw std::logic_error("small_rows_gemm is not built for this CPU");
+}
+
+#endif
+
+}  // namespace mue::detail
