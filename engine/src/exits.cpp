@@ -10,6 +10,7 @@ namespace {
 
 constexpr double kNormFloor = 1e-12;  // cosine of an all-zero state is 0, not NaN
 constexpr std::int64_t kLensSize = 5;
+constexpr float kProbabilityFloor = 1e-30F;  // log(0) would make an entropy NaN
 // Streams run a layer together (EncoderStream::step_together) only while their rows (batch x
 // tokens, all streams) stay at most this many. Fusing saves per-operation cost, which dominates
 // short streams; on larger inputs its concatenations and copies cost more than it saves. Measured
@@ -30,6 +31,36 @@ std::vector<float> real_tokens(const std::vector<float>& per_token, const torch:
     }
     return out;
 }
+
+// One row's next-token distribution as the exit tests and the lens read it: plain loops over the
+// row, since a tensor operation and an item() per test and lens entry cost more dispatches than
+// the arithmetic (the lens alone was 10 per row and layer).
+struct Distribution {
+    const float* p = nullptr;
+    std::int64_t size = 0;
+
+    [[nodiscard]] std::int64_t argmax() const {  // the first of equal maxima, like torch::argmax
+        return std::max_element(p, p + size) - p;
+    }
+    [[nodiscard]] float entropy() const {
+        double sum = 0;
+        for (std::int64_t i = 0; i < size; ++i) sum -= static_cast<double>(p[i]) * std::log(std::max(p[i], kProbabilityFloor));
+        return static_cast<float>(sum);
+    }
+    [[nodiscard]] std::vector<LensEntry> top(std::int64_t k) const {
+        std::vector<std::int64_t> ids(static_cast<std::size_t>(size));
+        for (std::int64_t i = 0; i < size; ++i) ids[static_cast<std::size_t>(i)] = i;
+        const auto n = std::min(k, size);
+        std::partial_sort(ids.begin(), ids.begin() + n, ids.end(),
+                          [&](std::int64_t a, std::int64_t b) { return p[a] > p[b] || (p[a] == p[b] && a < b); });
+        std::vector<LensEntry> entries;
+        for (std::int64_t i = 0; i < n; ++i) {
+            const auto id = ids[static_cast<std::size_t>(i)];
+            entries.push_back({static_cast<int>(id), {}, p[id]});
+        }
+        return entries;
+    }
+};
 
 // Which rows of a batch still run layers. Exited rows keep their state; with what-if every row
 // runs on and only its recorded exit changes.
@@ -256,11 +287,15 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
 
         torch::Tensor probabilities;
         if (policy.needs_head()) {
-            probabilities = torch::softmax(model.logits(run.hidden().index({row_index, readout})), -1);
+            probabilities = torch::softmax(model.logits(run.hidden().index({row_index, readout})), -1).contiguous();
         }
         for (std::int64_t r = 0; r < rows; ++r) {
             auto& t = traces[static_cast<std::size_t>(r)];
             if (!active.runs(r)) continue;
+            const Distribution head = probabilities.defined()
+                                          ? Distribution{probabilities.data_ptr<float>() + r * probabilities.size(1),
+                                                         probabilities.size(1)}
+                                          : Distribution{};
             const float sim = similarity[static_cast<std::size_t>(r)];
             t.similarity.push_back(sim);
             bool fires = false;
@@ -275,20 +310,19 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
                     t.measure.push_back(static_cast<float>(layer));
                     break;
                 case ExitPolicy::DeeBert: {
-                    const auto p = probabilities[r];
-                    const float entropy = -(p * p.clamp_min(1e-30).log()).sum().item<float>();
+                    const float entropy = head.entropy();
                     fires = entropy < threshold;
                     t.measure.push_back(entropy);
                     break;
                 }
                 case ExitPolicy::Confidence: {
-                    const float top = probabilities[r].max().item<float>();
+                    const float top = head.p[head.argmax()];
                     fires = top > threshold;
                     t.measure.push_back(top);
                     break;
                 }
                 case ExitPolicy::Pabee: {
-                    const auto prediction = probabilities[r].argmax().item<std::int64_t>();
+                    const auto prediction = head.argmax();
                     auto& run_length = streak[static_cast<std::size_t>(r)];
                     run_length = prediction == previous_prediction[static_cast<std::size_t>(r)] ? run_length + 1 : 0;
                     previous_prediction[static_cast<std::size_t>(r)] = prediction;
@@ -300,15 +334,7 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
                     t.measure.push_back(sim);
                     break;
             }
-            if (s.lens) {
-                const auto top = probabilities[r].topk(kLensSize);
-                std::vector<LensEntry> entries;
-                for (std::int64_t k = 0; k < kLensSize; ++k) {
-                    entries.push_back({static_cast<int>(std::get<1>(top)[k].item<std::int64_t>()), {},
-                                       std::get<0>(top)[k].item<float>()});
-                }
-                t.lens.push_back(std::move(entries));
-            }
+            if (s.lens) t.lens.push_back(head.top(kLensSize));
             if (!t.exited && fires) {
                 t.exited = true;
                 t.exit_layer = layer;

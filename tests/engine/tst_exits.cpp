@@ -223,6 +223,43 @@ private Q_SLOTS:
         }
     }
 
+    // The head's measures and the lens read one distribution per layer: confidence is the lens's
+    // top probability, PABEE's streak follows the lens's top token, and the entropy lies between
+    // the min-entropy -log(top) and log(vocabulary).
+    void headMeasuresAgreeWithTheLens() {
+        const double log_vocab = std::log(static_cast<double>(engine_->info().arch.vocab_size));
+        for (const auto policy : {mue::ExitPolicy::Confidence, mue::ExitPolicy::Pabee, mue::ExitPolicy::DeeBert}) {
+            mue::ExitSettings s;
+            s.policy = policy;
+            s.confidence_threshold = 1.0;  // none of the three fires: every layer is measured
+            s.patience = 100;
+            s.entropy_threshold = 0.0;
+            s.lens = true;
+            const auto r = engine_->run(request(mue::Task::Caption, "", 8, s));
+            QVERIFY(!r.trace.decoder_tokens.empty());
+            for (const auto& t : r.trace.decoder_tokens) {
+                QCOMPARE(t.measure.size(), t.lens.size());
+                for (std::size_t l = 0; l < t.lens.size(); ++l) {
+                    const auto& top = t.lens[l];
+                    for (std::size_t k = 1; k < top.size(); ++k) {
+                        QVERIFY(top[k - 1].probability >= top[k].probability);
+                        QVERIFY(top[k - 1].id != top[k].id);
+                    }
+                    const float measure = t.measure[l];
+                    if (policy == mue::ExitPolicy::Confidence) QCOMPARE(measure, top[0].probability);
+                    if (policy == mue::ExitPolicy::Pabee) {
+                        const bool same = l > 0 && t.lens[l - 1][0].id == top[0].id;
+                        QCOMPARE(measure, same ? t.measure[l - 1] + 1.0F : 0.0F);
+                    }
+                    if (policy == mue::ExitPolicy::DeeBert) {
+                        QVERIFY(measure >= -std::log(top[0].probability) - 1e-4);
+                        QVERIFY(measure <= log_vocab + 1e-4);
+                    }
+                }
+            }
+        }
+    }
+
     void batchEqualsOneByOneForEveryPolicy_data() {
         QTest::addColumn<int>("policy");
         QTest::addColumn<int>("kv");
