@@ -58,6 +58,32 @@ torch::Tensor next_token_lprobs(const OfaModel& model, DecoderRun& run, const st
     return lprobs;
 }
 
+// Each row's traces so far as a chain of nodes. Beams share their common prefix, so a candidate
+// costs an index instead of a copy of its row's traces, which grew by a token every step.
+class TraceChains {
+public:
+    [[nodiscard]] std::int64_t add(DecoderTokenTrace trace, std::int64_t parent) {
+        nodes_.push_back({std::move(trace), parent});
+        return static_cast<std::int64_t>(nodes_.size()) - 1;
+    }
+    // The traces from the first step to `node`.
+    [[nodiscard]] std::vector<DecoderTokenTrace> unroll(std::int64_t node) const {
+        std::vector<DecoderTokenTrace> traces;
+        for (; node >= 0; node = nodes_[static_cast<std::size_t>(node)].parent) {
+            traces.push_back(nodes_[static_cast<std::size_t>(node)].trace);
+        }
+        std::reverse(traces.begin(), traces.end());
+        return traces;
+    }
+
+private:
+    struct Node {
+        DecoderTokenTrace trace;
+        std::int64_t parent;  // -1: the first step
+    };
+    std::vector<Node> nodes_;
+};
+
 double normalised(double score, std::size_t tokens_with_eos, double length_penalty) {
     return score / std::pow(static_cast<double>(tokens_with_eos), length_penalty);
 }
@@ -83,7 +109,7 @@ std::vector<Hypothesis> greedy_search(const OfaModel& model, const EncoderOutput
             const int token = static_cast<int>(best[static_cast<std::int64_t>(r)].item<std::int64_t>());
             score[r] += lprobs[static_cast<std::int64_t>(r)][token].item<float>();
             history[r].push_back(token);
-            result[r].steps.push_back(traces[r]);
+            result[r].steps.push_back(std::move(traces[r]));
             if (token == options.eos) {
                 done[r] = true;
                 result[r].tokens.assign(history[r].begin() + 1, history[r].end() - 1);
@@ -108,7 +134,8 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
     DecoderRun run = model.decoder(encoder, policy.settings().kv_policy);
     run.repeat_rows(static_cast<int>(beams));
     std::vector<std::vector<int>> history(static_cast<std::size_t>(examples * beams), std::vector<int>{options.bos});
-    std::vector<std::vector<DecoderTokenTrace>> steps(history.size());
+    TraceChains chains;
+    std::vector<std::int64_t> row_chain(history.size(), -1);  // each row's last node in `chains`
     std::vector<DecoderTokenTrace> traces;
     std::vector<double> beam_score(history.size(), 0.0);
     std::vector<std::vector<Hypothesis>> finished(static_cast<std::size_t>(examples));
@@ -121,8 +148,17 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
         const auto lprobs = next_token_lprobs(model, run, history, step, options, policy, context, traces);
         std::vector<std::int64_t> next_rows;
         std::vector<std::vector<int>> next_history;
-        std::vector<std::vector<DecoderTokenTrace>> next_steps;
+        std::vector<std::int64_t> next_chain;
         std::vector<double> next_score;
+        // This step's node of each row, added when a candidate first extends the row.
+        std::vector<std::int64_t> step_node(history.size(), -1);
+        const auto node_of = [&](std::int64_t row) {
+            auto& node = step_node[static_cast<std::size_t>(row)];
+            if (node < 0) {
+                node = chains.add(std::move(traces[static_cast<std::size_t>(row)]), row_chain[static_cast<std::size_t>(row)]);
+            }
+            return node;
+        };
         std::vector<std::int64_t> next_live;
         std::vector<std::int64_t> kept_positions;  // of next_live in live: their encoder rows
         for (std::size_t position = 0; position < live.size(); ++position) {
@@ -148,12 +184,10 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
                 const std::int64_t row = first_row + flat / vocab;
                 const int token = static_cast<int>(flat % vocab);
                 const auto& h = history[static_cast<std::size_t>(row)];
-                auto row_steps = steps[static_cast<std::size_t>(row)];
-                row_steps.push_back(traces[static_cast<std::size_t>(row)]);
                 if (token == options.eos) {
                     // fairseq finalises eos only among the first `beams` candidates.
                     if (c < beams && finished[ub].size() < static_cast<std::size_t>(beams)) {
-                        finished[ub].push_back({std::vector<int>(h.begin() + 1, h.end()), std::move(row_steps),
+                        finished[ub].push_back({std::vector<int>(h.begin() + 1, h.end()), chains.unroll(node_of(row)),
                                                 normalised(s, h.size(), options.length_penalty)});
                     }
                     continue;
@@ -162,14 +196,14 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
                 auto extended = h;
                 extended.push_back(token);
                 next_history.push_back(std::move(extended));
-                next_steps.push_back(std::move(row_steps));
+                next_chain.push_back(node_of(row));
                 next_score.push_back(s);
                 ++kept;
             }
             if (finished[ub].size() >= static_cast<std::size_t>(beams) || kept < beams) {
                 next_rows.resize(rows_before);  // done: its rows leave the run
                 next_history.resize(rows_before);
-                next_steps.resize(rows_before);
+                next_chain.resize(rows_before);
                 next_score.resize(rows_before);
             } else {
                 next_live.push_back(live[position]);
@@ -183,7 +217,7 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
                         next_live.size() == live.size() ? torch::Tensor() : torch::tensor(kept_positions, torch::kLong));
         live = std::move(next_live);
         history = std::move(next_history);
-        steps = std::move(next_steps);
+        row_chain = std::move(next_chain);
         beam_score = std::move(next_score);
     }
 

@@ -223,6 +223,21 @@ private Q_SLOTS:
         }
     }
 
+    // Beam search keeps each hypothesis's traces as a chain shared with the beams it came from;
+    // the chain unrolled holds one trace per step, in order, ending with the </s> step.
+    void beamTracesHaveOneTracePerStepInOrder() {
+        for (const int seed : {9, 10, 11}) {
+            const auto r = engine_->run(request(mue::Task::Caption, "", seed, mue_thresholds(0.99, 0.99, 0.99)));
+            const auto& tokens = r.trace.decoder_tokens;
+            QVERIFY(!tokens.empty());
+            for (std::size_t i = 0; i < tokens.size(); ++i) {
+                QCOMPARE(tokens[i].step, static_cast<int>(i) + 1);
+                QCOMPARE(static_cast<int>(tokens[i].similarity.size()), tokens[i].exit_layer);
+            }
+            QCOMPARE(tokens.back().text, std::string("</s>"));
+        }
+    }
+
     // The head's measures and the lens read one distribution per layer: confidence is the lens's
     // top probability, PABEE's streak follows the lens's top token, and the entropy lies between
     // the min-entropy -log(top) and log(vocabulary).
