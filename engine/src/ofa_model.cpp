@@ -59,7 +59,7 @@ void fuse_projections(Attention& attn, double scaling, bool self_attention) {
 
 // Inference: each layer's weights packed for small_rows_gemm, a copy beside the gemm-layout one
 // that OpenBLAS keeps reading for larger inputs, when all copies together fit this much memory
-// (the default model: 10 MB; OFA-Base would need about 600 MB and uses OpenBLAS only).
+// (the default model: 11 MB; OFA-Base would need about 600 MB and uses OpenBLAS only).
 constexpr std::int64_t kPanelBytes = std::int64_t{256} << 20;
 
 void pack_for_small_rows(const std::vector<Linear*>& linears) {
