@@ -236,8 +236,10 @@ torch::Tensor image_rel_index(int grid, int bucket_size) {
 
 torch::Tensor Linear::operator()(const torch::Tensor& x) const {
     const auto in = weight.size(1);
-    const auto rows = in > 0 ? x.numel() / in : 0;
-    if (!panels.defined() || rows == 0 || rows > kSmallRowsMax || x.scalar_type() != torch::kFloat || x.requires_grad()) {
+    const bool fits = x.dim() > 0 && x.size(-1) == in && in > 0;  // else torch::linear names the mismatch
+    const auto rows = fits ? x.numel() / in : 0;
+    if (!panels.defined() || rows == 0 || rows > kSmallRowsMax || x.scalar_type() != torch::kFloat || !x.is_cpu() ||
+        x.requires_grad()) {
         return torch::linear(x, weight, bias);
     }
     const auto out = weight.size(0);

@@ -381,6 +381,8 @@ private Q_SLOTS:
             QCOMPARE(y.sizes().vec(), (std::vector<std::int64_t>{x.size(0), x.size(1), out}));
             QVERIFY(max_diff(y, torch::linear(x, linear.weight, linear.bias)) < 1e-5);
         }
+        // A wrong width is LibTorch's error, not a read past the input.
+        QVERIFY_THROWS_EXCEPTION(c10::Error, (void)linear(torch::randn({2, in / 2})));
     }
 
     void cachedDecodingEqualsFullRecomputation_data() {
