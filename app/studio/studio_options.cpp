@@ -72,7 +72,8 @@ ParsedOptions parseStudioOptions(const QStringList& arguments) {
         return parsed;
     }
     parsed.helpText = parser.helpText();
-    if (parser.isSet(help)) {
+    // addHelpOption also registers --help-all, which parse() (unlike process()) leaves to us.
+    if (parser.isSet(help) || parser.isSet(QStringLiteral("help-all"))) {
         parsed.helpRequested = true;
         return parsed;
     }

@@ -158,6 +158,7 @@ private Q_SLOTS:
 
     void options_data();
     void options();
+    void helpOptionsPrintHelp();
 
     void runDeliversResult();
     void staleResultsAreDropped();
@@ -232,6 +233,15 @@ void TestStudio::options_data() {
                              << QString() << -1 << QString() << -9.0;
     QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")} << QStringLiteral("frobnicate")
                                     << QString() << -1 << QString() << -9.0;
+}
+
+// --help-all, which Qt's help option also registers, once started the window instead.
+void TestStudio::helpOptionsPrintHelp() {
+    for (const auto* flag : {"--help", "-h", "--help-all"}) {
+        const auto parsed = parseStudioOptions({QStringLiteral("mue-studio"), QString::fromLatin1(flag)});
+        QVERIFY2(parsed.helpRequested, flag);
+        QVERIFY(parsed.helpText.contains(QStringLiteral("--screenshot")));
+    }
 }
 
 void TestStudio::options() {
