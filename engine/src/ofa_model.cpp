@@ -1,6 +1,7 @@
 #include "ofa_model.hpp"
 
 #include "mue/errors.hpp"
+#include "one_query_attention.hpp"
 #include "small_rows_gemm.hpp"
 
 #include <algorithm>
@@ -61,6 +62,8 @@ void fuse_projections(Attention& attn, double scaling, bool self_attention) {
 // that OpenBLAS keeps reading for larger inputs, when all copies together fit this much memory
 // (the default model: 11 MB; OFA-Base would need about 600 MB and uses OpenBLAS only).
 constexpr std::int64_t kPanelBytes = std::int64_t{256} << 20;
+// Keys a decoder cache has room for at first; it doubles when full.
+constexpr std::int64_t kMinCachedKeys = 16;
 
 void pack_for_small_rows(const std::vector<Linear*>& linears) {
     if (!small_rows_gemm_supported()) return;
@@ -94,42 +97,6 @@ struct Gelu : torch::autograd::Function<Gelu> {
         return {torch::gelu_backward(grad[0].contiguous(), ctx->get_saved_variables()[0])};
     }
 };
-
-// Partial sums kept apart, one per vector lane: the compiler keeps float sums in program order,
-// so a single running sum would be one long chain of dependent additions.
-constexpr std::int64_t kDotLanes = 8;
-
-float dot(const float* x, const float* y, std::int64_t n) {
-    std::array<float, kDotLanes> partial{};
-    std::int64_t i = 0;
-    for (; i + kDotLanes <= n; i += kDotLanes) {
-        for (std::int64_t j = 0; j < kDotLanes; ++j) partial[static_cast<std::size_t>(j)] += x[i + j] * y[i + j];
-    }
-    float sum = 0;
-    for (; i < n; ++i) sum += x[i] * y[i];
-    for (const float p : partial) sum += p;
-    return sum;
-}
-
-// out[i] = scale * sum_s weights[s] * values[s * stride + i] for i < n, in blocks of kDotLanes
-// held in a local array, which the compiler can keep in vector registers.
-void weighted_sum(const std::vector<float>& weights, const float* values, std::int64_t stride, std::int64_t n,
-                  float scale, float* out) {
-    std::int64_t i = 0;
-    for (; i + kDotLanes <= n; i += kDotLanes) {
-        std::array<float, kDotLanes> sum{};
-        for (std::size_t s = 0; s < weights.size(); ++s) {
-            const float* v = values + static_cast<std::int64_t>(s) * stride + i;
-            for (std::int64_t j = 0; j < kDotLanes; ++j) sum[static_cast<std::size_t>(j)] += weights[s] * v[j];
-        }
-        for (std::int64_t j = 0; j < kDotLanes; ++j) out[i + j] = sum[static_cast<std::size_t>(j)] * scale;
-    }
-    for (; i < n; ++i) {
-        float sum = 0;
-        for (std::size_t s = 0; s < weights.size(); ++s) sum += weights[s] * values[static_cast<std::int64_t>(s) * stride + i];
-        out[i] = sum * scale;
-    }
-}
 
 torch::Tensor exact_gelu(const torch::Tensor& x) {
     return x.requires_grad() ? Gelu::apply(x) : torch::gelu(x);
@@ -462,21 +429,18 @@ std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> OfaModel::project_qkv(co
 
 torch::Tensor OfaModel::attend(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
                                const torch::Tensor& v, const torch::Tensor& bias, const torch::Tensor& key_padding,
-                               std::int64_t rows_per_key_row) const {
-    return attn.out(attend_unprojected(attn, q, k, v, bias, key_padding, rows_per_key_row));
+                               std::int64_t rows_per_key_row, const torch::Tensor& active_rows) const {
+    return attn.out(attend_unprojected(attn, q, k, v, bias, key_padding, rows_per_key_row, active_rows));
 }
 
 torch::Tensor OfaModel::attend_unprojected(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
                                            const torch::Tensor& v, const torch::Tensor& bias,
-                                           const torch::Tensor& key_padding, std::int64_t rows_per_key_row) const {
+                                           const torch::Tensor& key_padding, std::int64_t rows_per_key_row,
+                                           const torch::Tensor& active_rows) const {
     const auto batch = q.size(0);
     const auto length = q.size(1);
-    // A decoding step has one query per row: one loop over the tiny per-head matrices replaces
-    // eight tensor operations (docs/benchmarks.md). Autograd needs the tensor operations.
-    const bool needs_grad = q.requires_grad() || k.requires_grad() || v.requires_grad() ||
-                            (bias.defined() && bias.requires_grad());
-    if (length == 1 && !needs_grad && q.scalar_type() == torch::kFloat32) {
-        return attend_one_query(attn, q, k, v, bias, key_padding, rows_per_key_row);
+    if (one_query_applies(q, k, v, bias)) {
+        return attend_one_query(attn, q, k, v, bias, key_padding, rows_per_key_row, active_rows);
     }
     const auto per_query_row = [&](const torch::Tensor& t) {
         return rows_per_key_row == 1 || !t.defined() ? t : t.repeat_interleave(rows_per_key_row, 0);
@@ -492,63 +456,66 @@ torch::Tensor OfaModel::attend_unprojected(const Attention& attn, const torch::T
     return out.transpose(1, 2).reshape({batch, length, config_.arch.d_model});
 }
 
+bool OfaModel::one_query_applies(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                 const torch::Tensor& bias) {
+    // A decoding step has one query per row: one loop over the tiny per-head matrices replaces
+    // eight tensor operations (docs/benchmarks.md). Autograd needs the tensor operations.
+    const bool needs_grad = q.requires_grad() || k.requires_grad() || v.requires_grad() ||
+                            (bias.defined() && bias.requires_grad());
+    return q.size(1) == 1 && !needs_grad && q.scalar_type() == torch::kFloat32;
+}
+
 torch::Tensor OfaModel::attend_one_query(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
                                          const torch::Tensor& v, const torch::Tensor& bias,
-                                         const torch::Tensor& key_padding, std::int64_t rows_per_key_row) const {
-    const auto& a = config_.arch;
-    const std::int64_t rows = q.size(0);
-    const std::int64_t heads = a.attention_heads;
-    const std::int64_t head_dim = a.head_dim();
-    const std::int64_t keys = k.size(2);
-    // Strided reads: the caches and the cross-attention keys are views; only rows of head_dim
-    // values must be contiguous.
+                                         const torch::Tensor& key_padding, std::int64_t rows_per_key_row,
+                                         const torch::Tensor& active_rows, const std::int64_t* key_rows,
+                                         std::int64_t key_rows_stride) const {
+    const auto& arch = config_.arch;
+    // The caches and the cross-attention keys are views; only vectors of head_dim values must be
+    // contiguous.
     const auto inner_contiguous = [](const torch::Tensor& t) { return t.stride(-1) == 1 ? t : t.contiguous(); };
     const auto qc = inner_contiguous(q);
     const auto kc = inner_contiguous(k);
     const auto vc = inner_contiguous(v);
     const auto bc = bias.defined() ? inner_contiguous(bias) : torch::Tensor();  // [1 or R, H, 1, S]
-    const auto pad = key_padding.defined() ? key_padding.contiguous() : torch::Tensor();
+    const auto pad = key_padding.defined() ? inner_contiguous(key_padding) : torch::Tensor();  // [rows, S]
     const auto scale = attn.c_attn.defined() ? attn.c_attn.contiguous() : torch::Tensor();
-    auto out = torch::empty({rows, 1, a.d_model});
+    const auto active = active_rows.defined() ? active_rows.contiguous() : torch::Tensor();
+    auto out = torch::empty({q.size(0), 1, arch.d_model});
 
-    const float* qp = qc.data_ptr<float>();
-    const float* kp = kc.data_ptr<float>();
-    const float* vp = vc.data_ptr<float>();
-    const float* bp = bc.defined() ? bc.data_ptr<float>() : nullptr;
-    const bool* pp = pad.defined() ? pad.data_ptr<bool>() : nullptr;
-    const float* sp = scale.defined() ? scale.data_ptr<float>() : nullptr;
-    float* op = out.data_ptr<float>();
-    // Tensor::stride() is a call; the loops below read plain numbers.
-    const std::int64_t q_row = qc.stride(0);
-    const std::int64_t k_row = kc.stride(0), k_head = kc.stride(1), k_key = kc.stride(2);
-    const std::int64_t v_row = vc.stride(0), v_head = vc.stride(1), v_key = vc.stride(2);
-    const std::int64_t b_row = bc.defined() && bc.size(0) > 1 ? bc.stride(0) : 0;  // one bias for all rows
-    const std::int64_t b_head = bc.defined() ? bc.stride(1) : 0;
-    const std::int64_t b_key = bc.defined() ? bc.stride(3) : 0;
-    std::vector<float> weights(static_cast<std::size_t>(keys));
-    for (std::int64_t r = 0; r < rows; ++r) {
-        for (std::int64_t h = 0; h < heads; ++h) {
-            const float* qh = qp + r * q_row + h * head_dim;
-            const std::int64_t key_row = r / rows_per_key_row;
-            const float* kh = kp + key_row * k_row + h * k_head;
-            const float* vh = vp + key_row * v_row + h * v_head;
-            float top = -std::numeric_limits<float>::infinity();
-            for (std::int64_t s = 0; s < keys; ++s) {
-                float logit = dot(qh, kh + s * k_key, head_dim);
-                if (bp != nullptr) logit += bp[r * b_row + h * b_head + s * b_key];
-                if (pp != nullptr && pp[key_row * keys + s]) logit = -std::numeric_limits<float>::infinity();
-                weights[static_cast<std::size_t>(s)] = logit;
-                top = std::max(top, logit);
-            }
-            float total = 0;
-            for (auto& w : weights) {
-                w = std::exp(w - top);
-                total += w;
-            }
-            for (auto& w : weights) w /= total;
-            weighted_sum(weights, vh, v_key, head_dim, sp != nullptr ? sp[h] : 1.0F, op + r * a.d_model + h * head_dim);
-        }
+    OneQueryAttention a;
+    a.rows = q.size(0);
+    a.heads = arch.attention_heads;
+    a.head_dim = arch.head_dim();
+    a.keys = k.size(2);
+    a.q = qc.data_ptr<float>();
+    a.q_row = qc.stride(0);
+    a.k = kc.data_ptr<float>();
+    a.k_row = kc.stride(0);
+    a.k_head = kc.stride(1);
+    a.k_key = kc.stride(2);
+    a.v = vc.data_ptr<float>();
+    a.v_row = vc.stride(0);
+    a.v_head = vc.stride(1);
+    a.v_key = vc.stride(2);
+    a.rows_per_key_row = rows_per_key_row;
+    a.key_rows = key_rows;
+    a.key_rows_stride = key_rows_stride;
+    if (bc.defined()) {
+        a.bias = bc.data_ptr<float>();
+        a.bias_row = bc.size(0) > 1 ? bc.stride(0) : 0;  // one bias for all rows
+        a.bias_head = bc.stride(1);
+        a.bias_key = bc.stride(3);
     }
+    if (pad.defined()) {
+        a.key_padding = pad.data_ptr<bool>();
+        a.key_padding_row = pad.stride(0);
+    }
+    if (scale.defined()) a.head_scale = scale.data_ptr<float>();
+    if (active.defined()) a.active = active.data_ptr<bool>();
+    a.out = out.data_ptr<float>();
+    a.out_row = arch.d_model;
+    mue::detail::attend_one_query(a);
     return out;
 }
 
@@ -662,6 +629,8 @@ DecoderRun OfaModel::decoder(EncoderOutput encoder, KvPolicy kv_policy) const {
     run.rows_ = encoder.states.size(0);
     run.encoder_ = std::move(encoder);
     run.cache_.resize(decoder_layers_.size());
+    run.key_rows_stride_ = a.text_positions;
+    run.key_rows_.assign(static_cast<std::size_t>(run.rows_ * run.key_rows_stride_), 0);
     run.layers_done_ = static_cast<int>(decoder_layers_.size());  // no step open yet
     return run;
 }
@@ -773,16 +742,82 @@ void DecoderRun::begin_step(const torch::Tensor& tokens, const torch::Tensor& pa
         embedded = embedded + model_->decoder_embed_positions_.narrow(0, cached_length_, length);
     }
     hidden_ = model_->decoder_layernorm_embedding_(embedded);
+    // Each row writes its new entries into its own buffer row.
+    for (std::int64_t r = 0; r < rows_; ++r) {
+        std::fill_n(key_rows_.begin() + r * key_rows_stride_ + cached_length_, length, r);
+    }
     cached_length_ += static_cast<int>(length);
     step_length_ = static_cast<int>(length);
     layers_done_ = 0;
 }
 
-void DecoderRun::append(LayerCache& cache, const torch::Tensor& k, const torch::Tensor& v,
-                        const torch::Tensor& padding) {
-    cache.k = cache.k.defined() ? torch::cat({cache.k, k}, 2) : k;
-    cache.v = cache.v.defined() ? torch::cat({cache.v, v}, 2) : v;
-    cache.padding = cache.padding.defined() ? torch::cat({cache.padding, padding}, 1) : padding;
+DecoderRun::LayerCache::LayerCache(const LayerCache& other)
+    : k(other.k.defined() ? other.k.clone() : torch::Tensor()),
+      v(other.v.defined() ? other.v.clone() : torch::Tensor()),
+      padding(other.padding.defined() ? other.padding.clone() : torch::Tensor()),
+      cross_k(other.cross_k),
+      cross_v(other.cross_v) {}
+
+DecoderRun::LayerCache& DecoderRun::LayerCache::operator=(const LayerCache& other) {
+    if (this != &other) *this = LayerCache(other);
+    return *this;
+}
+
+DecoderRun::StepEntries DecoderRun::step_entries(LayerCache& cache) const {
+    const std::int64_t start = cached_length_ - step_length_;
+    const std::int64_t buffer_rows = cache.k.defined() ? cache.k.size(0) : 0;
+    const std::int64_t capacity = cache.k.defined() ? cache.k.size(2) : 0;
+    if (buffer_rows < rows_ || capacity < cached_length_) {
+        // Doubling keeps the copies of a growing caption few; the table of positions bounds it.
+        const auto& a = model_->config().arch;
+        const std::int64_t rows = std::max(rows_, buffer_rows);
+        const std::int64_t keys = std::min<std::int64_t>(
+            a.text_positions, std::max<std::int64_t>({cached_length_, 2 * capacity, kMinCachedKeys}));
+        auto k = torch::empty({rows, a.attention_heads, keys, a.head_dim()});
+        auto v = torch::empty_like(k);
+        auto padding = torch::empty({rows, keys}, torch::kBool);
+        if (start > 0) {
+            k.narrow(0, 0, buffer_rows).narrow(2, 0, start).copy_(cache.k.narrow(2, 0, start));
+            v.narrow(0, 0, buffer_rows).narrow(2, 0, start).copy_(cache.v.narrow(2, 0, start));
+            padding.narrow(0, 0, buffer_rows).narrow(1, 0, start).copy_(cache.padding.narrow(1, 0, start));
+        }
+        cache.k = std::move(k);
+        cache.v = std::move(v);
+        cache.padding = std::move(padding);
+    }
+    return {cache.k.narrow(0, 0, rows_).narrow(2, start, step_length_),
+            cache.v.narrow(0, 0, rows_).narrow(2, start, step_length_),
+            cache.padding.narrow(0, 0, rows_).narrow(1, start, step_length_)};
+}
+
+void DecoderRun::store(LayerCache& cache, const torch::Tensor& k, const torch::Tensor& v,
+                       const torch::Tensor& padding) {
+    if (k.requires_grad() || v.requires_grad()) {
+        // Training: autograd records a concatenation; it would reject writes into tensors it saved.
+        const std::int64_t start = cached_length_ - step_length_;
+        if (rows_moved_) throw std::logic_error("a decoder run with reordered rows cannot record gradients");
+        cache.k = start == 0 ? k : torch::cat({cache.k.narrow(2, 0, start), k}, 2);
+        cache.v = start == 0 ? v : torch::cat({cache.v.narrow(2, 0, start), v}, 2);
+        cache.padding = start == 0 ? padding : torch::cat({cache.padding.narrow(1, 0, start), padding}, 1);
+        return;
+    }
+    const auto entries = step_entries(cache);
+    entries.k.copy_(k);
+    entries.v.copy_(v);
+    entries.padding.copy_(padding);
+}
+
+torch::Tensor DecoderRun::in_row_order(const torch::Tensor& buffer, std::int64_t key_dim) const {
+    if (!buffer.defined()) return buffer;
+    const auto used = buffer.narrow(key_dim, 0, cached_length_);
+    if (!rows_moved_) return used.narrow(0, 0, rows_);
+    // const_cast: from_blob takes a mutable pointer; the table is only read.
+    const auto table = torch::from_blob(const_cast<std::int64_t*>(key_rows_.data()), {rows_, key_rows_stride_},
+                                        torch::kLong)
+                           .narrow(1, 0, cached_length_);  // [R, S]
+    const auto keys = torch::arange(static_cast<std::int64_t>(cached_length_), torch::kLong);
+    if (key_dim == 1) return used.index({table, keys});  // [R, S]
+    return used.transpose(1, 2).index({table, keys}).transpose(1, 2);  // [R, H, S, hd]
 }
 
 void DecoderRun::step_layer(const torch::Tensor& active) {
@@ -795,7 +830,7 @@ void DecoderRun::step_layer(const torch::Tensor& active) {
     auto h = pre ? layer.pre_self(x) : x;
     const auto [q, k, v] = model_->project_qkv(layer.self_attn, h);
     if (!active.defined()) {
-        append(cache, k, v, step_padding_);
+        store(cache, k, v, step_padding_);
         exit_k_ = k;
         exit_v_ = v;
     } else {
@@ -803,14 +838,14 @@ void DecoderRun::step_layer(const torch::Tensor& active) {
         const auto act = active.view({-1, 1, 1, 1});
         switch (kv_policy_) {
             case KvPolicy::None:
-                append(cache, torch::where(act, k, missing_entry_value_), torch::where(act, v, missing_entry_value_),
-                       step_padding_.logical_or(active.logical_not().unsqueeze(1)));
+                store(cache, torch::where(act, k, missing_entry_value_), torch::where(act, v, missing_entry_value_),
+                      step_padding_.logical_or(active.logical_not().unsqueeze(1)));
                 break;
             case KvPolicy::Copy:
-                append(cache, torch::where(act, k, exit_k_), torch::where(act, v, exit_v_), step_padding_);
+                store(cache, torch::where(act, k, exit_k_), torch::where(act, v, exit_v_), step_padding_);
                 break;
             case KvPolicy::Propagate:
-                append(cache, k, v, step_padding_);
+                store(cache, k, v, step_padding_);
                 break;
         }
         exit_k_ = torch::where(act, k, exit_k_);
@@ -821,7 +856,19 @@ void DecoderRun::step_layer(const torch::Tensor& active) {
                                                  .narrow(1, cached_length_ - step_length_, step_length_)
                                                  .narrow(2, 0, cached_length_)
                                            : step_self_bias_ + OfaModel::relative_bias(layer.token_rel_table, step_rel_index_);
-    h = layer.post_self(model_->attend(layer.self_attn, q, cache.k, cache.v, self_bias.unsqueeze(0), cache.padding));
+    // Rows that exited earlier in this step keep their state: their attention is skipped.
+    const auto keys = cache.k.narrow(2, 0, cached_length_);
+    const auto values = cache.v.narrow(2, 0, cached_length_);
+    if (OfaModel::one_query_applies(q, keys, values, self_bias)) {
+        h = layer.self_attn.out(model_->attend_one_query(layer.self_attn, q, keys, values, self_bias.unsqueeze(0),
+                                                         cache.padding.narrow(1, 0, cached_length_),
+                                                         /*rows_per_key_row=*/1, active, key_rows_.data(),
+                                                         key_rows_stride_));
+    } else {
+        h = model_->attend(layer.self_attn, q, in_row_order(cache.k, 2), in_row_order(cache.v, 2),
+                           self_bias.unsqueeze(0), in_row_order(cache.padding, 1), /*rows_per_key_row=*/1, active);
+    }
+    h = layer.post_self(h);
     x = x + h;
     if (!pre) x = layer.pre_self(x);
 
@@ -831,7 +878,8 @@ void DecoderRun::step_layer(const torch::Tensor& active) {
     }
     h = layer.post_cross(model_->attend(layer.cross_attn, model_->query(layer.cross_attn, h), cache.cross_k, cache.cross_v,
                                         step_cross_bias_.unsqueeze(0),
-                                        encoder_padded_ ? encoder_.padding : torch::Tensor(), rows_per_encoder_row_));
+                                        encoder_padded_ ? encoder_.padding : torch::Tensor(), rows_per_encoder_row_,
+                                        active));
     x = x + h;
     if (!pre) x = layer.pre_cross(x);
 
@@ -846,16 +894,19 @@ void DecoderRun::finish_step() {
         const auto& layer = model_->decoder_layers_[static_cast<std::size_t>(layers_done_)];
         auto& cache = cache_[static_cast<std::size_t>(layers_done_)];
         switch (kv_policy_) {
-            case KvPolicy::None:
-                append(cache, torch::full_like(exit_k_, missing_entry_value_), torch::full_like(exit_v_, missing_entry_value_),
-                       torch::ones_like(step_padding_));
+            case KvPolicy::None: {
+                const auto entries = step_entries(cache);
+                entries.k.fill_(missing_entry_value_);
+                entries.v.fill_(missing_entry_value_);
+                entries.padding.fill_(true);
                 break;
+            }
             case KvPolicy::Copy:
-                append(cache, exit_k_, exit_v_, step_padding_);
+                store(cache, exit_k_, exit_v_, step_padding_);
                 break;
             case KvPolicy::Propagate: {
                 const auto [k, v] = model_->project_kv(layer.self_attn, pre ? layer.pre_self(hidden_) : hidden_);
-                append(cache, k, v, step_padding_);
+                store(cache, k, v, step_padding_);
                 break;
             }
         }
@@ -868,13 +919,19 @@ void DecoderRun::repeat_rows(int times) {
 }
 
 void DecoderRun::select_rows(const torch::Tensor& index, const torch::Tensor& encoder_index) {
-    rows_ = index.size(0);
-    if (hidden_.defined()) hidden_ = hidden_.index_select(0, index);
-    for (auto& cache : cache_) {
-        for (auto* t : {&cache.k, &cache.v, &cache.padding}) {
-            if (t->defined()) *t = t->index_select(0, index);
-        }
+    // The caches stay where they are; only the table of which buffer row holds whose keys moves.
+    const auto rows = index.contiguous();
+    const std::int64_t* picked = rows.data_ptr<std::int64_t>();
+    std::vector<std::int64_t> key_rows(static_cast<std::size_t>(rows.size(0) * key_rows_stride_));
+    for (std::int64_t r = 0; r < rows.size(0); ++r) {
+        if (picked[r] < 0 || picked[r] >= rows_) throw std::out_of_range("select_rows: no row " + std::to_string(picked[r]));
+        const auto from = key_rows_.begin() + picked[r] * key_rows_stride_;
+        std::copy(from, from + cached_length_, key_rows.begin() + r * key_rows_stride_);
+        rows_moved_ = rows_moved_ || (cached_length_ > 0 && picked[r] != r);
     }
+    key_rows_ = std::move(key_rows);
+    rows_ = rows.size(0);
+    if (hidden_.defined()) hidden_ = hidden_.index_select(0, index);
     if (!encoder_index.defined()) return;
     encoder_.states = encoder_.states.index_select(0, encoder_index);
     encoder_.padding = encoder_.padding.index_select(0, encoder_index);

@@ -164,22 +164,42 @@ public:
     // rows kept, one per group of rows in the new order (an example left the batch).
     void select_rows(const torch::Tensor& index, const torch::Tensor& encoder_index = {});
 
-    // Inspection, for tests: a layer's cache ([R, H, S, hd] and [R, S] bool, true = no key).
-    [[nodiscard]] const torch::Tensor& cached_keys(int layer) const { return cache_.at(static_cast<std::size_t>(layer)).k; }
-    [[nodiscard]] const torch::Tensor& cached_values(int layer) const { return cache_.at(static_cast<std::size_t>(layer)).v; }
-    [[nodiscard]] const torch::Tensor& cached_padding(int layer) const { return cache_.at(static_cast<std::size_t>(layer)).padding; }
+    // Inspection, for tests: a layer's cache in row order ([R, H, S, hd] and [R, S] bool, true =
+    // no key), copied out of the buffers once rows have moved.
+    [[nodiscard]] torch::Tensor cached_keys(int layer) const { return in_row_order(cache_.at(static_cast<std::size_t>(layer)).k, 2); }
+    [[nodiscard]] torch::Tensor cached_values(int layer) const { return in_row_order(cache_.at(static_cast<std::size_t>(layer)).v, 2); }
+    [[nodiscard]] torch::Tensor cached_padding(int layer) const { return in_row_order(cache_.at(static_cast<std::size_t>(layer)).padding, 1); }
     // The value stored in place of a missing (KvPolicy::None) entry; tests change it to prove that
     // masked entries are never read.
     void set_missing_entry_value(float value) { missing_entry_value_ = value; }
 
 private:
     friend class OfaModel;
+    // The self-attention cache is a buffer with room for more keys, written in place: a step adds
+    // its entries without copying the earlier ones, and beam search reorders rows through
+    // key_rows_ instead of copying the caches of every layer (docs/benchmarks.md).
     struct LayerCache {
-        torch::Tensor k, v;     // [R, H, S, hd]
-        torch::Tensor padding;  // [R, S] bool
+        torch::Tensor k, v;     // [physical rows, H, capacity, hd]
+        torch::Tensor padding;  // [physical rows, capacity] bool
         torch::Tensor cross_k, cross_v;
+        LayerCache() = default;
+        // A copied run decodes on its own: it gets its own buffers (the cross-attention keys,
+        // never written, are shared).
+        LayerCache(const LayerCache& other);
+        LayerCache& operator=(const LayerCache& other);
+        LayerCache(LayerCache&&) = default;
+        LayerCache& operator=(LayerCache&&) = default;
+        ~LayerCache() = default;
     };
-    void append(LayerCache& cache, const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& padding);
+    struct StepEntries {  // views of this step's entries of rows 0 .. R-1 in a layer's buffers
+        torch::Tensor k, v, padding;
+    };
+    // Makes room for this step in `cache` (growing it when needed) and returns where it goes.
+    [[nodiscard]] StepEntries step_entries(LayerCache& cache) const;
+    void store(LayerCache& cache, const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& padding);
+    // A buffer's first cached_length() keys with the rows in row order ([R, ...]); a view while
+    // no row has moved.
+    [[nodiscard]] torch::Tensor in_row_order(const torch::Tensor& buffer, std::int64_t key_dim) const;
 
     const OfaModel* model_ = nullptr;
     KvPolicy kv_policy_ = KvPolicy::None;
@@ -197,6 +217,11 @@ private:
     torch::Tensor step_rel_index_;  // [T, S] into token_rel tables
     torch::Tensor exit_k_, exit_v_; // this step's keys/values at each row's last run layer (Copy)
     std::vector<LayerCache> cache_;
+    // key_rows_[r * key_rows_stride_ + s]: the buffer row that holds row r's key s (rows written by
+    // beams that have since moved). rows_moved_: some entry differs from r.
+    std::vector<std::int64_t> key_rows_;
+    std::int64_t key_rows_stride_ = 0;
+    bool rows_moved_ = false;
     torch::Tensor hidden_;
     int cached_length_ = 0;
     int step_length_ = 0;
@@ -242,19 +267,29 @@ private:
     [[nodiscard]] std::int64_t checked_text_length(std::int64_t length) const;  // throws past the table
     [[nodiscard]] torch::Tensor text_positions(std::int64_t length) const;  // [L, D] normed
     // q: [B, T, D], already scaled (query(), project_qkv()). Keys, values and their padding may
-    // hold one row per `rows_per_key_row` query rows (beams sharing one encoder output).
+    // hold one row per `rows_per_key_row` query rows (beams sharing one encoder output). Rows
+    // whose `active_rows` entry ([B] bool) is false may be skipped: their result is unspecified.
     [[nodiscard]] torch::Tensor attend(const Attention& attn, const torch::Tensor& q,
                                        const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& bias,
-                                       const torch::Tensor& key_padding, std::int64_t rows_per_key_row = 1) const;
+                                       const torch::Tensor& key_padding, std::int64_t rows_per_key_row = 1,
+                                       const torch::Tensor& active_rows = {}) const;
     // attend() before the output projection: [B, T, D].
     [[nodiscard]] torch::Tensor attend_unprojected(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
                                                    const torch::Tensor& v, const torch::Tensor& bias,
-                                                   const torch::Tensor& key_padding, std::int64_t rows_per_key_row) const;
+                                                   const torch::Tensor& key_padding, std::int64_t rows_per_key_row,
+                                                   const torch::Tensor& active_rows = {}) const;
+    // Whether attend_one_query() can serve these inputs: one query per row, float, no autograd.
+    [[nodiscard]] static bool one_query_applies(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                                const torch::Tensor& bias);
     // attend() for one query per row ([R, 1, D], scaled) without autograd, before the output
-    // projection: [R, 1, D].
+    // projection: [R, 1, D]. Skipped rows get zeros. With `key_rows`, row r reads key s from row
+    // key_rows[r * key_rows_stride + s] of k, v and key_padding (OneQueryAttention).
     [[nodiscard]] torch::Tensor attend_one_query(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
                                                  const torch::Tensor& v, const torch::Tensor& bias,
-                                                 const torch::Tensor& key_padding, std::int64_t rows_per_key_row) const;
+                                                 const torch::Tensor& key_padding, std::int64_t rows_per_key_row,
+                                                 const torch::Tensor& active_rows,
+                                                 const std::int64_t* key_rows = nullptr,
+                                                 std::int64_t key_rows_stride = 0) const;
     [[nodiscard]] std::pair<torch::Tensor, torch::Tensor> project_kv(const Attention& attn,
                                                                      const torch::Tensor& x) const;
     [[nodiscard]] torch::Tensor query(const Attention& attn, const torch::Tensor& x) const;  // scaled [B, T, D]

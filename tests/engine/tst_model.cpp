@@ -6,12 +6,14 @@
 #include "exits.hpp"
 #include "mue/engine.hpp"
 #include "ofa_model.hpp"
+#include "one_query_attention.hpp"
 #include "small_rows_gemm.hpp"
 
 #include <QtTest/QtTest>
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 
 using mue::detail::OfaModel;
@@ -383,6 +385,136 @@ private Q_SLOTS:
         }
         // A wrong width is LibTorch's error, not a read past the input.
         QVERIFY_THROWS_EXCEPTION(c10::Error, (void)linear(torch::randn({2, in / 2})));
+    }
+
+    // The decoding step's attention loop against tensor operations in double precision: head
+    // sizes for the vector path (multiples of 8) and the plain one, strided keys read through a
+    // table of rows, bias, padding, head scales and skipped rows.
+    void oneQueryAttentionMatchesTensorOperations() {
+        torch::manual_seed(8);
+        const std::int64_t rows = 5;
+        const std::int64_t heads = 3;
+        const std::int64_t buffer_rows = 4;
+        for (const std::int64_t head_dim : {8, 32, 6}) {
+            for (const std::int64_t keys : {1, 7, 8, 19}) {
+                const auto q = torch::randn({rows, heads * head_dim});
+                // Buffers with room for more keys than used, as the decoder's caches have.
+                const auto k_buffer = torch::randn({buffer_rows, heads, keys + 3, head_dim});
+                const auto v_buffer = torch::randn({buffer_rows, heads, keys + 3, head_dim});
+                const auto k = k_buffer.narrow(2, 0, keys);
+                const auto v = v_buffer.narrow(2, 0, keys);
+                const auto key_rows = torch::randint(buffer_rows, {rows, keys}, torch::kLong);
+                const auto bias = torch::randn({rows, heads, keys});
+                auto padding = torch::rand({buffer_rows, keys}) < 0.3;
+                padding.select(1, 0).fill_(false);  // every row keeps a key
+                const auto scale = torch::randn({heads});
+                const auto active = torch::tensor({true, false, true, true, false});
+                auto out = torch::full({rows, heads * head_dim}, std::nanf(""));
+
+                mue::detail::OneQueryAttention a;
+                a.rows = rows;
+                a.heads = heads;
+                a.head_dim = head_dim;
+                a.keys = keys;
+                a.q = q.data_ptr<float>();
+                a.q_row = heads * head_dim;
+                a.k = k.data_ptr<float>();
+                a.k_row = k.stride(0);
+                a.k_head = k.stride(1);
+                a.k_key = k.stride(2);
+                a.v = v.data_ptr<float>();
+                a.v_row = v.stride(0);
+                a.v_head = v.stride(1);
+                a.v_key = v.stride(2);
+                a.key_rows = key_rows.data_ptr<std::int64_t>();
+                a.key_rows_stride = keys;
+                a.bias = bias.data_ptr<float>();
+                a.bias_row = heads * keys;
+                a.bias_head = keys;
+                a.bias_key = 1;
+                a.key_padding = padding.data_ptr<bool>();
+                a.key_padding_row = keys;
+                a.head_scale = scale.data_ptr<float>();
+                a.active = active.data_ptr<bool>();
+                a.out = out.data_ptr<float>();
+                a.out_row = heads * head_dim;
+                mue::detail::attend_one_query(a);
+
+                // Row r's keys, gathered: [R, H, S, hd].
+                const auto position = torch::arange(keys, torch::kLong);
+                const auto row_keys = k.transpose(1, 2).index({key_rows, position}).transpose(1, 2).to(torch::kDouble);
+                const auto row_values = v.transpose(1, 2).index({key_rows, position}).transpose(1, 2).to(torch::kDouble);
+                const auto row_padding = padding.index({key_rows, position});  // [R, S]
+                auto logits = torch::matmul(q.to(torch::kDouble).view({rows, heads, 1, head_dim}), row_keys.transpose(2, 3))
+                                  .squeeze(2) +
+                              bias.to(torch::kDouble);
+                logits = logits.masked_fill(row_padding.unsqueeze(1), -std::numeric_limits<double>::infinity());
+                auto expected = torch::matmul(torch::softmax(logits, -1).unsqueeze(2), row_values).squeeze(2) *
+                                scale.to(torch::kDouble).view({1, heads, 1});
+                expected = expected.reshape({rows, heads * head_dim}).masked_fill(active.logical_not().unsqueeze(1), 0.0);
+                const double diff = (out.to(torch::kDouble) - expected).abs().max().item<double>();
+                QVERIFY2(diff < 1e-5, qPrintable(QStringLiteral("head_dim %1, %2 keys: %3").arg(head_dim).arg(keys).arg(diff)));
+            }
+        }
+    }
+
+    // Beam search moves rows between steps (select_rows): duplicated, reordered and dropped. The
+    // caches stay in place and rows read them through a table; every row must still decode as if
+    // its own token history had been decoded alone, past the first growth of the buffers.
+    void reorderedRowsDecodeTheirOwnHistory() {
+        torch::manual_seed(3);
+        const OfaModel model = tiny_model();
+        auto image = model.image_stream(model.embed_image(torch::randn({1, 3, 16, 16})));
+        auto text = model.text_stream(model.embed_text(tokens_of({0, 20, 21, 2})), torch::zeros({1, 4}, torch::kBool));
+        while (!image.finished()) image.step();
+        while (!text.finished()) text.step();
+        const auto encoder = model.encoder_output(image, text);
+
+        auto run = model.decoder(encoder);
+        run.repeat_rows(3);
+        std::vector<std::vector<std::int64_t>> history(3);
+        const std::map<int, std::vector<std::int64_t>> moves{{5, {2, 0, 2}}, {12, {1, 1, 0}}, {18, {2, 0}}};
+        const int steps = 20;  // more keys than a cache has room for at first
+        for (int step = 0; step < steps; ++step) {
+            std::vector<std::int64_t> tokens;
+            for (std::size_t r = 0; r < history.size(); ++r) {
+                tokens.push_back(3 + (step * 3 + static_cast<std::int64_t>(r) * 7) % 45);
+                history[r].push_back(tokens.back());
+            }
+            run.begin_step(torch::tensor(tokens, torch::kLong).unsqueeze(1));
+            while (!run.step_finished()) run.step_layer();
+            if (const auto move = moves.find(step); move != moves.end()) {
+                std::vector<std::vector<std::int64_t>> moved;
+                for (const auto from : move->second) moved.push_back(history[static_cast<std::size_t>(from)]);
+                history = std::move(moved);
+                run.select_rows(torch::tensor(move->second, torch::kLong));
+            }
+        }
+        QCOMPARE(run.rows(), 2);
+        for (std::size_t r = 0; r < history.size(); ++r) {
+            const auto row = static_cast<std::int64_t>(r);
+            auto alone = model.decoder(encoder);
+            alone.begin_step(tokens_of(history[r]));
+            while (!alone.step_finished()) alone.step_layer();
+            const double hidden_diff = max_diff(run.hidden()[row][0], alone.hidden()[0][steps - 1]);
+            QVERIFY2(hidden_diff < 1e-5, qPrintable(QString::number(hidden_diff)));
+            for (int layer = 0; layer < 3; ++layer) {
+                QCOMPARE(run.cached_keys(layer).size(2), steps);
+                const double keys_diff = max_diff(run.cached_keys(layer)[row], alone.cached_keys(layer)[0]);
+                const double values_diff = max_diff(run.cached_values(layer)[row], alone.cached_values(layer)[0]);
+                QVERIFY2(keys_diff < 1e-5 && values_diff < 1e-5,
+                         qPrintable(QStringLiteral("row %1, layer %2: %3 / %4").arg(r).arg(layer).arg(keys_diff).arg(values_diff)));
+            }
+        }
+        // A copy decodes on its own: its steps leave the original's caches as they were.
+        const auto keys_before = run.cached_keys(2).clone();
+        auto copy = run;
+        copy.begin_step(torch::tensor({7L, 8L}).view({2, 1}));
+        while (!copy.step_finished()) copy.step_layer();
+        run.begin_step(torch::tensor({9L, 10L}).view({2, 1}));
+        while (!run.step_finished()) run.step_layer();
+        QCOMPARE(max_diff(run.cached_keys(2).narrow(2, 0, steps), keys_before), 0.0);
+        QVERIFY(max_diff(run.cached_keys(2), copy.cached_keys(2)) > 1e-3);
     }
 
     void cachedDecodingEqualsFullRecomputation_data() {

@@ -1,0 +1,202 @@
+#include "one_query_attention.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "small_rows_gemm.hpp"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define MUE_ONE_QUERY_AVX2 1
+#endif
+
+namespace mue::detail {
+namespace {
+
+constexpr float kMasked = -std::numeric_limits<float>::infinity();
+
+// Partial sums kept apart, one per vector lane: the compiler keeps float sums in program order,
+// so a single running sum would be one long chain of dependent additions.
+constexpr std::int64_t kLanes = 8;
+
+float dot(const float* x, const float* y, std::int64_t n) {
+    std::array<float, kLanes> partial{};
+    std::int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes) {
+        for (std::int64_t j = 0; j < kLanes; ++j) partial[static_cast<std::size_t>(j)] += x[i + j] * y[i + j];
+    }
+    float sum = 0;
+    for (; i < n; ++i) sum += x[i] * y[i];
+    for (const float p : partial) sum += p;
+    return sum;
+}
+
+// out[i] = scale * sum_s weights[s] * values[s][i] for i < n.
+void weighted_sum(const float* weights, const float* const* values, std::int64_t count, std::int64_t n, float scale,
+                  float* out) {
+    std::int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes) {
+        std::array<float, kLanes> sum{};
+        for (std::int64_t s = 0; s < count; ++s) {
+            const float* v = values[s] + i;
+            for (std::int64_t j = 0; j < kLanes; ++j) sum[static_cast<std::size_t>(j)] += weights[s] * v[j];
+        }
+        for (std::int64_t j = 0; j < kLanes; ++j) out[i + j] = sum[static_cast<std::size_t>(j)] * scale;
+    }
+    for (; i < n; ++i) {
+        float sum = 0;
+        for (std::int64_t s = 0; s < count; ++s) sum += weights[s] * values[s][i];
+        out[i] = sum * scale;
+    }
+}
+
+#ifdef MUE_ONE_QUERY_AVX2
+// The dot products of q with 8 keys at once, returned as one vector. head_dim is a multiple of 8.
+__attribute__((target("avx2,fma"))) __m256 dot8(const float* q, const std::array<const float*, kLanes>& keys,
+                                                std::int64_t head_dim) {
+    __m256 sums[kLanes];  // not std::array, which drops __m256's alignment attribute
+    for (auto& s : sums) s = _mm256_setzero_ps();
+    for (std::int64_t d = 0; d < head_dim; d += kLanes) {
+        const __m256 qv = _mm256_loadu_ps(q + d);
+        _Pragma("GCC unroll 8") for (std::size_t j = 0; j < kLanes; ++j) {
+            sums[j] = _mm256_fmadd_ps(qv, _mm256_loadu_ps(keys[j] + d), sums[j]);
+        }
+    }
+    // Horizontal sums of the eight vectors, gathered into one: hadd twice within 128-bit lanes,
+    // then add the lanes.
+    const __m256 pairs01 = _mm256_hadd_ps(sums[0], sums[1]);
+    const __m256 pairs23 = _mm256_hadd_ps(sums[2], sums[3]);
+    const __m256 pairs45 = _mm256_hadd_ps(sums[4], sums[5]);
+    const __m256 pairs67 = _mm256_hadd_ps(sums[6], sums[7]);
+    const __m256 quads0123 = _mm256_hadd_ps(pairs01, pairs23);
+    const __m256 quads4567 = _mm256_hadd_ps(pairs45, pairs67);
+    return _mm256_add_ps(_mm256_permute2f128_ps(quads0123, quads4567, 0x20),
+                         _mm256_permute2f128_ps(quads0123, quads4567, 0x31));
+}
+
+// weighted_sum for n a multiple of 8. Four column blocks per pass, so that four independent sums
+// hide the latency of the multiply-adds.
+__attribute__((target("avx2,fma"))) void weighted_sum_avx2(const float* weights, const float* const* values,
+                                                           std::int64_t count, std::int64_t n, float scale, float* out) {
+    constexpr std::int64_t kBlocks = 4;
+    const __m256 scale_v = _mm256_set1_ps(scale);
+    std::int64_t i = 0;
+    for (; i + kBlocks * kLanes <= n; i += kBlocks * kLanes) {
+        __m256 sums[kBlocks];
+        for (auto& s : sums) s = _mm256_setzero_ps();
+        for (std::int64_t s = 0; s < count; ++s) {
+            const __m256 w = _mm256_broadcast_ss(weights + s);
+            const float* v = values[s] + i;
+            _Pragma("GCC unroll 4") for (std::size_t j = 0; j < kBlocks; ++j) {
+                sums[j] = _mm256_fmadd_ps(w, _mm256_loadu_ps(v + static_cast<std::int64_t>(j) * kLanes), sums[j]);
+            }
+        }
+        _Pragma("GCC unroll 4") for (std::size_t j = 0; j < kBlocks; ++j) {
+            _mm256_storeu_ps(out + i + static_cast<std::int64_t>(j) * kLanes, _mm256_mul_ps(sums[j], scale_v));
+        }
+    }
+    for (; i < n; i += kLanes) {
+        __m256 sum = _mm256_setzero_ps();
+        for (std::int64_t s = 0; s < count; ++s) {
+            sum = _mm256_fmadd_ps(_mm256_broadcast_ss(weights + s), _mm256_loadu_ps(values[s] + i), sum);
+        }
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(sum, scale_v));
+    }
+}
+
+// The logits of one row and head for every key, 8 keys per dot8 call.
+__attribute__((target("avx2,fma"))) void logits_avx2(const float* q, const float* const* keys, std::int64_t count,
+                                                     std::int64_t head_dim, float* logits) {
+    std::array<const float*, kLanes> group{};
+    for (std::int64_t first = 0; first < count; first += kLanes) {
+        const std::int64_t n = std::min(kLanes, count - first);
+        // A partial last group repeats its last key and keeps only n results.
+        for (std::int64_t j = 0; j < kLanes; ++j) group[static_cast<std::size_t>(j)] = keys[first + std::min(j, n - 1)];
+        alignas(32) std::array<float, kLanes> result{};
+        _mm256_store_ps(result.data(), dot8(q, group, head_dim));
+        std::copy(result.begin(), result.begin() + n, logits + first);
+    }
+}
+#endif
+
+bool use_avx2(std::int64_t head_dim) {
+#ifdef MUE_ONE_QUERY_AVX2
+    // The same CPU check as the packed matrix products.
+    return head_dim % kLanes == 0 && small_rows_gemm_supported();
+#else
+    (void)head_dim;
+    return false;
+#endif
+}
+
+void logits(bool avx2, const float* q, const float* const* keys, std::int64_t count, std::int64_t head_dim,
+            float* out) {
+#ifdef MUE_ONE_QUERY_AVX2
+    if (avx2) {
+        logits_avx2(q, keys, count, head_dim, out);
+        return;
+    }
+#endif
+    for (std::int64_t s = 0; s < count; ++s) out[s] = dot(q, keys[s], head_dim);
+}
+
+void attend_values(bool avx2, const float* weights, const float* const* values, std::int64_t count,
+                   std::int64_t head_dim, float scale, float* out) {
+#ifdef MUE_ONE_QUERY_AVX2
+    if (avx2) {
+        weighted_sum_avx2(weights, values, count, head_dim, scale, out);
+        return;
+    }
+#endif
+    weighted_sum(weights, values, count, head_dim, scale, out);
+}
+
+}  // namespace
+
+void attend_one_query(const OneQueryAttention& a) {
+    const bool avx2 = use_avx2(a.head_dim);
+    const auto keys = static_cast<std::size_t>(a.keys);
+    std::vector<float> weights(keys);
+    std::vector<const float*> key_ptr(keys), value_ptr(keys);
+    std::vector<std::int64_t> key_row(keys);
+    for (std::int64_t r = 0; r < a.rows; ++r) {
+        float* out_row = a.out + r * a.out_row;
+        if (a.active != nullptr && !a.active[r]) {
+            std::fill(out_row, out_row + a.heads * a.head_dim, 0.0F);
+            continue;
+        }
+        for (std::size_t s = 0; s < keys; ++s) {
+            key_row[s] = a.key_rows != nullptr ? a.key_rows[r * a.key_rows_stride + static_cast<std::int64_t>(s)]
+                                               : r / a.rows_per_key_row;
+        }
+        for (std::int64_t h = 0; h < a.heads; ++h) {
+            const float* qh = a.q + r * a.q_row + h * a.head_dim;
+            for (std::size_t s = 0; s < keys; ++s) {
+                const auto key = static_cast<std::int64_t>(s);
+                key_ptr[s] = a.k + key_row[s] * a.k_row + h * a.k_head + key * a.k_key;
+                value_ptr[s] = a.v + key_row[s] * a.v_row + h * a.v_head + key * a.v_key;
+            }
+            logits(avx2, qh, key_ptr.data(), a.keys, a.head_dim, weights.data());
+            float top = kMasked;
+            for (std::size_t s = 0; s < keys; ++s) {
+                const auto key = static_cast<std::int64_t>(s);
+                if (a.bias != nullptr) weights[s] += a.bias[r * a.bias_row + h * a.bias_head + key * a.bias_key];
+                if (a.key_padding != nullptr && a.key_padding[key_row[s] * a.key_padding_row + key]) weights[s] = kMasked;
+                top = std::max(top, weights[s]);
+            }
+            float total = 0;
+            for (auto& w : weights) {
+                w = std::exp(w - top);
+                total += w;
+            }
+            const float scale = a.head_scale != nullptr ? a.head_scale[h] : 1.0F;
+            attend_values(avx2, weights.data(), value_ptr.data(), a.keys, a.head_dim, scale / total,
+                          out_row + h * a.head_dim);
+        }
+    }
+}
+
+}  // namespace mue::detail
