@@ -517,6 +517,24 @@ private Q_SLOTS:
         QVERIFY(max_diff(run.cached_keys(2), copy.cached_keys(2)) > 1e-3);
     }
 
+    // Norm loops over inputs of up to kSmallRowsMax rows itself; larger ones and autograd go to
+    // torch::layer_norm. Both must give LibTorch's values.
+    void normMatchesTorchLayerNorm() {
+        torch::manual_seed(9);
+        const std::int64_t width = 44;  // not a multiple of the loop's 8 lanes
+        mue::detail::Norm norm{torch::randn({width}), torch::randn({width})};
+        mue::detail::Norm no_bias{torch::randn({width}), {}};
+        const auto few = (torch::randn({width, 3, 2}) * 5 + 3).permute({1, 2, 0});  // [3, 2, width], strided
+        const auto many = torch::randn({2, mue::detail::kSmallRowsMax, width});
+        for (const auto& x : {few, many, torch::randn({1, width})}) {
+            QVERIFY(max_diff(norm(x), torch::layer_norm(x, {width}, norm.weight, norm.bias, 1e-5)) < 1e-5);
+            QVERIFY(max_diff(no_bias(x), torch::layer_norm(x, {width}, no_bias.weight, {}, 1e-5)) < 1e-5);
+        }
+        const auto trained = torch::randn({2, width}).requires_grad_(true);
+        norm(trained).sum().backward();
+        QVERIFY(trained.grad().defined());
+    }
+
     void cachedDecodingEqualsFullRecomputation_data() {
         QTest::addColumn<bool>("entangled");
         QTest::newRow("decoupled positions") << false;
