@@ -257,9 +257,11 @@ torch::Tensor Norm::operator()(const torch::Tensor& x) const {
     const std::int64_t rows = width > 0 ? x.numel() / width : 0;
     // LibTorch's layer norm spends about 3 µs per call on dispatch and bookkeeping, more than the
     // arithmetic for a decoding step's few rows: layer norms were 10 % of a caption run (perf).
+    const auto plain_float = [](const torch::Tensor& t) {
+        return t.scalar_type() == torch::kFloat && t.is_cpu() && !t.requires_grad() && t.is_contiguous();
+    };
     const bool plain = rows > 0 && rows <= kSmallRowsMax && width == weight.numel() && x.scalar_type() == torch::kFloat &&
-                       x.is_cpu() && !x.requires_grad() && !weight.requires_grad() && weight.is_contiguous() &&
-                       (!bias.defined() || (!bias.requires_grad() && bias.is_contiguous()));
+                       x.is_cpu() && !x.requires_grad() && plain_float(weight) && (!bias.defined() || plain_float(bias));
     if (!plain) return torch::layer_norm(x, {width}, weight, bias, kLayerNormEps);
     const auto input = x.contiguous();
     auto y = torch::empty(x.sizes(), x.options());
