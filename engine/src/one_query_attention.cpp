@@ -168,9 +168,10 @@ void attend_one_query(const OneQueryAttention& a) {
             std::fill(out_row, out_row + a.heads * a.head_dim, 0.0F);
             continue;
         }
-        for (std::size_t s = 0; s < keys; ++s) {
-            key_row[s] = a.key_rows != nullptr ? a.key_rows[r * a.key_rows_stride + static_cast<std::int64_t>(s)]
-                                               : r / a.rows_per_key_row;
+        if (a.key_rows != nullptr) {
+            std::copy_n(a.key_rows + r * a.key_rows_stride, a.keys, key_row.begin());
+        } else {
+            std::fill(key_row.begin(), key_row.end(), r / a.rows_per_key_row);  // one division per row, not per key
         }
         for (std::int64_t h = 0; h < a.heads; ++h) {
             const float* qh = a.q + r * a.q_row + h * a.head_dim;
