@@ -2,7 +2,7 @@
 
 #include "mue/errors.hpp"
 #include "one_query_attention.hpp"
-#include "small_rows_gemm.hpp"
+#include "packed_gemm.hpp"
 
 #include <algorithm>
 #include <array>
@@ -58,30 +58,39 @@ void fuse_projections(Attention& attn, double scaling, bool self_attention) {
     }
 }
 
-// Inference: each layer's weights packed for small_rows_gemm, a copy beside the gemm-layout one
-// that OpenBLAS keeps reading for larger inputs, when all copies together fit this much memory
+// Inference: the weights packed for packed_gemm, a copy beside the gemm-layout one (which
+// torch::linear reads for other inputs and CPUs), when all copies together fit this much memory
 // (the default model: 11 MB; OFA-Base would need about 600 MB and uses OpenBLAS only).
 constexpr std::int64_t kPanelBytes = std::int64_t{256} << 20;
 // Keys a decoder cache has room for at first; it doubles when full.
 constexpr std::int64_t kMinCachedKeys = 16;
 
-void pack_for_small_rows(const std::vector<Linear*>& linears) {
-    if (!small_rows_gemm_supported()) return;
+void pack_for_inference(const std::vector<Linear*>& linears) {
+    if (!packed_gemm_supported()) return;
     std::int64_t bytes = 0;
     for (const auto* l : linears) {
-        if (l->weight.scalar_type() != torch::kFloat || (l->bias.defined() && (l->bias.scalar_type() != torch::kFloat ||
-                                                                                !l->bias.is_contiguous()))) {
-            return;
-        }
-        bytes += static_cast<std::int64_t>(sizeof(float)) * small_rows_panels_size(l->weight.size(1), l->weight.size(0));
+        const bool float_bias =
+            !l->bias.defined() || (l->bias.scalar_type() == torch::kFloat && l->bias.is_contiguous());
+        if (l->weight.scalar_type() != torch::kFloat || l->weight.requires_grad() || !float_bias) return;
+        bytes += static_cast<std::int64_t>(sizeof(float)) * packed_panels_size(l->weight.size(1), l->weight.size(0));
     }
     if (bytes > kPanelBytes) return;
     for (auto* l : linears) {
         const auto& w = l->weight;  // [out, in]: element [k][n] of the [in, out] product at w[n][k]
-        l->panels = torch::empty({small_rows_panels_size(w.size(1), w.size(0))});
-        pack_small_rows_panels(w.data_ptr<float>(), /*in=*/w.size(1), /*out=*/w.size(0), /*row_stride=*/w.stride(1),
-                               /*column_stride=*/w.stride(0), l->panels.data_ptr<float>());
+        l->panels = torch::empty({packed_panels_size(w.size(1), w.size(0))});
+        pack_panels(w.data_ptr<float>(), /*in=*/w.size(1), /*out=*/w.size(0), /*row_stride=*/w.stride(1),
+                    /*column_stride=*/w.stride(0), l->panels.data_ptr<float>());
     }
+}
+
+// A conv stem layer's weights [out, in, k, k] packed as the rows [out, (ky, kx, in)] of one
+// product over gathered patches (gather_patches' order).
+void pack_convolution(Linear& conv) {
+    const auto& w = conv.weight;
+    const auto rows = w.permute({0, 2, 3, 1}).reshape({w.size(0), -1}).contiguous();
+    conv.panels = torch::empty({packed_panels_size(/*in=*/rows.size(1), /*out=*/rows.size(0))});
+    pack_panels(rows.data_ptr<float>(), /*in=*/rows.size(1), /*out=*/rows.size(0), /*row_stride=*/1,
+                /*column_stride=*/rows.size(1), conv.panels.data_ptr<float>());
 }
 
 // Exact (erf) GELU whose backward makes the incoming gradient contiguous first: LibTorch 1.13's
@@ -237,7 +246,7 @@ torch::Tensor Linear::operator()(const torch::Tensor& x) const {
     const auto in = weight.size(1);
     const bool fits = x.dim() > 0 && x.size(-1) == in && in > 0;  // else torch::linear names the mismatch
     const auto rows = fits ? x.numel() / in : 0;
-    if (!panels.defined() || rows == 0 || rows > kSmallRowsMax || x.scalar_type() != torch::kFloat || !x.is_cpu() ||
+    if (!panels.defined() || rows == 0 || x.scalar_type() != torch::kFloat || !x.is_cpu() ||
         x.requires_grad()) {
         return torch::linear(x, weight, bias);
     }
@@ -246,7 +255,7 @@ torch::Tensor Linear::operator()(const torch::Tensor& x) const {
     auto sizes = x.sizes().vec();
     sizes.back() = out;
     auto y = torch::empty(sizes, x.options());
-    small_rows_gemm(input.data_ptr<float>(), rows, in, panels.data_ptr<float>(), out,
+    packed_gemm(input.data_ptr<float>(), rows, in, panels.data_ptr<float>(), out,
                     bias.defined() ? bias.data_ptr<float>() : nullptr, y.data_ptr<float>());
     return y;
 }
@@ -260,8 +269,9 @@ torch::Tensor Norm::operator()(const torch::Tensor& x) const {
     const auto plain_float = [](const torch::Tensor& t) {
         return t.scalar_type() == torch::kFloat && t.is_cpu() && !t.requires_grad() && t.is_contiguous();
     };
-    const bool plain = rows > 0 && rows <= kSmallRowsMax && width == weight.numel() && x.scalar_type() == torch::kFloat &&
-                       x.is_cpu() && !x.requires_grad() && plain_float(weight) && (!bias.defined() || plain_float(bias));
+    const bool plain = rows > 0 && rows <= kLoopNormRowsMax && width == weight.numel() &&
+                       x.scalar_type() == torch::kFloat && x.is_cpu() && !x.requires_grad() && plain_float(weight) &&
+                       (!bias.defined() || plain_float(bias));
     if (!plain) return torch::layer_norm(x, {width}, weight, bias, kLayerNormEps);
     const auto input = x.contiguous();
     auto y = torch::empty(x.sizes(), x.options());
@@ -333,18 +343,30 @@ OfaModel::OfaModel(ModelConfig config, Weights weights) : config_(std::move(conf
         fuse_projections(layer.self_attn, scaling_, /*self_attention=*/true);
         fuse_projections(layer.cross_attn, scaling_, /*self_attention=*/false);
     }
-    // Products that see few rows: a decoding step's and the text stream's.
-    std::vector<Linear*> small_rows{&output_projection_};
+    std::vector<Linear*> packed{&output_projection_, &image_proj_};
     for (auto& layer : encoder_layers_) {
-        for (auto* l : {&layer.attn.qkv, &layer.attn.out, &layer.ffn.fc1, &layer.ffn.fc2}) small_rows.push_back(l);
+        for (auto* l : {&layer.attn.qkv, &layer.attn.out, &layer.ffn.fc1, &layer.ffn.fc2}) packed.push_back(l);
     }
     for (auto& layer : decoder_layers_) {
         for (auto* l : {&layer.self_attn.qkv, &layer.self_attn.k, &layer.self_attn.v, &layer.self_attn.out,
-                        &layer.cross_attn.scaled_q, &layer.cross_attn.out, &layer.ffn.fc1, &layer.ffn.fc2}) {
-            small_rows.push_back(l);
+                        &layer.cross_attn.scaled_q, &layer.cross_attn.k, &layer.cross_attn.v, &layer.cross_attn.out,
+                        &layer.ffn.fc1, &layer.ffn.fc2}) {
+            packed.push_back(l);
         }
     }
-    pack_for_small_rows(small_rows);
+    pack_for_inference(packed);
+    // With the other weights, so that the stem too runs packed exactly when they do.
+    if (output_projection_.panels.defined()) {
+        const auto packable = [](const Linear& conv) {
+            const bool float_bias =
+                !conv.bias.defined() || (conv.bias.scalar_type() == torch::kFloat && conv.bias.is_contiguous());
+            return conv.weight.dim() == 4 && conv.weight.scalar_type() == torch::kFloat &&
+                   !conv.weight.requires_grad() && float_bias;
+        };
+        if (std::all_of(stem_convs_.begin(), stem_convs_.end(), packable)) {
+            for (auto& conv : stem_convs_) pack_convolution(conv);
+        }
+    }
     image_positions_ = compute_image_positions();
     const std::int64_t p = config_.image_tokens();
     const std::int64_t bias_bytes = static_cast<std::int64_t>(sizeof(float)) * a.attention_heads * p * p * a.encoder_layers;
@@ -402,12 +424,51 @@ torch::Tensor OfaModel::relative_bias(const torch::Tensor& table, const torch::T
 
 torch::Tensor OfaModel::image_features(const torch::Tensor& pixels) const {
     if (config_.arch.image_stem == ImageStemType::ResNet) return resnet_(pixels);
+    const bool packed = !stem_convs_.empty() && stem_convs_.front().panels.defined();
+    if (packed && pixels.dim() == 4 && pixels.scalar_type() == torch::kFloat && pixels.is_cpu() &&
+        !pixels.requires_grad() && pixels.size(1) == stem_convs_.front().weight.size(1) && pixels.size(2) > 0 &&
+        pixels.size(3) > 0) {
+        return packed_image_features(pixels);
+    }
     const int ks = config_.arch.conv_stem.kernel_size;
     torch::Tensor x = pixels;
     for (const auto& conv : stem_convs_) {
         x = exact_gelu(torch::conv2d(x, conv.weight, conv.bias, /*stride=*/2, /*padding=*/ks / 2));
     }
     return x;
+}
+
+torch::Tensor OfaModel::packed_image_features(const torch::Tensor& pixels) const {
+    const std::int64_t kernel = config_.arch.conv_stem.kernel_size;
+    const std::int64_t stride = 2;
+    const std::int64_t padding = kernel / 2;
+    torch::Tensor x = pixels.contiguous();
+    const std::int64_t batch = x.size(0);
+    std::int64_t channels = x.size(1);
+    std::int64_t height = x.size(2);
+    std::int64_t width = x.size(3);
+    StridedImage image{x.data_ptr<float>(), batch, channels, height, width,
+                       /*batch_stride=*/channels * height * width, /*channel_stride=*/height * width,
+                       /*row_stride=*/width, /*column_stride=*/1};
+    for (const auto& conv : stem_convs_) {
+        const std::int64_t out_height = convolution_output_size(height, kernel, stride, padding);
+        const std::int64_t out_width = convolution_output_size(width, kernel, stride, padding);
+        const std::int64_t pixels_out = batch * out_height * out_width;
+        const std::int64_t patch = kernel * kernel * channels;
+        auto patches = torch::empty({pixels_out, patch});
+        gather_patches(image, kernel, stride, padding, patches.data_ptr<float>());
+        const std::int64_t out_channels = conv.weight.size(0);
+        auto y = torch::empty({pixels_out, out_channels});
+        packed_gemm(patches.data_ptr<float>(), pixels_out, patch, conv.panels.data_ptr<float>(), out_channels,
+                    conv.bias.defined() ? conv.bias.data_ptr<float>() : nullptr, y.data_ptr<float>());
+        x = torch::gelu(y);
+        channels = out_channels;
+        height = out_height;
+        width = out_width;
+        image = {x.data_ptr<float>(), batch, channels, height, width, /*batch_stride=*/height * width * channels,
+                 /*channel_stride=*/1, /*row_stride=*/width * channels, /*column_stride=*/channels};
+    }
+    return x.view({batch, height, width, channels}).permute({0, 3, 1, 2});
 }
 
 torch::Tensor OfaModel::embed_image(const torch::Tensor& pixels) const {

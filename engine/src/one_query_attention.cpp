@@ -6,7 +6,7 @@
 #include <limits>
 #include <vector>
 
-#include "small_rows_gemm.hpp"
+#include "packed_gemm.hpp"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -125,7 +125,7 @@ __attribute__((target("avx2,fma"))) void logits_avx2(const float* q, const float
 bool use_avx2(std::int64_t head_dim) {
 #ifdef MUE_ONE_QUERY_AVX2
     // The same CPU check as the packed matrix products.
-    return head_dim % kLanes == 0 && small_rows_gemm_supported();
+    return head_dim % kLanes == 0 && packed_gemm_supported();
 #else
     (void)head_dim;
     return false;

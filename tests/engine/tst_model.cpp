@@ -7,7 +7,7 @@
 #include "mue/engine.hpp"
 #include "ofa_model.hpp"
 #include "one_query_attention.hpp"
-#include "small_rows_gemm.hpp"
+#include "packed_gemm.hpp"
 
 #include <QtTest/QtTest>
 
@@ -338,22 +338,22 @@ private Q_SLOTS:
     }
 
     // Block sizes of 1-6 rows, several blocks, widths with and without a partial last panel.
-    void smallRowsGemmMatchesDoublePrecision() {
-        if (!mue::detail::small_rows_gemm_supported()) QSKIP("this CPU has no AVX2 and FMA");
+    void packedGemmMatchesDoublePrecision() {
+        if (!mue::detail::packed_gemm_supported()) QSKIP("this CPU has no AVX2 and FMA");
         torch::manual_seed(5);
-        for (const std::int64_t rows : {1, 2, 5, 6, 7, 13, 24}) {
+        for (const std::int64_t rows : {1, 2, 5, 6, 7, 13, 24, 85}) {
             for (const std::int64_t in : {1, 16, 130}) {
                 for (const std::int64_t out : {16, 24, 40, 128}) {
                     for (const bool with_bias : {false, true}) {
                         const auto x = torch::randn({rows, in});
                         const auto w = torch::randn({out, in}).t().contiguous();  // [in, out]
                         const auto bias = torch::randn({out});
-                        std::vector<float> panels(static_cast<std::size_t>(mue::detail::small_rows_panels_size(in, out)));
-                        mue::detail::pack_small_rows_panels(w.data_ptr<float>(), in, out, /*row_stride=*/out,
-                                                            /*column_stride=*/1, panels.data());
+                        std::vector<float> panels(static_cast<std::size_t>(mue::detail::packed_panels_size(in, out)));
+                        mue::detail::pack_panels(w.data_ptr<float>(), in, out, /*row_stride=*/out,
+                                                 /*column_stride=*/1, panels.data());
                         auto y = torch::full({rows, out}, std::nanf(""));
-                        mue::detail::small_rows_gemm(x.data_ptr<float>(), rows, in, panels.data(), out,
-                                                     with_bias ? bias.data_ptr<float>() : nullptr, y.data_ptr<float>());
+                        mue::detail::packed_gemm(x.data_ptr<float>(), rows, in, panels.data(), out,
+                                                 with_bias ? bias.data_ptr<float>() : nullptr, y.data_ptr<float>());
                         auto expected = torch::matmul(x.to(torch::kDouble), w.to(torch::kDouble));
                         if (with_bias) expected = expected + bias.to(torch::kDouble);
                         const double diff = (y.to(torch::kDouble) - expected).abs().max().item<double>();
@@ -365,23 +365,71 @@ private Q_SLOTS:
         }
     }
 
-    // Linear runs the kernel for inputs of up to kSmallRowsMax rows of any shape and layout, and
-    // torch::linear beyond; both agree with torch::linear.
+    // A convolution as gathered patches and one packed product equals LibTorch's, for
+    // channels-first and channels-last inputs, odd and even sizes, kernels with and without padding.
+    void gatheredPatchesConvolveLikeTorch() {
+        if (!mue::detail::packed_gemm_supported()) QSKIP("this CPU has no AVX2 and FMA");
+        torch::manual_seed(7);
+        const std::int64_t batch = 2;
+        const std::int64_t channels = 5;
+        const std::int64_t out = 20;
+        for (const std::int64_t size : {1, 7, 8}) {
+            for (const std::int64_t kernel : {1, 3, 4}) {
+                for (const bool channels_last : {false, true}) {
+                    const auto x = torch::randn({batch, channels, size, size});
+                    const auto w = torch::randn({out, channels, kernel, kernel});
+                    const auto bias = torch::randn({out});
+                    const std::int64_t stride = 2;
+                    const std::int64_t padding = kernel / 2;
+                    const auto expected = torch::conv2d(x, w, bias, stride, padding).permute({0, 2, 3, 1});
+                    const auto stored = channels_last ? x.permute({0, 2, 3, 1}).contiguous() : x;
+                    mue::detail::StridedImage image{stored.data_ptr<float>(), batch, channels, size, size};
+                    image.batch_stride = channels * size * size;
+                    image.channel_stride = channels_last ? 1 : size * size;
+                    image.row_stride = channels_last ? size * channels : size;
+                    image.column_stride = channels_last ? channels : 1;
+                    const std::int64_t out_size = mue::detail::convolution_output_size(size, kernel, stride, padding);
+                    QCOMPARE(out_size, expected.size(1));
+                    const std::int64_t patch = kernel * kernel * channels;
+                    std::vector<float> patches(static_cast<std::size_t>(batch * out_size * out_size * patch),
+                                               std::nanf(""));
+                    mue::detail::gather_patches(image, kernel, stride, padding, patches.data());
+                    const auto rows = w.permute({0, 2, 3, 1}).reshape({out, patch}).contiguous();
+                    std::vector<float> panels(static_cast<std::size_t>(mue::detail::packed_panels_size(patch, out)));
+                    mue::detail::pack_panels(rows.data_ptr<float>(), patch, out, /*row_stride=*/1,
+                                             /*column_stride=*/patch, panels.data());
+                    auto y = torch::full({batch, out_size, out_size, out}, std::nanf(""));
+                    mue::detail::packed_gemm(patches.data(), batch * out_size * out_size, patch, panels.data(), out,
+                                             bias.data_ptr<float>(), y.data_ptr<float>());
+                    const double diff = max_diff(y, expected);
+                    QVERIFY2(diff < 1e-5,
+                             qPrintable(QStringLiteral("size %1, kernel %2: %3").arg(size).arg(kernel).arg(diff)));
+                }
+            }
+        }
+    }
+
+    // Linear runs the kernel for float inputs of any shape and layout; it agrees with
+    // torch::linear, and a row's values do not depend on the other rows of the call.
     void linearWithPanelsMatchesTorch() {
-        if (!mue::detail::small_rows_gemm_supported()) QSKIP("this CPU has no AVX2 and FMA");
+        if (!mue::detail::packed_gemm_supported()) QSKIP("this CPU has no AVX2 and FMA");
         torch::manual_seed(6);
         const std::int64_t in = 32;
         const std::int64_t out = 48;
         mue::detail::Linear linear{torch::randn({in, out}).t(), torch::randn({out}), {}};
-        linear.panels = torch::empty({mue::detail::small_rows_panels_size(in, out)});
-        mue::detail::pack_small_rows_panels(linear.weight.data_ptr<float>(), in, out, /*row_stride=*/out,
-                                            /*column_stride=*/1, linear.panels.data_ptr<float>());
+        linear.panels = torch::empty({mue::detail::packed_panels_size(in, out)});
+        mue::detail::pack_panels(linear.weight.data_ptr<float>(), in, out, /*row_stride=*/out,
+                                 /*column_stride=*/1, linear.panels.data_ptr<float>());
         const auto few = torch::randn({in, 3, 2}).permute({1, 2, 0});  // [3, 2, in], not contiguous
-        const auto many = torch::randn({2, mue::detail::kSmallRowsMax, in});
+        const auto many = torch::randn({2, 50, in});
         for (const auto& x : {few, many}) {
             const auto y = linear(x);
             QCOMPARE(y.sizes().vec(), (std::vector<std::int64_t>{x.size(0), x.size(1), out}));
             QVERIFY(max_diff(y, torch::linear(x, linear.weight, linear.bias)) < 1e-5);
+        }
+        const auto all_rows = linear(many);
+        for (const std::int64_t row : {0, 5, 6, 49}) {
+            QCOMPARE(max_diff(linear(many[1].narrow(0, row, 1)), all_rows[1].narrow(0, row, 1)), 0.0);
         }
         // A wrong width is LibTorch's error, not a read past the input.
         QVERIFY_THROWS_EXCEPTION(c10::Error, (void)linear(torch::randn({2, in / 2})));
@@ -517,7 +565,7 @@ private Q_SLOTS:
         QVERIFY(max_diff(run.cached_keys(2), copy.cached_keys(2)) > 1e-3);
     }
 
-    // Norm loops over inputs of up to kSmallRowsMax rows itself; larger ones and autograd go to
+    // Norm loops over inputs of up to kLoopNormRowsMax rows itself; larger ones and autograd go to
     // torch::layer_norm. Both must give LibTorch's values.
     void normMatchesTorchLayerNorm() {
         torch::manual_seed(9);
@@ -525,7 +573,7 @@ private Q_SLOTS:
         mue::detail::Norm norm{torch::randn({width}), torch::randn({width})};
         mue::detail::Norm no_bias{torch::randn({width}), {}};
         const auto few = (torch::randn({width, 3, 2}) * 5 + 3).permute({1, 2, 0});  // [3, 2, width], strided
-        const auto many = torch::randn({2, mue::detail::kSmallRowsMax, width});
+        const auto many = torch::randn({2, mue::detail::kLoopNormRowsMax, width});
         for (const auto& x : {few, many, torch::randn({1, width})}) {
             QVERIFY(max_diff(norm(x), torch::layer_norm(x, {width}, norm.weight, norm.bias, 1e-5)) < 1e-5);
             QVERIFY(max_diff(no_bias(x), torch::layer_norm(x, {width}, no_bias.weight, {}, 1e-5)) < 1e-5);
@@ -638,6 +686,24 @@ private Q_SLOTS:
             const auto k = linear(normed, w, p + ".self_attn.k_proj").view({2, 8});  // [heads, head_dim]
             QVERIFY(max_diff(run.cached_keys(layer)[0].select(1, 1), k) < 1e-6);
             QCOMPARE(run.cached_padding(layer).logical_not().sum().item<std::int64_t>(), 4);
+        }
+    }
+
+    // An inference model runs its conv stem as packed products; one with a trainable stem runs
+    // LibTorch's convolutions. Both give the same features, for even and odd image sizes.
+    void packedStemMatchesConvolutions() {
+        const auto config = tiny_config();
+        const OfaModel packed(config, Weights::random(config, kSeed));
+        Weights w = Weights::random(config, kSeed);
+        w.get("encoder.embed_images.convs.0.weight").set_requires_grad(true);
+        const OfaModel convolved(config, w);
+        torch::NoGradGuard no_grad;
+        for (const std::int64_t size : {16, 15}) {
+            const auto pixels = torch::randn({2, 3, size, size});
+            const auto expected = convolved.image_features(pixels);
+            const auto features = packed.image_features(pixels);
+            QCOMPARE(features.sizes().vec(), expected.sizes().vec());
+            QVERIFY(max_diff(features, expected) < 1e-5);
         }
     }
 

@@ -1,4 +1,4 @@
-#include "small_rows_gemm.hpp"
+#include "packed_gemm.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
-#define MUE_SMALL_ROWS_GEMM 1
+#define MUE_PACKED_GEMM 1
 #endif
 
 namespace mue::detail {
@@ -20,7 +20,7 @@ constexpr int kBlockRows = 6;
 
 std::int64_t panel_count(std::int64_t out) { return (out + kPanelColumns - 1) / kPanelColumns; }
 
-#ifdef MUE_SMALL_ROWS_GEMM
+#ifdef MUE_PACKED_GEMM
 // y[r][0..15] of one panel for Rows rows; bias points at the panel's 16 columns or is null.
 template <int Rows>
 __attribute__((target("avx2,fma"))) void panel_block(const float* x, std::int64_t in, const float* panel,
@@ -74,10 +74,10 @@ __attribute__((target("avx2,fma"))) void row_block(const float* x, std::int64_t 
 
 }  // namespace
 
-std::int64_t small_rows_panels_size(std::int64_t in, std::int64_t out) { return panel_count(out) * kPanelColumns * in; }
+std::int64_t packed_panels_size(std::int64_t in, std::int64_t out) { return panel_count(out) * kPanelColumns * in; }
 
-void pack_small_rows_panels(const float* w, std::int64_t in, std::int64_t out, std::int64_t row_stride,
-                            std::int64_t column_stride, float* panels) {
+void pack_panels(const float* w, std::int64_t in, std::int64_t out, std::int64_t row_stride,
+                 std::int64_t column_stride, float* panels) {
     for (std::int64_t p = 0; p < panel_count(out); ++p) {
         for (std::int64_t k = 0; k < in; ++k) {
             float* dst = panels + (p * in + k) * kPanelColumns;
@@ -89,16 +89,46 @@ void pack_small_rows_panels(const float* w, std::int64_t in, std::int64_t out, s
     }
 }
 
-#ifdef MUE_SMALL_ROWS_GEMM
+std::int64_t convolution_output_size(std::int64_t size, std::int64_t kernel, std::int64_t stride,
+                                     std::int64_t padding) {
+    return (size + 2 * padding - kernel) / stride + 1;
+}
 
-bool small_rows_gemm_supported() {
+void gather_patches(const StridedImage& image, std::int64_t kernel, std::int64_t stride, std::int64_t padding,
+                    float* patches) {
+    const std::int64_t out_height = convolution_output_size(image.height, kernel, stride, padding);
+    const std::int64_t out_width = convolution_output_size(image.width, kernel, stride, padding);
+    for (std::int64_t b = 0; b < image.batch; ++b) {
+        const float* picture = image.data + b * image.batch_stride;
+        for (std::int64_t oy = 0; oy < out_height; ++oy) {
+            for (std::int64_t ox = 0; ox < out_width; ++ox) {
+                for (std::int64_t ky = 0; ky < kernel; ++ky) {
+                    const std::int64_t y = oy * stride + ky - padding;
+                    for (std::int64_t kx = 0; kx < kernel; ++kx, patches += image.channels) {
+                        const std::int64_t x = ox * stride + kx - padding;
+                        if (y < 0 || y >= image.height || x < 0 || x >= image.width) {
+                            std::fill(patches, patches + image.channels, 0.0F);
+                            continue;
+                        }
+                        const float* pixel = picture + y * image.row_stride + x * image.column_stride;
+                        for (std::int64_t c = 0; c < image.channels; ++c) patches[c] = pixel[c * image.channel_stride];
+                    }
+                }
+            }
+        }
+    }
+}
+
+#ifdef MUE_PACKED_GEMM
+
+bool packed_gemm_supported() {
     static const bool supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     return supported;
 }
 
-void small_rows_gemm(const float* x, std::int64_t rows, std::int64_t in, const float* panels, std::int64_t out,
-                     const float* bias, float* y) {
-    if (!small_rows_gemm_supported()) throw std::logic_error("small_rows_gemm needs AVX2 and FMA");
+void packed_gemm(const float* x, std::int64_t rows, std::int64_t in, const float* panels, std::int64_t out,
+                 const float* bias, float* y) {
+    if (!packed_gemm_supported()) throw std::logic_error("packed_gemm needs AVX2 and FMA");
     for (std::int64_t first = 0; first < rows; first += kBlockRows) {
         const float* x_block = x + first * in;
         float* y_block = y + first * out;
@@ -115,10 +145,10 @@ void small_rows_gemm(const float* x, std::int64_t rows, std::int64_t in, const f
 
 #else
 
-bool small_rows_gemm_supported() { return false; }
+bool packed_gemm_supported() { return false; }
 
-void small_rows_gemm(const float*, std::int64_t, std::int64_t, const float*, std::int64_t, const float*, float*) {
-    throw std::logic_error("small_rows_gemm is not built for this CPU");
+void packed_gemm(const float*, std::int64_t, std::int64_t, const float*, std::int64_t, const float*, float*) {
+    throw std::logic_error("packed_gemm is not built for this CPU");
 }
 
 #endif
