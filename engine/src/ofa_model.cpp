@@ -546,8 +546,8 @@ torch::Tensor OfaModel::attend_unprojected(const Attention& attn, const torch::T
                                            const torch::Tensor& active_rows) const {
     const auto batch = q.size(0);
     const auto length = q.size(1);
-    if (one_query_applies(q, k, v, bias)) {
-        return attend_one_query(attn, q, k, v, bias, key_padding, rows_per_key_row, active_rows);
+    if (loop_attention_applies(q, k, v, bias)) {
+        return attend_by_loop(attn, q, k, v, bias, key_padding, rows_per_key_row, active_rows);
     }
     const auto per_query_row = [&](const torch::Tensor& t) {
         return rows_per_key_row == 1 || !t.defined() ? t : t.repeat_interleave(rows_per_key_row, 0);
@@ -563,20 +563,24 @@ torch::Tensor OfaModel::attend_unprojected(const Attention& attn, const torch::T
     return out.transpose(1, 2).reshape({batch, length, config_.arch.d_model});
 }
 
-bool OfaModel::one_query_applies(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                                 const torch::Tensor& bias) {
+bool OfaModel::loop_attention_applies(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                                      const torch::Tensor& bias) {
     // A decoding step has one query per row: one loop over the tiny per-head matrices replaces
-    // eight tensor operations (docs/benchmarks.md). Autograd needs the tensor operations.
+    // eight tensor operations (docs/benchmarks.md). Vectorised, the loop also beats them for an
+    // encoder stream's or a prompt's few dozen queries. Autograd needs the tensor operations.
     const bool needs_grad = q.requires_grad() || k.requires_grad() || v.requires_grad() ||
                             (bias.defined() && bias.requires_grad());
-    return q.size(1) == 1 && !needs_grad && q.scalar_type() == torch::kFloat32;
+    const bool all_float = q.scalar_type() == torch::kFloat32 && k.scalar_type() == torch::kFloat32 &&
+                           v.scalar_type() == torch::kFloat32 &&
+                           (!bias.defined() || bias.scalar_type() == torch::kFloat32);
+    return !needs_grad && all_float && (q.size(1) == 1 || attention_loop_vectorised(k.size(-1)));
 }
 
-torch::Tensor OfaModel::attend_one_query(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
-                                         const torch::Tensor& v, const torch::Tensor& bias,
-                                         const torch::Tensor& key_padding, std::int64_t rows_per_key_row,
-                                         const torch::Tensor& active_rows, const std::int64_t* key_rows,
-                                         std::int64_t key_rows_stride) const {
+torch::Tensor OfaModel::attend_by_loop(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
+                                       const torch::Tensor& v, const torch::Tensor& bias,
+                                       const torch::Tensor& key_padding, std::int64_t rows_per_key_row,
+                                       const torch::Tensor& active_rows, const std::int64_t* key_rows,
+                                       std::int64_t key_rows_stride) const {
     const auto& arch = config_.arch;
     // The caches and the cross-attention keys are views; only vectors of head_dim values must be
     // contiguous.
@@ -584,19 +588,23 @@ torch::Tensor OfaModel::attend_one_query(const Attention& attn, const torch::Ten
     const auto qc = inner_contiguous(q);
     const auto kc = inner_contiguous(k);
     const auto vc = inner_contiguous(v);
-    const auto bc = bias.defined() ? inner_contiguous(bias) : torch::Tensor();  // [1 or R, H, 1, S]
-    const auto pad = key_padding.defined() ? inner_contiguous(key_padding) : torch::Tensor();  // [rows, S]
+    torch::Tensor bc;  // [1 or R, H, T, S]
+    if (bias.defined()) bc = bias.dim() == 3 ? bias.unsqueeze(0) : bias;
+    const auto pad = key_padding.defined() ? inner_contiguous(key_padding) : torch::Tensor();  // [key rows, S]
     const auto scale = attn.c_attn.defined() ? attn.c_attn.contiguous() : torch::Tensor();
     const auto active = active_rows.defined() ? active_rows.contiguous() : torch::Tensor();
-    auto out = torch::empty({q.size(0), 1, arch.d_model});
+    const std::int64_t queries = q.size(1);
+    auto out = torch::empty({q.size(0), queries, arch.d_model});
 
     OneQueryAttention a;
     a.rows = q.size(0);
     a.heads = arch.attention_heads;
     a.head_dim = arch.head_dim();
     a.keys = k.size(2);
+    a.queries = queries;
     a.q = qc.data_ptr<float>();
     a.q_row = qc.stride(0);
+    a.q_query = qc.stride(1);
     a.k = kc.data_ptr<float>();
     a.k_row = kc.stride(0);
     a.k_head = kc.stride(1);
@@ -609,10 +617,13 @@ torch::Tensor OfaModel::attend_one_query(const Attention& attn, const torch::Ten
     a.key_rows = key_rows;
     a.key_rows_stride = key_rows_stride;
     if (bc.defined()) {
+        // A dimension of size 1 is shared: stride 0, whatever its stored stride.
+        const auto stride = [&](std::int64_t dim) { return bc.size(dim) > 1 ? bc.stride(dim) : 0; };
         a.bias = bc.data_ptr<float>();
-        a.bias_row = bc.size(0) > 1 ? bc.stride(0) : 0;  // one bias for all rows
-        a.bias_head = bc.stride(1);
-        a.bias_key = bc.stride(3);
+        a.bias_row = stride(0);
+        a.bias_head = stride(1);
+        a.bias_query = stride(2);
+        a.bias_key = stride(3);
     }
     if (pad.defined()) {
         a.key_padding = pad.data_ptr<bool>();
@@ -621,7 +632,8 @@ torch::Tensor OfaModel::attend_one_query(const Attention& attn, const torch::Ten
     if (scale.defined()) a.head_scale = scale.data_ptr<float>();
     if (active.defined()) a.active = active.data_ptr<bool>();
     a.out = out.data_ptr<float>();
-    a.out_row = arch.d_model;
+    a.out_row = queries * arch.d_model;
+    a.out_query = arch.d_model;
     mue::detail::attend_one_query(a);
     return out;
 }
@@ -966,11 +978,11 @@ void DecoderRun::step_layer(const torch::Tensor& active) {
     // Rows that exited earlier in this step keep their state: their attention is skipped.
     const auto keys = cache.k.narrow(2, 0, cached_length_);
     const auto values = cache.v.narrow(2, 0, cached_length_);
-    if (OfaModel::one_query_applies(q, keys, values, self_bias)) {
-        h = layer.self_attn.out(model_->attend_one_query(layer.self_attn, q, keys, values, self_bias.unsqueeze(0),
-                                                         cache.padding.narrow(1, 0, cached_length_),
-                                                         /*rows_per_key_row=*/1, active, key_rows_.data(),
-                                                         key_rows_stride_));
+    if (OfaModel::loop_attention_applies(q, keys, values, self_bias)) {
+        h = layer.self_attn.out(model_->attend_by_loop(layer.self_attn, q, keys, values, self_bias.unsqueeze(0),
+                                                       cache.padding.narrow(1, 0, cached_length_),
+                                                       /*rows_per_key_row=*/1, active, key_rows_.data(),
+                                                       key_rows_stride_));
     } else {
         h = model_->attend(layer.self_attn, q, in_row_order(cache.k, 2), in_row_order(cache.v, 2),
                            self_bias.unsqueeze(0), in_row_order(cache.padding, 1), /*rows_per_key_row=*/1, active);

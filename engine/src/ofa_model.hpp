@@ -282,18 +282,19 @@ private:
                                                    const torch::Tensor& v, const torch::Tensor& bias,
                                                    const torch::Tensor& key_padding, std::int64_t rows_per_key_row,
                                                    const torch::Tensor& active_rows = {}) const;
-    // Whether attend_one_query() can serve these inputs: one query per row, float, no autograd.
-    [[nodiscard]] static bool one_query_applies(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                                                const torch::Tensor& bias);
-    // attend() for one query per row ([R, 1, D], scaled) without autograd, before the output
-    // projection: [R, 1, D]. Skipped rows get zeros. With `key_rows`, row r reads key s from row
-    // key_rows[r * key_rows_stride + s] of k, v and key_padding (OneQueryAttention).
-    [[nodiscard]] torch::Tensor attend_one_query(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
-                                                 const torch::Tensor& v, const torch::Tensor& bias,
-                                                 const torch::Tensor& key_padding, std::int64_t rows_per_key_row,
-                                                 const torch::Tensor& active_rows,
-                                                 const std::int64_t* key_rows = nullptr,
-                                                 std::int64_t key_rows_stride = 0) const;
+    // Whether attend_by_loop() can serve these inputs: float, no autograd, and one query per row
+    // or a vectorised loop (attention_loop_vectorised).
+    [[nodiscard]] static bool loop_attention_applies(const torch::Tensor& q, const torch::Tensor& k,
+                                                     const torch::Tensor& v, const torch::Tensor& bias);
+    // attend() as one loop (OneQueryAttention) for queries [R, T, D], scaled, without autograd,
+    // before the output projection: [R, T, D]. bias is [H, T, S] or [1 or R, H, T, S]. Skipped
+    // rows get zeros. With `key_rows`, row r reads key s from row key_rows[r * key_rows_stride + s]
+    // of k, v and key_padding.
+    [[nodiscard]] torch::Tensor attend_by_loop(const Attention& attn, const torch::Tensor& q, const torch::Tensor& k,
+                                               const torch::Tensor& v, const torch::Tensor& bias,
+                                               const torch::Tensor& key_padding, std::int64_t rows_per_key_row,
+                                               const torch::Tensor& active_rows, const std::int64_t* key_rows = nullptr,
+                                               std::int64_t key_rows_stride = 0) const;
     [[nodiscard]] std::pair<torch::Tensor, torch::Tensor> project_kv(const Attention& attn,
                                                                      const torch::Tensor& x) const;
     [[nodiscard]] torch::Tensor query(const Attention& attn, const torch::Tensor& x) const;  // scaled [B, T, D]

@@ -120,7 +120,68 @@ __attribute__((target("avx2,fma"))) void logits_avx2(const float* q, const float
         std::copy(result.begin(), result.begin() + n, logits + first);
     }
 }
+
+// Below this exp(x) is taken as 0 (it is under 1.7e-38; a softmax's largest term is 1), and
+// 2^n stays a normal float.
+constexpr float kExpFloor = -87.0F;
+
+// exp(x) for x <= 0, and 0 for -inf: x = n ln2 + r with |r| <= ln2 / 2, exp(r) by Cephes' degree-5
+// polynomial, 2^n written into the exponent bits. Within 2 ulp of std::exp.
+__attribute__((target("avx2,fma"))) __m256 exp_avx2(__m256 x) {
+    const __m256 kept = _mm256_cmp_ps(x, _mm256_set1_ps(kExpFloor), _CMP_GE_OQ);
+    x = _mm256_max_ps(x, _mm256_set1_ps(kExpFloor));
+    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504F)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    // ln 2 in two parts, so that n * ln2_high is exact.
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375F), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4F), r);
+    __m256 p = _mm256_set1_ps(1.9875691500e-4F);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3F));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3F));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2F));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1F));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1F));
+    const __m256 y = _mm256_add_ps(_mm256_fmadd_ps(_mm256_mul_ps(r, r), p, r), _mm256_set1_ps(1.0F));
+    constexpr int kMantissaBits = 23;
+    constexpr int kExponentBias = 127;
+    const __m256i two_to_n = _mm256_slli_epi32(
+        _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(kExponentBias)), kMantissaBits);
+    return _mm256_and_ps(_mm256_mul_ps(y, _mm256_castsi256_ps(two_to_n)), kept);
+}
+
+// weights[s] = exp(weights[s] - top) for the first count / 8 * 8 weights; returns their sum.
+__attribute__((target("avx2,fma"))) float exponentiate_avx2(float* weights, std::int64_t count, float top) {
+    const __m256 top_v = _mm256_set1_ps(top);
+    __m256 total = _mm256_setzero_ps();
+    for (std::int64_t s = 0; s + kLanes <= count; s += kLanes) {
+        const __m256 e = exp_avx2(_mm256_sub_ps(_mm256_loadu_ps(weights + s), top_v));
+        _mm256_storeu_ps(weights + s, e);
+        total = _mm256_add_ps(total, e);
+    }
+    alignas(32) std::array<float, kLanes> lanes{};
+    _mm256_store_ps(lanes.data(), total);
+    float sum = 0;
+    for (const float lane : lanes) sum += lane;
+    return sum;
+}
 #endif
+
+// weights[s] = exp(weights[s] - top); returns their sum.
+float exponentiate(bool avx2, float* weights, std::int64_t count, float top) {
+    float total = 0;
+    std::int64_t s = 0;
+#ifdef MUE_ONE_QUERY_AVX2
+    if (avx2) {
+        total = exponentiate_avx2(weights, count, top);
+        s = count / kLanes * kLanes;
+    }
+#endif
+    for (; s < count; ++s) {
+        weights[s] = std::exp(weights[s] - top);
+        total += weights[s];
+    }
+    return total;
+}
 
 bool use_avx2(std::int64_t head_dim) {
 #ifdef MUE_ONE_QUERY_AVX2
@@ -156,16 +217,21 @@ void attend_values(bool avx2, const float* weights, const float* const* values, 
 
 }  // namespace
 
+bool attention_loop_vectorised(std::int64_t head_dim) { return use_avx2(head_dim); }
+
 void attend_one_query(const OneQueryAttention& a) {
     const bool avx2 = use_avx2(a.head_dim);
     const auto keys = static_cast<std::size_t>(a.keys);
+    const std::int64_t width = a.heads * a.head_dim;
     std::vector<float> weights(keys);
     std::vector<const float*> key_ptr(keys), value_ptr(keys);
     std::vector<std::int64_t> key_row(keys);
     for (std::int64_t r = 0; r < a.rows; ++r) {
         float* out_row = a.out + r * a.out_row;
         if (a.active != nullptr && !a.active[r]) {
-            std::fill(out_row, out_row + a.heads * a.head_dim, 0.0F);
+            for (std::int64_t t = 0; t < a.queries; ++t) {
+                std::fill(out_row + t * a.out_query, out_row + t * a.out_query + width, 0.0F);
+            }
             continue;
         }
         if (a.key_rows != nullptr) {
@@ -174,28 +240,34 @@ void attend_one_query(const OneQueryAttention& a) {
             std::fill(key_row.begin(), key_row.end(), r / a.rows_per_key_row);  // one division per row, not per key
         }
         for (std::int64_t h = 0; h < a.heads; ++h) {
-            const float* qh = a.q + r * a.q_row + h * a.head_dim;
             for (std::size_t s = 0; s < keys; ++s) {
                 const auto key = static_cast<std::int64_t>(s);
                 key_ptr[s] = a.k + key_row[s] * a.k_row + h * a.k_head + key * a.k_key;
                 value_ptr[s] = a.v + key_row[s] * a.v_row + h * a.v_head + key * a.v_key;
             }
-            logits(avx2, qh, key_ptr.data(), a.keys, a.head_dim, weights.data());
-            float top = kMasked;
-            for (std::size_t s = 0; s < keys; ++s) {
-                const auto key = static_cast<std::int64_t>(s);
-                if (a.bias != nullptr) weights[s] += a.bias[r * a.bias_row + h * a.bias_head + key * a.bias_key];
-                if (a.key_padding != nullptr && a.key_padding[key_row[s] * a.key_padding_row + key]) weights[s] = kMasked;
-                top = std::max(top, weights[s]);
-            }
-            float total = 0;
-            for (auto& w : weights) {
-                w = std::exp(w - top);
-                total += w;
-            }
             const float scale = a.head_scale != nullptr ? a.head_scale[h] : 1.0F;
-            attend_values(avx2, weights.data(), value_ptr.data(), a.keys, a.head_dim, scale / total,
-                          out_row + h * a.head_dim);
+            for (std::int64_t t = 0; t < a.queries; ++t) {
+                logits(avx2, a.q + r * a.q_row + t * a.q_query + h * a.head_dim, key_ptr.data(), a.keys, a.head_dim,
+                       weights.data());
+                const float* bias =
+                    a.bias != nullptr ? a.bias + r * a.bias_row + t * a.bias_query + h * a.bias_head : nullptr;
+                float top = kMasked;
+                for (std::size_t s = 0; s < keys; ++s) {
+                    const auto key = static_cast<std::int64_t>(s);
+                    if (bias != nullptr) weights[s] += bias[key * a.bias_key];
+                    if (a.key_padding != nullptr && a.key_padding[key_row[s] * a.key_padding_row + key]) {
+                        weights[s] = kMasked;
+                    }
+                    top = std::max(top, weights[s]);
+                }
+                float* out = out_row + t * a.out_query + h * a.head_dim;
+                if (top == kMasked) {
+                    std::fill(out, out + a.head_dim, std::numeric_limits<float>::quiet_NaN());
+                    continue;
+                }
+                const float total = exponentiate(avx2, weights.data(), a.keys, top);
+                attend_values(avx2, weights.data(), value_ptr.data(), a.keys, a.head_dim, scale / total, out);
+            }
         }
     }
 }

@@ -1,7 +1,9 @@
 #pragma once
-// Attention for one query per row, as in every step of incremental decoding. Tensor operations
-// would cost more in per-call overhead than the arithmetic (docs/benchmarks.md, "Overheads
-// removed"), so this reads the queries, caches and biases in place. Plain types, no torch.
+// Attention as one loop per row, head and query: every step of incremental decoding (one query
+// per row) and, where the loop is vectorised, blocks of a few dozen tokens (an encoder stream, a
+// teacher-forced prompt). Tensor operations would cost more in per-call overhead than the
+// arithmetic (docs/benchmarks.md, "Overheads removed"), so this reads the queries, caches and
+// biases in place. Plain types, no torch.
 
 #include <cstdint>
 
@@ -12,8 +14,11 @@ namespace mue::detail {
 struct OneQueryAttention {
     std::int64_t rows = 0, heads = 0, head_dim = 0, keys = 0;
 
-    const float* q = nullptr;  // already scaled: q[r * q_row + h * head_dim + d]
-    std::int64_t q_row = 0;
+    // Queries per row, all reading the row's keys: 1 in a decoding step. Query t of row r is
+    // q[r * q_row + t * q_query + h * head_dim + d], already scaled.
+    std::int64_t queries = 1;
+    const float* q = nullptr;
+    std::int64_t q_row = 0, q_query = 0;
 
     // k[key_row * k_row + h * k_head + s * k_key + d]; likewise v.
     const float* k = nullptr;
@@ -28,9 +33,10 @@ struct OneQueryAttention {
     std::int64_t key_rows_stride = 0;
     std::int64_t rows_per_key_row = 1;
 
-    // Added to the logits: bias[r * bias_row + h * bias_head + s * bias_key]; may be null.
+    // Added to query t's logits: bias[r * bias_row + t * bias_query + h * bias_head + s * bias_key];
+    // may be null.
     const float* bias = nullptr;
-    std::int64_t bias_row = 0, bias_head = 0, bias_key = 0;
+    std::int64_t bias_row = 0, bias_query = 0, bias_head = 0, bias_key = 0;
     // true = key s of key row kr is masked: key_padding[kr * key_padding_row + s]; may be null.
     const bool* key_padding = nullptr;
     std::int64_t key_padding_row = 0;
@@ -40,12 +46,16 @@ struct OneQueryAttention {
     // (rows that exited earlier in a decoding step). Null = every row.
     const bool* active = nullptr;
 
-    float* out = nullptr;  // out[r * out_row + h * head_dim + d]
-    std::int64_t out_row = 0;
+    float* out = nullptr;  // out[r * out_row + t * out_query + h * head_dim + d]
+    std::int64_t out_row = 0, out_query = 0;
 };
 
-// softmax(q·k + bias, masked) · v per row and head, times the head scale. A row whose keys are all
-// masked gets NaN, as the softmax of tensor operations does.
+// softmax(q·k + bias, masked) · v per row, query and head, times the head scale. A query whose
+// keys are all masked gets NaN, as the softmax of tensor operations does.
 void attend_one_query(const OneQueryAttention& a);
+
+// Whether attend_one_query runs vectorised (AVX2 and FMA, head sizes that are multiples of 8):
+// only then does it beat tensor operations for blocks of several queries.
+[[nodiscard]] bool attention_loop_vectorised(std::int64_t head_dim);
 
 }  // namespace mue::detail
