@@ -506,6 +506,63 @@ private Q_SLOTS:
         }
     }
 
+    // Several queries per row (an encoder stream, a prompt) read the row's keys, each with its own
+    // bias row (shared by the rows here), causal masking through the bias included.
+    void attentionLoopTakesBlocksOfQueries() {
+        torch::manual_seed(10);
+        const std::int64_t rows = 2;
+        const std::int64_t queries = 5;
+        const std::int64_t heads = 2;
+        const std::int64_t keys = 13;
+        for (const std::int64_t head_dim : {8, 6}) {
+            const auto q = torch::randn({rows, queries, heads * head_dim});
+            const auto k = torch::randn({rows, heads, keys, head_dim});
+            const auto v = torch::randn({rows, heads, keys, head_dim});
+            auto bias = torch::randn({heads, queries, keys});
+            bias.select(1, 0).narrow(1, 1, keys - 1).fill_(-std::numeric_limits<float>::infinity());
+            auto padding = torch::rand({rows, keys}) < 0.3;
+            padding.select(1, 0).fill_(false);
+            auto out = torch::full({rows, queries, heads * head_dim}, std::nanf(""));
+
+            mue::detail::OneQueryAttention a;
+            a.rows = rows;
+            a.heads = heads;
+            a.head_dim = head_dim;
+            a.keys = keys;
+            a.queries = queries;
+            a.q = q.data_ptr<float>();
+            a.q_row = q.stride(0);
+            a.q_query = q.stride(1);
+            a.k = k.data_ptr<float>();
+            a.k_row = k.stride(0);
+            a.k_head = k.stride(1);
+            a.k_key = k.stride(2);
+            a.v = v.data_ptr<float>();
+            a.v_row = v.stride(0);
+            a.v_head = v.stride(1);
+            a.v_key = v.stride(2);
+            a.bias = bias.data_ptr<float>();
+            a.bias_head = bias.stride(0);
+            a.bias_query = bias.stride(1);
+            a.bias_key = 1;
+            a.key_padding = padding.data_ptr<bool>();
+            a.key_padding_row = keys;
+            a.out = out.data_ptr<float>();
+            a.out_row = out.stride(0);
+            a.out_query = out.stride(1);
+            mue::detail::attend_one_query(a);
+
+            const auto qh = q.to(torch::kDouble).view({rows, queries, heads, head_dim}).transpose(1, 2);
+            auto logits = torch::matmul(qh, k.to(torch::kDouble).transpose(2, 3)) + bias.to(torch::kDouble);
+            logits = logits.masked_fill(padding.view({rows, 1, 1, keys}), -std::numeric_limits<double>::infinity());
+            const auto expected = torch::matmul(torch::softmax(logits, -1), v.to(torch::kDouble))
+                                      .transpose(1, 2)
+                                      .reshape({rows, queries, heads * head_dim});
+            const double diff = (out.to(torch::kDouble) - expected).abs().max().item<double>();
+            QVERIFY2(diff < 1e-5, qPrintable(QStringLiteral("head_dim %1: %2").arg(head_dim).arg(diff)));
+        }
+    }
+
     // Beam search moves rows between steps (select_rows): duplicated, reordered and dropped. The
     // caches stay in place and rows read them through a table; every row must still decode as if
     // its own token history had been decoded alone, past the first growth of the buffers.
