@@ -1,9 +1,9 @@
 #pragma once
 // Inference matrix products on weights packed once, at load, into panels that the kernel reads
 // front to back. OpenBLAS packs the whole weight matrix on every call, which for a decoding step's
-// few rows costs more than the product itself (perf: 17 % of a caption run in sgemm_itcopy); for
-// an encoder layer's 80 rows and beyond, up to batch 32, its single-thread kernel still ran
-// 1.1-1.3x slower than this one on the model's shapes (docs/benchmarks.md, "Overheads removed").
+// few rows costs more than the product itself (perf: 17 % of a caption run in sgemm_itcopy); at
+// an encoder layer's 84 rows and beyond, up to batch 32, LibTorch's linear on one thread still
+// took 1.06-1.57x this kernel's time on the model's shapes (docs/benchmarks.md, "Overheads removed").
 // Each output row is summed in the same order however many rows a call has, so a batch gives the
 // same values as its items one by one. Plain types, no torch.
 
