@@ -357,11 +357,18 @@ OfaModel::OfaModel(ModelConfig config, Weights weights) : config_(std::move(conf
     pack_for_inference(packed);
     // With the other weights, so that the stem too runs packed exactly when they do.
     if (output_projection_.panels.defined()) {
-        const auto packable = [](const Linear& conv) {
-            const bool float_bias =
-                !conv.bias.defined() || (conv.bias.scalar_type() == torch::kFloat && conv.bias.is_contiguous());
-            return conv.weight.dim() == 4 && conv.weight.scalar_type() == torch::kFloat &&
-                   !conv.weight.requires_grad() && float_bias;
+        // The packed stem trusts these shapes; weights that break them keep LibTorch's
+        // convolutions, which name the mismatch.
+        std::int64_t channels = -1;  // the first layer takes what the pixels bring (checked per run)
+        const auto packable = [&](const Linear& conv) {
+            const auto& kernel = conv.weight;
+            const bool fits = kernel.dim() == 4 && (channels < 0 || kernel.size(1) == channels) &&
+                              kernel.size(2) == a.conv_stem.kernel_size && kernel.size(3) == a.conv_stem.kernel_size &&
+                              kernel.scalar_type() == torch::kFloat && !kernel.requires_grad();
+            if (!fits) return false;
+            channels = kernel.size(0);
+            return !conv.bias.defined() || (conv.bias.scalar_type() == torch::kFloat && conv.bias.is_contiguous() &&
+                                            conv.bias.numel() == kernel.size(0));
         };
         if (std::all_of(stem_convs_.begin(), stem_convs_.end(), packable)) {
             for (auto& conv : stem_convs_) pack_convolution(conv);
