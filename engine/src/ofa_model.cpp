@@ -60,7 +60,7 @@ void fuse_projections(Attention& attn, double scaling, bool self_attention) {
 
 // Inference: the weights packed for packed_gemm, a copy beside the gemm-layout one (which
 // torch::linear reads for other inputs and CPUs), when all copies together fit this much memory
-// (the default model: 11 MB; OFA-Base would need about 600 MB and uses OpenBLAS only).
+// (the default model: 12 MB; OFA-Base would need about 600 MB and uses OpenBLAS only).
 constexpr std::int64_t kPanelBytes = std::int64_t{256} << 20;
 // Keys a decoder cache has room for at first; it doubles when full.
 constexpr std::int64_t kMinCachedKeys = 16;
@@ -246,8 +246,7 @@ torch::Tensor Linear::operator()(const torch::Tensor& x) const {
     const auto in = weight.size(1);
     const bool fits = x.dim() > 0 && x.size(-1) == in && in > 0;  // else torch::linear names the mismatch
     const auto rows = fits ? x.numel() / in : 0;
-    if (!panels.defined() || rows == 0 || x.scalar_type() != torch::kFloat || !x.is_cpu() ||
-        x.requires_grad()) {
+    if (!panels.defined() || rows == 0 || x.scalar_type() != torch::kFloat || !x.is_cpu() || x.requires_grad()) {
         return torch::linear(x, weight, bias);
     }
     const auto out = weight.size(0);
@@ -256,7 +255,7 @@ torch::Tensor Linear::operator()(const torch::Tensor& x) const {
     sizes.back() = out;
     auto y = torch::empty(sizes, x.options());
     packed_gemm(input.data_ptr<float>(), rows, in, panels.data_ptr<float>(), out,
-                    bias.defined() ? bias.data_ptr<float>() : nullptr, y.data_ptr<float>());
+                bias.defined() ? bias.data_ptr<float>() : nullptr, y.data_ptr<float>());
     return y;
 }
 
