@@ -62,6 +62,8 @@ void fuse_projections(Attention& attn, double scaling, bool self_attention) {
 // torch::linear reads for other inputs and CPUs), when all copies together fit this much memory
 // (the default model: 12 MB; OFA-Base would need about 600 MB and uses OpenBLAS only).
 constexpr std::int64_t kPanelBytes = std::int64_t{256} << 20;
+// Every layer of the conv stem halves the image.
+constexpr std::int64_t kConvStemStride = 2;
 // Keys a decoder cache has room for at first; it doubles when full.
 constexpr std::int64_t kMinCachedKeys = 16;
 
@@ -439,14 +441,13 @@ torch::Tensor OfaModel::image_features(const torch::Tensor& pixels) const {
     const int ks = config_.arch.conv_stem.kernel_size;
     torch::Tensor x = pixels;
     for (const auto& conv : stem_convs_) {
-        x = exact_gelu(torch::conv2d(x, conv.weight, conv.bias, /*stride=*/2, /*padding=*/ks / 2));
+        x = exact_gelu(torch::conv2d(x, conv.weight, conv.bias, kConvStemStride, /*padding=*/ks / 2));
     }
     return x;
 }
 
 torch::Tensor OfaModel::packed_image_features(const torch::Tensor& pixels) const {
     const std::int64_t kernel = config_.arch.conv_stem.kernel_size;
-    const std::int64_t stride = 2;
     const std::int64_t padding = kernel / 2;
     torch::Tensor x = pixels.contiguous();
     const std::int64_t batch = x.size(0);
@@ -457,12 +458,12 @@ torch::Tensor OfaModel::packed_image_features(const torch::Tensor& pixels) const
                        /*batch_stride=*/channels * height * width, /*channel_stride=*/height * width,
                        /*row_stride=*/width, /*column_stride=*/1};
     for (const auto& conv : stem_convs_) {
-        const std::int64_t out_height = convolution_output_size(height, kernel, stride, padding);
-        const std::int64_t out_width = convolution_output_size(width, kernel, stride, padding);
+        const std::int64_t out_height = convolution_output_size(height, kernel, kConvStemStride, padding);
+        const std::int64_t out_width = convolution_output_size(width, kernel, kConvStemStride, padding);
         const std::int64_t pixels_out = batch * out_height * out_width;
         const std::int64_t patch = kernel * kernel * channels;
         auto patches = torch::empty({pixels_out, patch});
-        gather_patches(image, kernel, stride, padding, patches.data_ptr<float>());
+        gather_patches(image, kernel, kConvStemStride, padding, patches.data_ptr<float>());
         const std::int64_t out_channels = conv.weight.size(0);
         auto y = torch::empty({pixels_out, out_channels});
         packed_gemm(patches.data_ptr<float>(), pixels_out, patch, conv.panels.data_ptr<float>(), out_channels,

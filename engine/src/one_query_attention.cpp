@@ -183,16 +183,6 @@ float exponentiate(bool avx2, float* weights, std::int64_t count, float top) {
     return total;
 }
 
-bool use_avx2(std::int64_t head_dim) {
-#ifdef MUE_ONE_QUERY_AVX2
-    // The same CPU check as the packed matrix products.
-    return head_dim % kLanes == 0 && packed_gemm_supported();
-#else
-    (void)head_dim;
-    return false;
-#endif
-}
-
 void logits(bool avx2, const float* q, const float* const* keys, std::int64_t count, std::int64_t head_dim,
             float* out) {
 #ifdef MUE_ONE_QUERY_AVX2
@@ -217,10 +207,19 @@ void attend_values(bool avx2, const float* weights, const float* const* values, 
 
 }  // namespace
 
-bool attention_loop_vectorised(std::int64_t head_dim) { return use_avx2(head_dim); }
+bool attention_loop_vectorised(std::int64_t head_dim) {
+#ifdef MUE_ONE_QUERY_AVX2
+    // The same CPU check as the packed matrix products.
+    return head_dim % kLanes == 0 && packed_gemm_supported();
+#else
+    (void)head_dim;
+    return false;
+#endif
+}
+
 
 void attend_one_query(const OneQueryAttention& a) {
-    const bool avx2 = use_avx2(a.head_dim);
+    const bool avx2 = attention_loop_vectorised(a.head_dim);
     const auto keys = static_cast<std::size_t>(a.keys);
     const std::int64_t width = a.heads * a.head_dim;
     std::vector<float> weights(keys);
