@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "packed_gemm.hpp"
+#include "vector_math.hpp"
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
+#ifdef MUE_VECTOR_MATH_AVX2
 #define MUE_ONE_QUERY_AVX2 1
 #endif
 
@@ -121,32 +121,28 @@ __attribute__((target("avx2,fma"))) void logits_avx2(const float* q, const float
     }
 }
 
-// Below this exp(x) is taken as 0 (it is under 1.7e-38; a softmax's largest term is 1), and
-// 2^n stays a normal float.
-constexpr float kExpFloor = -87.0F;
+// logits[s] += bias[s] for the first count / 8 * 8 logits.
+__attribute__((target("avx2,fma"))) void add_avx2(float* logits, const float* bias, std::int64_t count) {
+    for (std::int64_t s = 0; s + kLanes <= count; s += kLanes) {
+        _mm256_storeu_ps(logits + s, _mm256_add_ps(_mm256_loadu_ps(logits + s), _mm256_loadu_ps(bias + s)));
+    }
+}
 
-// exp(x) for x <= 0, and 0 for -inf: x = n ln2 + r with |r| <= ln2 / 2, exp(r) by Cephes' degree-5
-// polynomial, 2^n written into the exponent bits. Within 2 ulp of std::exp.
-__attribute__((target("avx2,fma"))) __m256 exp_avx2(__m256 x) {
-    const __m256 kept = _mm256_cmp_ps(x, _mm256_set1_ps(kExpFloor), _CMP_GE_OQ);
-    x = _mm256_max_ps(x, _mm256_set1_ps(kExpFloor));
-    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504F)),
-                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    // ln 2 in two parts, so that n * ln2_high is exact.
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375F), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4F), r);
-    __m256 p = _mm256_set1_ps(1.9875691500e-4F);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3F));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3F));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2F));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1F));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1F));
-    const __m256 y = _mm256_add_ps(_mm256_fmadd_ps(_mm256_mul_ps(r, r), p, r), _mm256_set1_ps(1.0F));
-    constexpr int kMantissaBits = 23;
-    constexpr int kExponentBias = 127;
-    const __m256i two_to_n = _mm256_slli_epi32(
-        _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(kExponentBias)), kMantissaBits);
-    return _mm256_and_ps(_mm256_mul_ps(y, _mm256_castsi256_ps(two_to_n)), kept);
+// The largest of the first count / 8 * 8 values (-inf for none).
+__attribute__((target("avx2,fma"))) float max_avx2(const float* values, std::int64_t count) {
+    __m256 top = _mm256_set1_ps(kMasked);
+    for (std::int64_t s = 0; s + kLanes <= count; s += kLanes) top = _mm256_max_ps(top, _mm256_loadu_ps(values + s));
+    alignas(32) std::array<float, kLanes> lanes{};
+    _mm256_store_ps(lanes.data(), top);
+    return *std::max_element(lanes.begin(), lanes.end());
+}
+
+// values[s] *= factor for the first count / 8 * 8 values.
+__attribute__((target("avx2,fma"))) void multiply_avx2(float* values, std::int64_t count, float factor) {
+    const __m256 factor_v = _mm256_set1_ps(factor);
+    for (std::int64_t s = 0; s + kLanes <= count; s += kLanes) {
+        _mm256_storeu_ps(values + s, _mm256_mul_ps(_mm256_loadu_ps(values + s), factor_v));
+    }
 }
 
 // weights[s] = exp(weights[s] - top) for the first count / 8 * 8 weights; returns their sum.
@@ -183,6 +179,44 @@ float exponentiate(bool avx2, float* weights, std::int64_t count, float top) {
     return total;
 }
 
+// Query logits plus their bias (bias[s * bias_stride], may be null), the keys in `masked` set to
+// -inf; returns the largest.
+float add_bias_and_mask(bool avx2, float* logits, std::int64_t count, const float* bias, std::int64_t bias_stride,
+                        const std::vector<std::int64_t>& masked) {
+    std::int64_t s = 0;
+#ifdef MUE_ONE_QUERY_AVX2
+    if (avx2 && bias != nullptr && bias_stride == 1) {
+        add_avx2(logits, bias, count);
+        s = count / kLanes * kLanes;
+    }
+#endif
+    if (bias != nullptr) {
+        for (; s < count; ++s) logits[s] += bias[s * bias_stride];
+    }
+    for (const std::int64_t key : masked) logits[key] = kMasked;
+    float top = kMasked;
+    s = 0;
+#ifdef MUE_ONE_QUERY_AVX2
+    if (avx2) {
+        top = max_avx2(logits, count);
+        s = count / kLanes * kLanes;
+    }
+#endif
+    for (; s < count; ++s) top = std::max(top, logits[s]);
+    return top;
+}
+
+void multiply(bool avx2, float* values, std::int64_t count, float factor) {
+    std::int64_t s = 0;
+#ifdef MUE_ONE_QUERY_AVX2
+    if (avx2) {
+        multiply_avx2(values, count, factor);
+        s = count / kLanes * kLanes;
+    }
+#endif
+    for (; s < count; ++s) values[s] *= factor;
+}
+
 void logits(bool avx2, const float* q, const float* const* keys, std::int64_t count, std::int64_t head_dim,
             float* out) {
 #ifdef MUE_ONE_QUERY_AVX2
@@ -217,14 +251,27 @@ bool attention_loop_vectorised(std::int64_t head_dim) {
 #endif
 }
 
-
 void attend_one_query(const OneQueryAttention& a) {
     const bool avx2 = attention_loop_vectorised(a.head_dim);
+    // From this many queries per row a head runs as two packed products over its keys and values
+    // copied into panels; with fewer, the copies cost more than the products save.
+    constexpr std::int64_t kProductQueriesMin = 4;
+    const bool by_products = avx2 && a.queries >= kProductQueriesMin;
     const auto keys = static_cast<std::size_t>(a.keys);
     const std::int64_t width = a.heads * a.head_dim;
-    std::vector<float> weights(keys);
+    std::vector<float> weights(by_products ? keys * static_cast<std::size_t>(a.queries) : keys);
     std::vector<const float*> key_ptr(keys), value_ptr(keys);
     std::vector<std::int64_t> key_row(keys);
+    std::vector<std::int64_t> masked;  // the row's padded keys
+    std::vector<float> key_panels, value_panels;
+    if (by_products) {
+        key_panels.resize(static_cast<std::size_t>(packed_panels_size(/*in=*/a.head_dim, /*out=*/a.keys)));
+        value_panels.resize(static_cast<std::size_t>(packed_panels_size(/*in=*/a.keys, /*out=*/a.head_dim)));
+    }
+    const auto bias_and_mask = [&](std::int64_t r, std::int64_t t, std::int64_t h, float* query_logits) {
+        const float* bias = a.bias != nullptr ? a.bias + r * a.bias_row + t * a.bias_query + h * a.bias_head : nullptr;
+        return add_bias_and_mask(avx2, query_logits, a.keys, bias, a.bias_key, masked);
+    };
     for (std::int64_t r = 0; r < a.rows; ++r) {
         float* out_row = a.out + r * a.out_row;
         if (a.active != nullptr && !a.active[r]) {
@@ -238,6 +285,10 @@ void attend_one_query(const OneQueryAttention& a) {
         } else {
             std::fill(key_row.begin(), key_row.end(), r / a.rows_per_key_row);  // one division per row, not per key
         }
+        masked.clear();
+        for (std::int64_t s = 0; a.key_padding != nullptr && s < a.keys; ++s) {
+            if (a.key_padding[key_row[static_cast<std::size_t>(s)] * a.key_padding_row + s]) masked.push_back(s);
+        }
         for (std::int64_t h = 0; h < a.heads; ++h) {
             for (std::size_t s = 0; s < keys; ++s) {
                 const auto key = static_cast<std::int64_t>(s);
@@ -245,27 +296,36 @@ void attend_one_query(const OneQueryAttention& a) {
                 value_ptr[s] = a.v + key_row[s] * a.v_row + h * a.v_head + key * a.v_key;
             }
             const float scale = a.head_scale != nullptr ? a.head_scale[h] : 1.0F;
-            for (std::int64_t t = 0; t < a.queries; ++t) {
-                logits(avx2, a.q + r * a.q_row + t * a.q_query + h * a.head_dim, key_ptr.data(), a.keys, a.head_dim,
-                       weights.data());
-                const float* bias =
-                    a.bias != nullptr ? a.bias + r * a.bias_row + t * a.bias_query + h * a.bias_head : nullptr;
-                float top = kMasked;
-                for (std::size_t s = 0; s < keys; ++s) {
-                    const auto key = static_cast<std::int64_t>(s);
-                    if (bias != nullptr) weights[s] += bias[key * a.bias_key];
-                    if (a.key_padding != nullptr && a.key_padding[key_row[s] * a.key_padding_row + key]) {
-                        weights[s] = kMasked;
+            const float* q = a.q + r * a.q_row + h * a.head_dim;
+            float* out = out_row + h * a.head_dim;
+            if (by_products) {
+                pack_panel_columns(key_ptr.data(), /*in=*/a.head_dim, /*out=*/a.keys, key_panels.data());
+                pack_panel_rows(value_ptr.data(), /*in=*/a.keys, /*out=*/a.head_dim, value_panels.data());
+                packed_gemm(q, a.q_query, a.queries, /*in=*/a.head_dim, key_panels.data(), /*out=*/a.keys,
+                            /*bias=*/nullptr, weights.data(), /*y_stride=*/a.keys);
+                for (std::int64_t t = 0; t < a.queries; ++t) {
+                    float* query_weights = weights.data() + t * a.keys;
+                    const float top = bias_and_mask(r, t, h, query_weights);
+                    if (top == kMasked) {  // NaN weights give NaN outputs
+                        std::fill(query_weights, query_weights + a.keys, std::numeric_limits<float>::quiet_NaN());
+                        continue;
                     }
-                    top = std::max(top, weights[s]);
+                    multiply(avx2, query_weights, a.keys, scale / exponentiate(avx2, query_weights, a.keys, top));
                 }
-                float* out = out_row + t * a.out_query + h * a.head_dim;
+                packed_gemm(weights.data(), /*x_stride=*/a.keys, a.queries, /*in=*/a.keys, value_panels.data(),
+                            /*out=*/a.head_dim, /*bias=*/nullptr, out, a.out_query);
+                continue;
+            }
+            for (std::int64_t t = 0; t < a.queries; ++t) {
+                logits(avx2, q + t * a.q_query, key_ptr.data(), a.keys, a.head_dim, weights.data());
+                const float top = bias_and_mask(r, t, h, weights.data());
+                float* query_out = out + t * a.out_query;
                 if (top == kMasked) {
-                    std::fill(out, out + a.head_dim, std::numeric_limits<float>::quiet_NaN());
+                    std::fill(query_out, query_out + a.head_dim, std::numeric_limits<float>::quiet_NaN());
                     continue;
                 }
                 const float total = exponentiate(avx2, weights.data(), a.keys, top);
-                attend_values(avx2, weights.data(), value_ptr.data(), a.keys, a.head_dim, scale / total, out);
+                attend_values(avx2, weights.data(), value_ptr.data(), a.keys, a.head_dim, scale / total, query_out);
             }
         }
     }

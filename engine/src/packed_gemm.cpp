@@ -23,8 +23,9 @@ std::int64_t panel_count(std::int64_t out) { return (out + kPanelColumns - 1) / 
 #ifdef MUE_PACKED_GEMM
 // y[r][0..15] of one panel for Rows rows; bias points at the panel's 16 columns or is null.
 template <int Rows>
-__attribute__((target("avx2,fma"))) void panel_block(const float* x, std::int64_t in, const float* panel,
-                                                     const float* bias, float* y, std::int64_t y_stride) {
+__attribute__((target("avx2,fma"))) void panel_block(const float* x, std::int64_t x_stride, std::int64_t in,
+                                                     const float* panel, const float* bias, float* y,
+                                                     std::int64_t y_stride) {
     __m256 sums[Rows][2];  // not std::array, which drops __m256's alignment attribute
     const __m256 bias_low = bias != nullptr ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
     const __m256 bias_high = bias != nullptr ? _mm256_loadu_ps(bias + kLanes) : _mm256_setzero_ps();
@@ -37,7 +38,7 @@ __attribute__((target("avx2,fma"))) void panel_block(const float* x, std::int64_
         const __m256 w_low = _mm256_loadu_ps(panel);
         const __m256 w_high = _mm256_loadu_ps(panel + kLanes);
         _Pragma("GCC unroll 8") for (int r = 0; r < Rows; ++r) {
-            const __m256 xv = _mm256_broadcast_ss(x + r * in + k);
+            const __m256 xv = _mm256_broadcast_ss(x + r * x_stride + k);
             sums[r][0] = _mm256_fmadd_ps(xv, w_low, sums[r][0]);
             sums[r][1] = _mm256_fmadd_ps(xv, w_high, sums[r][1]);
         }
@@ -49,13 +50,14 @@ __attribute__((target("avx2,fma"))) void panel_block(const float* x, std::int64_
 }
 
 template <int Rows>
-__attribute__((target("avx2,fma"))) void row_block(const float* x, std::int64_t in, const float* panels,
-                                                   std::int64_t out, const float* bias, float* y) {
+__attribute__((target("avx2,fma"))) void row_block(const float* x, std::int64_t x_stride, std::int64_t in,
+                                                   const float* panels, std::int64_t out, const float* bias, float* y,
+                                                   std::int64_t y_stride) {
     const std::int64_t full_panels = out / kPanelColumns;
     for (std::int64_t p = 0; p < full_panels; ++p) {
         const std::int64_t column = p * kPanelColumns;
-        panel_block<Rows>(x, in, panels + p * in * kPanelColumns, bias != nullptr ? bias + column : nullptr, y + column,
-                          out);
+        panel_block<Rows>(x, x_stride, in, panels + p * in * kPanelColumns, bias != nullptr ? bias + column : nullptr,
+                          y + column, y_stride);
     }
     const std::int64_t column = full_panels * kPanelColumns;
     const std::int64_t rest = out - column;
@@ -64,10 +66,11 @@ __attribute__((target("avx2,fma"))) void row_block(const float* x, std::int64_t 
     std::array<float, kPanelColumns> padded_bias{};
     if (bias != nullptr) std::copy(bias + column, bias + out, padded_bias.begin());
     std::array<float, Rows * kPanelColumns> block{};
-    panel_block<Rows>(x, in, panels + full_panels * in * kPanelColumns, padded_bias.data(), block.data(),
+    panel_block<Rows>(x, x_stride, in, panels + full_panels * in * kPanelColumns, padded_bias.data(), block.data(),
                       kPanelColumns);
     for (int r = 0; r < Rows; ++r) {
-        std::copy(block.begin() + r * kPanelColumns, block.begin() + r * kPanelColumns + rest, y + r * out + column);
+        std::copy(block.begin() + r * kPanelColumns, block.begin() + r * kPanelColumns + rest,
+                  y + r * y_stride + column);
     }
 }
 #endif
@@ -85,6 +88,33 @@ void pack_panels(const float* w, std::int64_t in, std::int64_t out, std::int64_t
                 const std::int64_t n = p * kPanelColumns + c;
                 dst[c] = n < out ? w[k * row_stride + n * column_stride] : 0.0F;
             }
+        }
+    }
+}
+
+void pack_panel_columns(const float* const* columns, std::int64_t in, std::int64_t out, float* panels) {
+    for (std::int64_t p = 0; p < panel_count(out); ++p) {
+        for (std::int64_t c = 0; c < kPanelColumns; ++c) {
+            const std::int64_t n = p * kPanelColumns + c;
+            float* dst = panels + p * in * kPanelColumns + c;
+            if (n >= out) {
+                for (std::int64_t k = 0; k < in; ++k) dst[k * kPanelColumns] = 0.0F;
+                continue;
+            }
+            const float* column = columns[n];
+            for (std::int64_t k = 0; k < in; ++k) dst[k * kPanelColumns] = column[k];
+        }
+    }
+}
+
+void pack_panel_rows(const float* const* rows, std::int64_t in, std::int64_t out, float* panels) {
+    for (std::int64_t p = 0; p < panel_count(out); ++p) {
+        const std::int64_t first = p * kPanelColumns;
+        const std::int64_t width = std::min(kPanelColumns, out - first);
+        for (std::int64_t k = 0; k < in; ++k) {
+            float* dst = panels + (p * in + k) * kPanelColumns;
+            std::copy(rows[k] + first, rows[k] + first + width, dst);
+            std::fill(dst + width, dst + kPanelColumns, 0.0F);
         }
     }
 }
@@ -126,26 +156,36 @@ bool packed_gemm_supported() {
     return supported;
 }
 
-void packed_gemm(const float* x, std::int64_t rows, std::int64_t in, const float* panels, std::int64_t out,
-                 const float* bias, float* y) {
+void packed_gemm(const float* x, std::int64_t x_stride, std::int64_t rows, std::int64_t in, const float* panels,
+                 std::int64_t out, const float* bias, float* y, std::int64_t y_stride) {
     if (!packed_gemm_supported()) throw std::logic_error("packed_gemm needs AVX2 and FMA");
     for (std::int64_t first = 0; first < rows; first += kBlockRows) {
-        const float* x_block = x + first * in;
-        float* y_block = y + first * out;
+        const float* xb = x + first * x_stride;
+        float* yb = y + first * y_stride;
         switch (std::min<std::int64_t>(kBlockRows, rows - first)) {
-            case 1: row_block<1>(x_block, in, panels, out, bias, y_block); break;
-            case 2: row_block<2>(x_block, in, panels, out, bias, y_block); break;
-            case 3: row_block<3>(x_block, in, panels, out, bias, y_block); break;
-            case 4: row_block<4>(x_block, in, panels, out, bias, y_block); break;
-            case 5: row_block<5>(x_block, in, panels, out, bias, y_block); break;
-            default: row_block<kBlockRows>(x_block, in, panels, out, bias, y_block); break;
+            case 1: row_block<1>(xb, x_stride, in, panels, out, bias, yb, y_stride); break;
+            case 2: row_block<2>(xb, x_stride, in, panels, out, bias, yb, y_stride); break;
+            case 3: row_block<3>(xb, x_stride, in, panels, out, bias, yb, y_stride); break;
+            case 4: row_block<4>(xb, x_stride, in, panels, out, bias, yb, y_stride); break;
+            case 5: row_block<5>(xb, x_stride, in, panels, out, bias, yb, y_stride); break;
+            default: row_block<kBlockRows>(xb, x_stride, in, panels, out, bias, yb, y_stride); break;
         }
     }
+}
+
+void packed_gemm(const float* x, std::int64_t rows, std::int64_t in, const float* panels, std::int64_t out,
+                 const float* bias, float* y) {
+    packed_gemm(x, /*x_stride=*/in, rows, in, panels, out, bias, y, /*y_stride=*/out);
 }
 
 #else
 
 bool packed_gemm_supported() { return false; }
+
+void packed_gemm(const float*, std::int64_t, std::int64_t, std::int64_t, const float*, std::int64_t, const float*,
+                 float*, std::int64_t) {
+    throw std::logic_error("packed_gemm is not built for this CPU");
+}
 
 void packed_gemm(const float*, std::int64_t, std::int64_t, const float*, std::int64_t, const float*, float*) {
     throw std::logic_error("packed_gemm is not built for this CPU");

@@ -21,11 +21,20 @@ namespace mue::detail {
 void pack_panels(const float* w, std::int64_t in, std::int64_t out, std::int64_t row_stride,
                  std::int64_t column_stride, float* panels);
 
+// pack_panels for a w whose column n is the `in` contiguous floats at columns[n], and for one whose
+// row k is the `out` contiguous floats at rows[k] (an attention head's keys and values, which
+// need not be evenly spaced).
+void pack_panel_columns(const float* const* columns, std::int64_t in, std::int64_t out, float* panels);
+void pack_panel_rows(const float* const* rows, std::int64_t in, std::int64_t out, float* panels);
+
 // y[r][n] = bias[n] + sum_k x[r][k] * w[k][n] for x [rows, in] and y [rows, out], contiguous and
 // row-major, with w packed by pack_panels; bias may be null. Callers check
 // packed_gemm_supported().
 void packed_gemm(const float* x, std::int64_t rows, std::int64_t in, const float* panels, std::int64_t out,
                  const float* bias, float* y);
+// The same with row r of x at x + r * x_stride and of y at y + r * y_stride.
+void packed_gemm(const float* x, std::int64_t x_stride, std::int64_t rows, std::int64_t in, const float* panels,
+                 std::int64_t out, const float* bias, float* y, std::int64_t y_stride);
 
 // An image of `batch` x `channels` x `height` x `width` floats; element (b, c, y, x) at
 // data[b * batch_stride + c * channel_stride + y * row_stride + x * column_stride], so that both

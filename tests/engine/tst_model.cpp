@@ -507,21 +507,30 @@ private Q_SLOTS:
     }
 
     // Several queries per row (an encoder stream, a prompt) read the row's keys, each with its own
-    // bias row (shared by the rows here), causal masking through the bias included.
+    // bias row (shared by the rows here), causal masking through the bias included. Few queries run
+    // one by one, more as two packed products per head (vectorised loops only); both must give
+    // softmax(q k + bias, masked) v times the head scale, NaN where every key is masked, and zeros
+    // for inactive rows.
     void attentionLoopTakesBlocksOfQueries() {
         torch::manual_seed(10);
-        const std::int64_t rows = 2;
-        const std::int64_t queries = 5;
+        const std::int64_t rows = 3;
         const std::int64_t heads = 2;
-        const std::int64_t keys = 13;
-        for (const std::int64_t head_dim : {8, 6}) {
+        const std::int64_t keys = 21;  // more than one panel of keys
+        struct Shape {
+            std::int64_t head_dim, queries;
+        };
+        for (const auto [head_dim, queries] : {Shape{8, 5}, Shape{24, 7}, Shape{8, 2}, Shape{6, 5}}) {
             const auto q = torch::randn({rows, queries, heads * head_dim});
             const auto k = torch::randn({rows, heads, keys, head_dim});
             const auto v = torch::randn({rows, heads, keys, head_dim});
             auto bias = torch::randn({heads, queries, keys});
-            bias.select(1, 0).narrow(1, 1, keys - 1).fill_(-std::numeric_limits<float>::infinity());
+            const auto minus_inf = -std::numeric_limits<float>::infinity();
+            bias.select(1, 0).narrow(1, 1, keys - 1).fill_(minus_inf);
+            bias.select(1, queries - 1).fill_(minus_inf);  // the last query sees no key
             auto padding = torch::rand({rows, keys}) < 0.3;
             padding.select(1, 0).fill_(false);
+            const auto head_scale = torch::rand({heads}) + 0.5;
+            const auto active = torch::tensor({true, false, true});
             auto out = torch::full({rows, queries, heads * head_dim}, std::nanf(""));
 
             mue::detail::OneQueryAttention a;
@@ -547,6 +556,8 @@ private Q_SLOTS:
             a.bias_key = 1;
             a.key_padding = padding.data_ptr<bool>();
             a.key_padding_row = keys;
+            a.head_scale = head_scale.data_ptr<float>();
+            a.active = active.data_ptr<bool>();
             a.out = out.data_ptr<float>();
             a.out_row = out.stride(0);
             a.out_query = out.stride(1);
@@ -555,11 +566,18 @@ private Q_SLOTS:
             const auto qh = q.to(torch::kDouble).view({rows, queries, heads, head_dim}).transpose(1, 2);
             auto logits = torch::matmul(qh, k.to(torch::kDouble).transpose(2, 3)) + bias.to(torch::kDouble);
             logits = logits.masked_fill(padding.view({rows, 1, 1, keys}), -std::numeric_limits<double>::infinity());
-            const auto expected = torch::matmul(torch::softmax(logits, -1), v.to(torch::kDouble))
-                                      .transpose(1, 2)
-                                      .reshape({rows, queries, heads * head_dim});
-            const double diff = (out.to(torch::kDouble) - expected).abs().max().item<double>();
-            QVERIFY2(diff < 1e-5, qPrintable(QStringLiteral("head_dim %1: %2").arg(head_dim).arg(diff)));
+            auto expected = (torch::matmul(torch::softmax(logits, -1), v.to(torch::kDouble)) *
+                             head_scale.to(torch::kDouble).view({1, heads, 1, 1}))
+                                .transpose(1, 2)
+                                .reshape({rows, queries, heads * head_dim});
+            expected.select(0, 1).zero_();
+            const auto label = QStringLiteral("head_dim %1, %2 queries").arg(head_dim).arg(queries);
+            const auto seen = out.to(torch::kDouble);
+            QVERIFY2(seen.narrow(1, queries - 1, 1).select(0, 0).isnan().all().item<bool>(), qPrintable(label));
+            QVERIFY2(seen.select(0, 1).eq(0).all().item<bool>(), qPrintable(label));
+            const auto answered = seen.narrow(1, 0, queries - 1);
+            const double diff = (answered - expected.narrow(1, 0, queries - 1)).abs().max().item<double>();
+            QVERIFY2(diff < 1e-5, qPrintable(QStringLiteral("%1: %2").arg(label).arg(diff)));
         }
     }
 
