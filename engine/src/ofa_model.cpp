@@ -3,9 +3,9 @@
 #include "mue/errors.hpp"
 #include "one_query_attention.hpp"
 #include "packed_gemm.hpp"
+#include "row_kernels.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <limits>
 #include <tuple>
@@ -14,7 +14,6 @@
 namespace mue::detail {
 namespace {
 
-constexpr double kLayerNormEps = 1e-5;  // every OFA layer norm
 constexpr std::int64_t kTextType = 0;
 constexpr std::int64_t kImageType = 1;
 // The image stream's, the text stream's and the decoder's position biases are the same for every
@@ -109,40 +108,19 @@ struct Gelu : torch::autograd::Function<Gelu> {
     }
 };
 
-// Layer norm of `rows` contiguous rows of `width` floats, as torch::layer_norm computes it (biased
-// variance, kLayerNormEps). Partial sums per lane keep the additions independent.
-void layer_norm_rows(const float* x, std::int64_t rows, std::int64_t width, const float* weight, const float* bias,
-                     float* y) {
-    constexpr std::size_t kLanes = 8;
-    const auto sum_lanes = [&](const auto& term) {
-        std::array<float, kLanes> partial{};
-        std::int64_t i = 0;
-        for (; i + static_cast<std::int64_t>(kLanes) <= width; i += static_cast<std::int64_t>(kLanes)) {
-            for (std::size_t j = 0; j < kLanes; ++j) partial[j] += term(i + static_cast<std::int64_t>(j));
-        }
-        float total = 0;
-        for (; i < width; ++i) total += term(i);
-        for (const float p : partial) total += p;
-        return total;
-    };
-    for (std::int64_t r = 0; r < rows; ++r) {
-        const float* in = x + r * width;
-        float* out = y + r * width;
-        const float mean = sum_lanes([&](std::int64_t i) { return in[i]; }) / static_cast<float>(width);
-        const float variance = sum_lanes([&](std::int64_t i) {
-                                   const float d = in[i] - mean;
-                                   return d * d;
-                               }) /
-                               static_cast<float>(width);
-        const float inverse = 1.0F / std::sqrt(variance + static_cast<float>(kLayerNormEps));
-        for (std::int64_t i = 0; i < width; ++i) {
-            out[i] = (in[i] - mean) * inverse * weight[i] + (bias != nullptr ? bias[i] : 0.0F);
-        }
-    }
-}
-
 torch::Tensor exact_gelu(const torch::Tensor& x) {
     return x.requires_grad() ? Gelu::apply(x) : torch::gelu(x);
+}
+
+// exact_gelu that may overwrite x: a fresh product's output, never read again. Vectorised, in
+// place, it saves LibTorch's allocation and per-call cost.
+torch::Tensor exact_gelu_of_temporary(torch::Tensor x) {
+    if (!packed_gemm_supported() || x.requires_grad() || x.scalar_type() != torch::kFloat || !x.is_cpu() ||
+        !x.is_contiguous()) {
+        return exact_gelu(x);
+    }
+    gelu_in_place(x.data_ptr<float>(), x.numel());
+    return x;
 }
 
 Norm norm_or_identity(const Weights& w, const std::string& prefix, bool present) {
@@ -270,9 +248,9 @@ torch::Tensor Norm::operator()(const torch::Tensor& x) const {
     const auto plain_float = [](const torch::Tensor& t) {
         return t.scalar_type() == torch::kFloat && t.is_cpu() && !t.requires_grad() && t.is_contiguous();
     };
-    const bool plain = rows > 0 && rows <= kLoopNormRowsMax && width == weight.numel() &&
-                       x.scalar_type() == torch::kFloat && x.is_cpu() && !x.requires_grad() && plain_float(weight) &&
-                       (!bias.defined() || plain_float(bias));
+    const bool plain = rows > 0 && (rows <= kLoopNormRowsMax || layer_norm_vectorised(width)) &&
+                       width == weight.numel() && x.scalar_type() == torch::kFloat && x.is_cpu() &&
+                       !x.requires_grad() && plain_float(weight) && (!bias.defined() || plain_float(bias));
     if (!plain) return torch::layer_norm(x, {width}, weight, bias, kLayerNormEps);
     const auto input = x.contiguous();
     auto y = torch::empty(x.sizes(), x.options());
@@ -468,7 +446,7 @@ torch::Tensor OfaModel::packed_image_features(const torch::Tensor& pixels) const
         auto y = torch::empty({pixels_out, out_channels});
         packed_gemm(patches.data_ptr<float>(), pixels_out, patch, conv.panels.data_ptr<float>(), out_channels,
                     conv.bias.defined() ? conv.bias.data_ptr<float>() : nullptr, y.data_ptr<float>());
-        x = torch::gelu(y);
+        x = exact_gelu_of_temporary(y);
         channels = out_channels;
         height = out_height;
         width = out_width;
@@ -648,7 +626,7 @@ torch::Tensor OfaModel::attend_by_loop(const Attention& attn, const torch::Tenso
 torch::Tensor OfaModel::feed_forward(const FeedForward& ffn, const torch::Tensor& x) const {
     const bool pre = config_.arch.normalize_before;
     auto h = pre ? ffn.pre(x) : x;
-    h = ffn.fc2(ffn.mid(exact_gelu(ffn.fc1(h))));
+    h = ffn.fc2(ffn.mid(exact_gelu_of_temporary(ffn.fc1(h))));
     h = x + h;
     return pre ? h : ffn.pre(h);
 }

@@ -8,6 +8,7 @@
 #include "ofa_model.hpp"
 #include "one_query_attention.hpp"
 #include "packed_gemm.hpp"
+#include "row_kernels.hpp"
 
 #include <QtTest/QtTest>
 
@@ -640,22 +641,35 @@ private Q_SLOTS:
         QVERIFY(max_diff(run.cached_keys(2), copy.cached_keys(2)) > 1e-3);
     }
 
-    // Norm loops over inputs of up to kLoopNormRowsMax rows itself; larger ones and autograd go to
-    // torch::layer_norm. Both must give LibTorch's values.
+    // Norm loops over inputs of up to kLoopNormRowsMax rows itself, and over any number where the
+    // loop is vectorised (widths of multiples of 8); larger ones and autograd go to
+    // torch::layer_norm. All must give LibTorch's values.
     void normMatchesTorchLayerNorm() {
         torch::manual_seed(9);
-        const std::int64_t width = 44;  // not a multiple of the loop's 8 lanes
-        mue::detail::Norm norm{torch::randn({width}), torch::randn({width})};
-        mue::detail::Norm no_bias{torch::randn({width}), {}};
-        const auto few = (torch::randn({width, 3, 2}) * 5 + 3).permute({1, 2, 0});  // [3, 2, width], strided
-        const auto many = torch::randn({2, mue::detail::kLoopNormRowsMax, width});
-        for (const auto& x : {few, many, torch::randn({1, width})}) {
-            QVERIFY(max_diff(norm(x), torch::layer_norm(x, {width}, norm.weight, norm.bias, 1e-5)) < 1e-5);
-            QVERIFY(max_diff(no_bias(x), torch::layer_norm(x, {width}, no_bias.weight, {}, 1e-5)) < 1e-5);
+        for (const std::int64_t width : {44, 48}) {  // 44: not a multiple of the loop's 8 lanes
+            mue::detail::Norm norm{torch::randn({width}), torch::randn({width})};
+            mue::detail::Norm no_bias{torch::randn({width}), {}};
+            const auto few = (torch::randn({width, 3, 2}) * 5 + 3).permute({1, 2, 0});  // [3, 2, width], strided
+            const auto many = torch::randn({2, mue::detail::kLoopNormRowsMax, width});
+            for (const auto& x : {few, many, torch::randn({1, width})}) {
+                QVERIFY(max_diff(norm(x), torch::layer_norm(x, {width}, norm.weight, norm.bias, 1e-5)) < 1e-5);
+                QVERIFY(max_diff(no_bias(x), torch::layer_norm(x, {width}, no_bias.weight, {}, 1e-5)) < 1e-5);
+            }
+            const auto trained = torch::randn({2, width}).requires_grad_(true);
+            norm(trained).sum().backward();
+            QVERIFY(trained.grad().defined());
         }
-        const auto trained = torch::randn({2, width}).requires_grad_(true);
-        norm(trained).sum().backward();
-        QVERIFY(trained.grad().defined());
+    }
+
+    // The engine's in-place GELU, vectorised or not, against LibTorch's exact one, over the range
+    // where erf matters and beyond; 1003 values leave a tail for the scalar loop.
+    void geluInPlaceMatchesTorch() {
+        torch::manual_seed(12);
+        auto x = torch::cat({torch::randn({1000}) * 4, torch::tensor({-30.0F, 0.0F, 30.0F})});
+        const auto expected = torch::gelu(x.to(torch::kDouble));
+        mue::detail::gelu_in_place(x.data_ptr<float>(), x.numel());
+        const double diff = (x.to(torch::kDouble) - expected).abs().max().item<double>();
+        QVERIFY2(diff < 1e-6, qPrintable(QString::number(diff)));
     }
 
     void cachedDecodingEqualsFullRecomputation_data() {
