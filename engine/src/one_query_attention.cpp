@@ -253,42 +253,56 @@ bool attention_loop_vectorised(std::int64_t head_dim) {
 
 void attend_one_query(const OneQueryAttention& a) {
     const bool avx2 = attention_loop_vectorised(a.head_dim);
-    // From this many queries per row a head runs as two packed products over its keys and values
-    // copied into panels; with fewer, the copies cost more than the products save.
+    // From this many queries on keys of one key row, a head runs as two packed products over its
+    // keys and values copied into panels; with fewer, the copies cost more than the products save.
     constexpr std::int64_t kProductQueriesMin = 4;
-    const bool by_products = avx2 && a.queries >= kProductQueriesMin;
+    // A decoding step's beams that read one encoder row (rows_per_key_row of them) are one block
+    // of queries on those keys: a slot per row, where otherwise a slot is a query of one row.
+    const bool beams_together =
+        avx2 && a.queries == 1 && a.key_rows == nullptr && a.rows_per_key_row >= kProductQueriesMin;
+    const std::int64_t rows_per_block = beams_together ? a.rows_per_key_row : 1;
+    const std::int64_t slots_max = beams_together ? a.rows_per_key_row : a.queries;
+    const bool by_products = avx2 && slots_max >= kProductQueriesMin;
+    const std::int64_t q_slot = beams_together ? a.q_row : a.q_query;
+    const std::int64_t out_slot = beams_together ? a.out_row : a.out_query;
+    const std::int64_t bias_slot = beams_together ? a.bias_row : a.bias_query;
     const auto keys = static_cast<std::size_t>(a.keys);
     const std::int64_t width = a.heads * a.head_dim;
-    std::vector<float> weights(by_products ? keys * static_cast<std::size_t>(a.queries) : keys);
+    std::vector<float> weights(by_products ? keys * static_cast<std::size_t>(slots_max) : keys);
     std::vector<const float*> key_ptr(keys), value_ptr(keys);
     std::vector<std::int64_t> key_row(keys);
-    std::vector<std::int64_t> masked;  // the row's padded keys
+    std::vector<std::int64_t> masked;  // the block's padded keys
     std::vector<float> key_panels, value_panels;
     if (by_products) {
         key_panels.resize(static_cast<std::size_t>(packed_panels_size(/*in=*/a.head_dim, /*out=*/a.keys)));
         value_panels.resize(static_cast<std::size_t>(packed_panels_size(/*in=*/a.keys, /*out=*/a.head_dim)));
     }
-    const auto bias_and_mask = [&](std::int64_t r, std::int64_t t, std::int64_t h, float* query_logits) {
-        const float* bias = a.bias != nullptr ? a.bias + r * a.bias_row + t * a.bias_query + h * a.bias_head : nullptr;
-        return add_bias_and_mask(avx2, query_logits, a.keys, bias, a.bias_key, masked);
+    const auto active = [&](std::int64_t r) { return a.active == nullptr || a.active[r]; };
+    const auto zero_row = [&](std::int64_t r) {
+        for (std::int64_t t = 0; t < a.queries; ++t) {
+            float* out = a.out + r * a.out_row + t * a.out_query;
+            std::fill(out, out + width, 0.0F);
+        }
     };
-    for (std::int64_t r = 0; r < a.rows; ++r) {
-        float* out_row = a.out + r * a.out_row;
-        if (a.active != nullptr && !a.active[r]) {
-            for (std::int64_t t = 0; t < a.queries; ++t) {
-                std::fill(out_row + t * a.out_query, out_row + t * a.out_query + width, 0.0F);
-            }
+    for (std::int64_t first = 0; first < a.rows; first += rows_per_block) {
+        const std::int64_t block_rows = std::min(rows_per_block, a.rows - first);
+        bool any_active = false;
+        for (std::int64_t r = first; r < first + block_rows; ++r) any_active = any_active || active(r);
+        if (!any_active) {
+            for (std::int64_t r = first; r < first + block_rows; ++r) zero_row(r);
             continue;
         }
         if (a.key_rows != nullptr) {
-            std::copy_n(a.key_rows + r * a.key_rows_stride, a.keys, key_row.begin());
+            std::copy_n(a.key_rows + first * a.key_rows_stride, a.keys, key_row.begin());
         } else {
-            std::fill(key_row.begin(), key_row.end(), r / a.rows_per_key_row);  // one division per row, not per key
+            // one division per block, not per key
+            std::fill(key_row.begin(), key_row.end(), first / a.rows_per_key_row);
         }
         masked.clear();
         for (std::int64_t s = 0; a.key_padding != nullptr && s < a.keys; ++s) {
             if (a.key_padding[key_row[static_cast<std::size_t>(s)] * a.key_padding_row + s]) masked.push_back(s);
         }
+        const std::int64_t slots = beams_together ? block_rows : a.queries;
         for (std::int64_t h = 0; h < a.heads; ++h) {
             for (std::size_t s = 0; s < keys; ++s) {
                 const auto key = static_cast<std::int64_t>(s);
@@ -296,37 +310,44 @@ void attend_one_query(const OneQueryAttention& a) {
                 value_ptr[s] = a.v + key_row[s] * a.v_row + h * a.v_head + key * a.v_key;
             }
             const float scale = a.head_scale != nullptr ? a.head_scale[h] : 1.0F;
-            const float* q = a.q + r * a.q_row + h * a.head_dim;
-            float* out = out_row + h * a.head_dim;
-            if (by_products) {
+            const float* q = a.q + first * a.q_row + h * a.head_dim;
+            const float* bias = a.bias != nullptr ? a.bias + first * a.bias_row + h * a.bias_head : nullptr;
+            const auto slot_bias = [&](std::int64_t i) { return bias != nullptr ? bias + i * bias_slot : nullptr; };
+            float* out = a.out + first * a.out_row + h * a.head_dim;
+            if (by_products && slots >= kProductQueriesMin) {
                 pack_panel_columns(key_ptr.data(), /*in=*/a.head_dim, /*out=*/a.keys, key_panels.data());
                 pack_panel_rows(value_ptr.data(), /*in=*/a.keys, /*out=*/a.head_dim, value_panels.data());
-                packed_gemm(q, a.q_query, a.queries, /*in=*/a.head_dim, key_panels.data(), /*out=*/a.keys,
+                packed_gemm(q, q_slot, slots, /*in=*/a.head_dim, key_panels.data(), /*out=*/a.keys,
                             /*bias=*/nullptr, weights.data(), /*y_stride=*/a.keys);
-                for (std::int64_t t = 0; t < a.queries; ++t) {
-                    float* query_weights = weights.data() + t * a.keys;
-                    const float top = bias_and_mask(r, t, h, query_weights);
+                for (std::int64_t i = 0; i < slots; ++i) {
+                    float* slot_weights = weights.data() + i * a.keys;
+                    const float top = add_bias_and_mask(avx2, slot_weights, a.keys, slot_bias(i), a.bias_key, masked);
                     if (top == kMasked) {  // NaN weights give NaN outputs
-                        std::fill(query_weights, query_weights + a.keys, std::numeric_limits<float>::quiet_NaN());
+                        std::fill(slot_weights, slot_weights + a.keys, std::numeric_limits<float>::quiet_NaN());
                         continue;
                     }
-                    multiply(avx2, query_weights, a.keys, scale / exponentiate(avx2, query_weights, a.keys, top));
+                    multiply(avx2, slot_weights, a.keys, scale / exponentiate(avx2, slot_weights, a.keys, top));
                 }
-                packed_gemm(weights.data(), /*x_stride=*/a.keys, a.queries, /*in=*/a.keys, value_panels.data(),
-                            /*out=*/a.head_dim, /*bias=*/nullptr, out, a.out_query);
+                packed_gemm(weights.data(), /*x_stride=*/a.keys, slots, /*in=*/a.keys, value_panels.data(),
+                            /*out=*/a.head_dim, /*bias=*/nullptr, out, out_slot);
                 continue;
             }
-            for (std::int64_t t = 0; t < a.queries; ++t) {
-                logits(avx2, q + t * a.q_query, key_ptr.data(), a.keys, a.head_dim, weights.data());
-                const float top = bias_and_mask(r, t, h, weights.data());
-                float* query_out = out + t * a.out_query;
+            for (std::int64_t i = 0; i < slots; ++i) {
+                if (beams_together && !active(first + i)) continue;
+                logits(avx2, q + i * q_slot, key_ptr.data(), a.keys, a.head_dim, weights.data());
+                const float top = add_bias_and_mask(avx2, weights.data(), a.keys, slot_bias(i), a.bias_key, masked);
+                float* slot_out = out + i * out_slot;
                 if (top == kMasked) {
-                    std::fill(query_out, query_out + a.head_dim, std::numeric_limits<float>::quiet_NaN());
+                    std::fill(slot_out, slot_out + a.head_dim, std::numeric_limits<float>::quiet_NaN());
                     continue;
                 }
                 const float total = exponentiate(avx2, weights.data(), a.keys, top);
-                attend_values(avx2, weights.data(), value_ptr.data(), a.keys, a.head_dim, scale / total, query_out);
+                attend_values(avx2, weights.data(), value_ptr.data(), a.keys, a.head_dim, scale / total, slot_out);
             }
+        }
+        // A block's products ran for its inactive rows too.
+        for (std::int64_t r = first; r < first + block_rows; ++r) {
+            if (!active(r)) zero_row(r);
         }
     }
 }

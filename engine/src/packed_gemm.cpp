@@ -73,6 +73,61 @@ __attribute__((target("avx2,fma"))) void row_block(const float* x, std::int64_t 
                   y + r * y_stride + column);
     }
 }
+
+// pack_panel_columns for in a multiple of 8: each 8 x 8 tile of columns is transposed in registers.
+__attribute__((target("avx2,fma"))) void pack_panel_columns_avx2(const float* const* columns, std::int64_t in,
+                                                                 std::int64_t out, float* panels) {
+    for (std::int64_t p = 0; p < panel_count(out); ++p) {
+        for (std::int64_t half = 0; half < kPanelColumns / kLanes; ++half) {
+            const std::int64_t first = p * kPanelColumns + half * kLanes;
+            for (std::int64_t k = 0; k < in; k += kLanes) {
+                __m256 tile[kLanes];  // tile[j] = column first + j, floats k .. k + 7
+                for (std::int64_t j = 0; j < kLanes; ++j) {
+                    tile[j] = first + j < out ? _mm256_loadu_ps(columns[first + j] + k) : _mm256_setzero_ps();
+                }
+                // Transpose: interleave pairs, then quadruples, then swap 128-bit halves.
+                const __m256 a0 = _mm256_unpacklo_ps(tile[0], tile[1]);
+                const __m256 a1 = _mm256_unpackhi_ps(tile[0], tile[1]);
+                const __m256 a2 = _mm256_unpacklo_ps(tile[2], tile[3]);
+                const __m256 a3 = _mm256_unpackhi_ps(tile[2], tile[3]);
+                const __m256 a4 = _mm256_unpacklo_ps(tile[4], tile[5]);
+                const __m256 a5 = _mm256_unpackhi_ps(tile[4], tile[5]);
+                const __m256 a6 = _mm256_unpacklo_ps(tile[6], tile[7]);
+                const __m256 a7 = _mm256_unpackhi_ps(tile[6], tile[7]);
+                const __m256 b0 = _mm256_shuffle_ps(a0, a2, 0x44);
+                const __m256 b1 = _mm256_shuffle_ps(a0, a2, 0xEE);
+                const __m256 b2 = _mm256_shuffle_ps(a1, a3, 0x44);
+                const __m256 b3 = _mm256_shuffle_ps(a1, a3, 0xEE);
+                const __m256 b4 = _mm256_shuffle_ps(a4, a6, 0x44);
+                const __m256 b5 = _mm256_shuffle_ps(a4, a6, 0xEE);
+                const __m256 b6 = _mm256_shuffle_ps(a5, a7, 0x44);
+                const __m256 b7 = _mm256_shuffle_ps(a5, a7, 0xEE);
+                const __m256 rows[kLanes] = {
+                    _mm256_permute2f128_ps(b0, b4, 0x20), _mm256_permute2f128_ps(b1, b5, 0x20),
+                    _mm256_permute2f128_ps(b2, b6, 0x20), _mm256_permute2f128_ps(b3, b7, 0x20),
+                    _mm256_permute2f128_ps(b0, b4, 0x31), _mm256_permute2f128_ps(b1, b5, 0x31),
+                    _mm256_permute2f128_ps(b2, b6, 0x31), _mm256_permute2f128_ps(b3, b7, 0x31)};
+                float* dst = panels + (p * in + k) * kPanelColumns + half * kLanes;
+                for (std::int64_t r = 0; r < kLanes; ++r) _mm256_storeu_ps(dst + r * kPanelColumns, rows[r]);
+            }
+        }
+    }
+}
+
+// pack_panel_rows for out a multiple of 8, a vector at a time (for 16 floats a call to memmove
+// costs more than the copy).
+__attribute__((target("avx2,fma"))) void pack_panel_rows_avx2(const float* const* rows, std::int64_t in,
+                                                              std::int64_t out, float* panels) {
+    for (std::int64_t p = 0; p < panel_count(out); ++p) {
+        const std::int64_t first = p * kPanelColumns;
+        const bool full = first + kPanelColumns <= out;
+        for (std::int64_t k = 0; k < in; ++k) {
+            float* dst = panels + (p * in + k) * kPanelColumns;
+            _mm256_storeu_ps(dst, _mm256_loadu_ps(rows[k] + first));
+            _mm256_storeu_ps(dst + kLanes, full ? _mm256_loadu_ps(rows[k] + first + kLanes) : _mm256_setzero_ps());
+        }
+    }
+}
 #endif
 
 }  // namespace
@@ -93,6 +148,12 @@ void pack_panels(const float* w, std::int64_t in, std::int64_t out, std::int64_t
 }
 
 void pack_panel_columns(const float* const* columns, std::int64_t in, std::int64_t out, float* panels) {
+#ifdef MUE_PACKED_GEMM
+    if (packed_gemm_supported() && in % kLanes == 0) {
+        pack_panel_columns_avx2(columns, in, out, panels);
+        return;
+    }
+#endif
     for (std::int64_t p = 0; p < panel_count(out); ++p) {
         for (std::int64_t c = 0; c < kPanelColumns; ++c) {
             const std::int64_t n = p * kPanelColumns + c;
@@ -108,6 +169,12 @@ void pack_panel_columns(const float* const* columns, std::int64_t in, std::int64
 }
 
 void pack_panel_rows(const float* const* rows, std::int64_t in, std::int64_t out, float* panels) {
+#ifdef MUE_PACKED_GEMM
+    if (packed_gemm_supported() && out % kLanes == 0) {
+        pack_panel_rows_avx2(rows, in, out, panels);
+        return;
+    }
+#endif
     for (std::int64_t p = 0; p < panel_count(out); ++p) {
         const std::int64_t first = p * kPanelColumns;
         const std::int64_t width = std::min(kPanelColumns, out - first);

@@ -366,6 +366,31 @@ private Q_SLOTS:
         }
     }
 
+    // Packing from per-column and per-row pointers (an attention head's keys and values) must give
+    // the panels pack_panels makes of the same matrix, vectorised (multiples of 8) or not.
+    void panelsFromPointersMatchStridedPanels() {
+        torch::manual_seed(13);
+        for (const std::int64_t in : {16, 12}) {
+            for (const std::int64_t out : {21, 24, 8}) {
+                const auto w = torch::randn({in, out});  // [in, out], row-major
+                const auto wt = w.t().contiguous();       // its columns, contiguous
+                std::vector<float> expected(static_cast<std::size_t>(mue::detail::packed_panels_size(in, out)));
+                mue::detail::pack_panels(w.data_ptr<float>(), in, out, /*row_stride=*/out, /*column_stride=*/1,
+                                         expected.data());
+                std::vector<const float*> columns, rows;
+                for (std::int64_t n = 0; n < out; ++n) columns.push_back(wt.data_ptr<float>() + n * in);
+                for (std::int64_t k = 0; k < in; ++k) rows.push_back(w.data_ptr<float>() + k * out);
+                std::vector<float> from_columns(expected.size(), std::nanf(""));
+                std::vector<float> from_rows(expected.size(), std::nanf(""));
+                mue::detail::pack_panel_columns(columns.data(), in, out, from_columns.data());
+                mue::detail::pack_panel_rows(rows.data(), in, out, from_rows.data());
+                const QString label = QStringLiteral("in %1, out %2").arg(in).arg(out);
+                QVERIFY2(from_columns == expected, qPrintable(label));
+                QVERIFY2(from_rows == expected, qPrintable(label));
+            }
+        }
+    }
+
     // A convolution as gathered patches and one packed product equals LibTorch's, for
     // channels-first and channels-last inputs, odd and even sizes, kernels with and without padding.
     void gatheredPatchesConvolveLikeTorch() {
@@ -579,6 +604,73 @@ private Q_SLOTS:
             const auto answered = seen.narrow(1, 0, queries - 1);
             const double diff = (answered - expected.narrow(1, 0, queries - 1)).abs().max().item<double>();
             QVERIFY2(diff < 1e-5, qPrintable(QStringLiteral("%1: %2").arg(label).arg(diff)));
+        }
+    }
+
+    // A decoding step's beams of one example read the same encoder row: from four beams on they
+    // run as one block of queries. Each beam must still get its own attention (own bias row here),
+    // an inactive beam zeros, and a key row's padding must mask its beams' keys.
+    void attentionLoopTakesBeamsOfOneRowTogether() {
+        torch::manual_seed(11);
+        const std::int64_t key_rows = 2;
+        const std::int64_t heads = 2;
+        const std::int64_t keys = 19;
+        struct Shape {
+            std::int64_t head_dim, beams;
+        };
+        for (const auto [head_dim, beams] : {Shape{8, 5}, Shape{8, 2}, Shape{6, 5}}) {
+            const std::int64_t rows = key_rows * beams;
+            const auto q = torch::randn({rows, 1, heads * head_dim});
+            const auto k = torch::randn({key_rows, heads, keys, head_dim});
+            const auto v = torch::randn({key_rows, heads, keys, head_dim});
+            const auto bias = torch::randn({rows, heads, 1, keys});
+            auto padding = torch::rand({key_rows, keys}) < 0.3;
+            padding.select(1, 0).fill_(false);
+            auto active = torch::ones({rows}, torch::kBool);
+            active[1] = false;
+            auto out = torch::full({rows, 1, heads * head_dim}, std::nanf(""));
+
+            mue::detail::OneQueryAttention a;
+            a.rows = rows;
+            a.heads = heads;
+            a.head_dim = head_dim;
+            a.keys = keys;
+            a.q = q.data_ptr<float>();
+            a.q_row = q.stride(0);
+            a.q_query = q.stride(1);
+            a.k = k.data_ptr<float>();
+            a.k_row = k.stride(0);
+            a.k_head = k.stride(1);
+            a.k_key = k.stride(2);
+            a.v = v.data_ptr<float>();
+            a.v_row = v.stride(0);
+            a.v_head = v.stride(1);
+            a.v_key = v.stride(2);
+            a.rows_per_key_row = beams;
+            a.bias = bias.data_ptr<float>();
+            a.bias_row = bias.stride(0);
+            a.bias_head = bias.stride(1);
+            a.bias_key = 1;
+            a.key_padding = padding.data_ptr<bool>();
+            a.key_padding_row = keys;
+            a.active = active.data_ptr<bool>();
+            a.out = out.data_ptr<float>();
+            a.out_row = out.stride(0);
+            a.out_query = out.stride(1);
+            mue::detail::attend_one_query(a);
+
+            const auto per_beam = [&](const torch::Tensor& t) { return t.repeat_interleave(beams, 0); };
+            const auto qh = q.to(torch::kDouble).view({rows, 1, heads, head_dim}).transpose(1, 2);
+            auto logits = torch::matmul(qh, per_beam(k).to(torch::kDouble).transpose(2, 3)) + bias.to(torch::kDouble);
+            logits = logits.masked_fill(per_beam(padding).view({rows, 1, 1, keys}),
+                                        -std::numeric_limits<double>::infinity());
+            auto expected = torch::matmul(torch::softmax(logits, -1), per_beam(v).to(torch::kDouble))
+                                .transpose(1, 2)
+                                .reshape({rows, 1, heads * head_dim});
+            expected[1].zero_();
+            const double diff = (out.to(torch::kDouble) - expected).abs().max().item<double>();
+            QVERIFY2(diff < 1e-5,
+                     qPrintable(QStringLiteral("head_dim %1, %2 beams: %3").arg(head_dim).arg(beams).arg(diff)));
         }
     }
 
