@@ -1,9 +1,11 @@
 #pragma once
-// Attention as one loop per row, head and query: every step of incremental decoding (one query
-// per row) and, where the loop is vectorised, blocks of a few dozen tokens (an encoder stream, a
-// teacher-forced prompt). Tensor operations would cost more in per-call overhead than the
-// arithmetic (docs/benchmarks.md, "Overheads removed"), so this reads the queries, caches and
-// biases in place. Plain types, no torch.
+// Attention as one loop over rows and heads: every step of incremental decoding (one query per
+// row) and, where the loop is vectorised, blocks of a few dozen tokens (an encoder stream, a
+// teacher-forced prompt). Few queries on a row's keys go one by one; from four on (a block's
+// tokens, or the beams that read one encoder row) a head runs as two packed products. Tensor
+// operations would cost more in per-call overhead than the arithmetic (docs/benchmarks.md,
+// "Overheads removed"), so this reads the queries, caches and biases in place. Plain types, no
+// torch.
 
 #include <cstdint>
 
