@@ -154,11 +154,7 @@ __attribute__((target("avx2,fma"))) float exponentiate_avx2(float* weights, std:
         _mm256_storeu_ps(weights + s, e);
         total = _mm256_add_ps(total, e);
     }
-    alignas(32) std::array<float, kLanes> lanes{};
-    _mm256_store_ps(lanes.data(), total);
-    float sum = 0;
-    for (const float lane : lanes) sum += lane;
-    return sum;
+    return sum_avx2(total);
 }
 #endif
 

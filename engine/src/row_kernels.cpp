@@ -75,14 +75,6 @@ __attribute__((target("avx2,fma"))) void gelu_avx2(float* x, std::int64_t count)
     }
 }
 
-__attribute__((target("avx2,fma"))) float sum_lanes(__m256 v) {
-    alignas(32) std::array<float, kLanes> lanes{};
-    _mm256_store_ps(lanes.data(), v);
-    float total = 0;
-    for (const float lane : lanes) total += lane;
-    return total;
-}
-
 // The (x[i] - shift) of one vector added, or squared and added, to sum.
 template <bool Squared>
 __attribute__((target("avx2,fma"))) __m256 accumulate(__m256 sum, const float* x, __m256 shift) {
@@ -93,7 +85,7 @@ __attribute__((target("avx2,fma"))) __m256 accumulate(__m256 sum, const float* x
 // The sum of (x[i] - shift) or, Squared, of (x[i] - shift)^2 over n floats, n a multiple of 8, in
 // four independent running sums.
 template <bool Squared>
-__attribute__((target("avx2,fma"))) float sum_avx2(const float* x, std::int64_t n, float shift) {
+__attribute__((target("avx2,fma"))) float shifted_sum_avx2(const float* x, std::int64_t n, float shift) {
     constexpr std::int64_t kChains = 4;
     const __m256 shift_v = _mm256_set1_ps(shift);
     __m256 sums[kChains];  // not std::array, which drops __m256's alignment attribute
@@ -105,7 +97,7 @@ __attribute__((target("avx2,fma"))) float sum_avx2(const float* x, std::int64_t 
         }
     }
     for (; i < n; i += kLanes) sums[0] = accumulate<Squared>(sums[0], x + i, shift_v);
-    return sum_lanes(_mm256_add_ps(_mm256_add_ps(sums[0], sums[1]), _mm256_add_ps(sums[2], sums[3])));
+    return sum_avx2(_mm256_add_ps(_mm256_add_ps(sums[0], sums[1]), _mm256_add_ps(sums[2], sums[3])));
 }
 
 // layer_norm_plain for width a multiple of 8.
@@ -114,8 +106,8 @@ __attribute__((target("avx2,fma"))) void layer_norm_avx2(const float* x, std::in
     for (std::int64_t r = 0; r < rows; ++r) {
         const float* in = x + r * width;
         float* out = y + r * width;
-        const float mean = sum_avx2<false>(in, width, /*shift=*/0.0F) / static_cast<float>(width);
-        const float variance = sum_avx2<true>(in, width, mean) / static_cast<float>(width);
+        const float mean = shifted_sum_avx2<false>(in, width, /*shift=*/0.0F) / static_cast<float>(width);
+        const float variance = shifted_sum_avx2<true>(in, width, mean) / static_cast<float>(width);
         const __m256 mean_v = _mm256_set1_ps(mean);
         const __m256 inverse = _mm256_set1_ps(1.0F / std::sqrt(variance + static_cast<float>(kLayerNormEps)));
         for (std::int64_t i = 0; i < width; i += kLanes) {

@@ -5,6 +5,8 @@
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
+
+#include <array>
 #define MUE_VECTOR_MATH_AVX2 1
 
 namespace mue::detail {
@@ -35,6 +37,15 @@ __attribute__((target("avx2,fma"))) inline __m256 exp_avx2(__m256 x) {
     const __m256i two_to_n = _mm256_slli_epi32(
         _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(kExponentBias)), kMantissaBits);
     return _mm256_and_ps(_mm256_mul_ps(y, _mm256_castsi256_ps(two_to_n)), kept);
+}
+
+// The sum of v's eight floats, added in lane order.
+__attribute__((target("avx2,fma"))) inline float sum_avx2(__m256 v) {
+    alignas(32) std::array<float, 8> lanes{};
+    _mm256_store_ps(lanes.data(), v);
+    float total = 0;
+    for (const float lane : lanes) total += lane;
+    return total;
 }
 
 }  // namespace mue::detail
