@@ -867,7 +867,7 @@ DecoderRun::LayerCache& DecoderRun::LayerCache::operator=(const LayerCache& othe
     return *this;
 }
 
-DecoderRun::StepEntries DecoderRun::step_entries(LayerCache& cache) const {
+void DecoderRun::make_room(LayerCache& cache) const {
     const std::int64_t start = cached_length_ - step_length_;
     const std::int64_t buffer_rows = cache.k.defined() ? cache.k.size(0) : 0;
     const std::int64_t capacity = cache.k.defined() ? cache.k.size(2) : 0;
@@ -889,6 +889,11 @@ DecoderRun::StepEntries DecoderRun::step_entries(LayerCache& cache) const {
         cache.v = std::move(v);
         cache.padding = std::move(padding);
     }
+}
+
+DecoderRun::StepEntries DecoderRun::step_entries(LayerCache& cache) const {
+    make_room(cache);
+    const std::int64_t start = cached_length_ - step_length_;
     return {cache.k.narrow(0, 0, rows_).narrow(2, start, step_length_),
             cache.v.narrow(0, 0, rows_).narrow(2, start, step_length_),
             cache.padding.narrow(0, 0, rows_).narrow(1, start, step_length_)};
@@ -926,6 +931,11 @@ torch::Tensor DecoderRun::in_row_order(const torch::Tensor& buffer, std::int64_t
 
 void DecoderRun::step_layer(const torch::Tensor& active) {
     if (step_finished()) throw std::logic_error("decoder step has no layer left to run");
+    if (packed_step_applies()) {
+        packed_step_layer(active);
+        ++layers_done_;
+        return;
+    }
     const auto& layer = model_->decoder_layers_[static_cast<std::size_t>(layers_done_)];
     auto& cache = cache_[static_cast<std::size_t>(layers_done_)];
     const bool pre = model_->config().arch.normalize_before;

@@ -199,12 +199,23 @@ private:
     struct StepEntries {  // views of this step's entries of rows 0 .. R-1 in a layer's buffers
         torch::Tensor k, v, padding;
     };
-    // Makes room for this step in `cache` (growing it when needed) and returns where it goes.
+    // Makes room for this step in `cache`, growing it when needed.
+    void make_room(LayerCache& cache) const;
+    // make_room, then where this step's entries go.
     [[nodiscard]] StepEntries step_entries(LayerCache& cache) const;
     void store(LayerCache& cache, const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& padding);
     // A buffer's first cached_length() keys with the rows in row order ([R, ...]); a view while
     // no row has moved.
     [[nodiscard]] torch::Tensor in_row_order(const torch::Tensor& buffer, std::int64_t key_dim) const;
+    // Whether step_layer can run as packed_step_layer: a decoding step of one token per row in
+    // inference, on a pre-norm model whose weights are packed and whose self-attention bias table
+    // was computed at load.
+    [[nodiscard]] bool packed_step_applies() const;
+    // step_layer on plain buffers (decoder_step.cpp): the same results, without the per-operation
+    // cost of some forty tensor operations, and with the matrix products, norms and residual
+    // additions run for the active rows only, so that a layer costs in proportion to the rows
+    // that have not exited.
+    void packed_step_layer(const torch::Tensor& active);
 
     const OfaModel* model_ = nullptr;
     KvPolicy kv_policy_ = KvPolicy::None;
@@ -221,6 +232,12 @@ private:
     torch::Tensor step_self_bias_;  // [H, T, S] abs bias + causal mask for the current step
     torch::Tensor step_rel_index_;  // [T, S] into token_rel tables
     torch::Tensor exit_k_, exit_v_; // this step's keys/values at each row's last run layer (Copy)
+    // packed_step_layer's scratch, kept between layers so that a step allocates nothing.
+    struct StepBuffers {
+        std::vector<float> normed, qkv, queries, attended, projected, inner;
+        std::vector<std::int64_t> rows;  // the rows a product runs for
+    };
+    StepBuffers buffers_;
     std::vector<LayerCache> cache_;
     // key_rows_[r * key_rows_stride_ + s]: the buffer row that holds row r's key s (rows written by
     // beams that have since moved). rows_moved_: some entry differs from r.

@@ -43,7 +43,9 @@ mue::ModelConfig tiny_config() {
 }
 
 // Random weights with non-trivial norms, per-head scales and biases, so that every term matters.
-OfaModel tiny_model(const mue::ModelConfig& config = tiny_config()) {
+// A trainable model (its token embeddings require gradients) runs every layer as LibTorch tensor
+// operations: nothing is packed for inference.
+OfaModel tiny_model(const mue::ModelConfig& config = tiny_config(), bool trainable = false) {
     Weights w = Weights::random(config, kSeed);
     torch::manual_seed(kSeed + 1);
     for (const auto& [name, tensor] : w.all()) {  // in-place ops on shared tensor handles
@@ -52,6 +54,7 @@ OfaModel tiny_model(const mue::ModelConfig& config = tiny_config()) {
         }
         if (name.find("rel_pos_table") != std::string::npos) tensor.mul_(20.0);
     }
+    if (trainable) w.get("encoder.embed_tokens.weight").set_requires_grad(true);
     return OfaModel(config, std::move(w));
 }
 
@@ -822,6 +825,76 @@ private Q_SLOTS:
             *step3_hidden = copy.hidden();
         }
         return run;
+    }
+
+    void packedStepsMatchTensorOperations_data() {
+        QTest::addColumn<int>("kv");
+        QTest::newRow("none") << static_cast<int>(mue::KvPolicy::None);
+        QTest::newRow("copy") << static_cast<int>(mue::KvPolicy::Copy);
+        QTest::newRow("propagate") << static_cast<int>(mue::KvPolicy::Propagate);
+    }
+
+    // An inference model runs a decoding step's layers on plain buffers, for the rows that have
+    // not exited only; a trainable one runs them as tensor operations. Both must agree, with the
+    // beams of two examples (five per encoder row: their cross-attention runs as one block), rows
+    // exiting after different layers, every row exiting at once, and beams moving between steps.
+    void packedStepsMatchTensorOperations() {
+        QFETCH(int, kv);
+        const auto policy = static_cast<mue::KvPolicy>(kv);
+        const auto config = tiny_config();
+        const OfaModel packed = tiny_model(config);
+        const OfaModel plain = tiny_model(config, /*trainable=*/true);
+        torch::NoGradGuard no_grad;
+        torch::manual_seed(5);
+        const auto pixels = torch::randn({2, 3, 16, 16});
+        const auto decoder_of = [&](const OfaModel& model) {
+            auto image = model.image_stream(model.embed_image(pixels));
+            auto text = model.text_stream(model.embed_text(tokens_of({0, 20, 21, 2}).repeat({2, 1})),
+                                          torch::tensor({false, false, false, true}).repeat({2, 1}));
+            while (!image.finished()) image.step();
+            while (!text.finished()) text.step();
+            auto run = model.decoder(model.encoder_output(image, text), policy);
+            run.repeat_rows(5);
+            return run;
+        };
+        auto fast = decoder_of(packed);
+        auto reference = decoder_of(plain);
+        const std::int64_t rows = 10;
+        double worst = 0;
+        for (int step = 0; step < 8; ++step) {
+            std::vector<std::int64_t> tokens;
+            for (std::int64_t r = 0; r < rows; ++r) tokens.push_back(3 + (step * 7 + r * 5) % 45);
+            const auto input = torch::tensor(tokens, torch::kLong).unsqueeze(1);
+            fast.begin_step(input);
+            reference.begin_step(input);
+            for (int layer = 0; layer < config.arch.decoder_layers; ++layer) {
+                // Rows leave after layer 1 or 2 by turns; at step 5 all leave after layer 1.
+                torch::Tensor active;
+                if (layer > 0) {
+                    active = torch::empty({rows}, torch::kBool);
+                    for (std::int64_t r = 0; r < rows; ++r) active[r] = step != 5 && (r + step) % 3 >= layer;
+                    if (!active.any().item<bool>()) break;
+                }
+                fast.step_layer(active);
+                reference.step_layer(active);
+                worst = std::max(worst, max_diff(fast.hidden(), reference.hidden()));
+            }
+            fast.finish_step();
+            reference.finish_step();
+            if (step == 3) {  // beams move within their example
+                const auto moved = torch::tensor({4L, 4L, 0L, 1L, 2L, 9L, 5L, 5L, 6L, 7L});
+                fast.select_rows(moved);
+                reference.select_rows(moved);
+            }
+        }
+        QVERIFY2(worst < 1e-5, qPrintable(QString::number(worst)));
+        for (int layer = 0; layer < config.arch.decoder_layers; ++layer) {
+            QCOMPARE(max_diff(fast.cached_padding(layer).to(torch::kFloat), reference.cached_padding(layer).to(torch::kFloat)), 0.0);
+            const auto present = reference.cached_padding(layer).logical_not().unsqueeze(1).unsqueeze(-1);
+            const double keys = max_diff(fast.cached_keys(layer) * present, reference.cached_keys(layer) * present);
+            const double values = max_diff(fast.cached_values(layer) * present, reference.cached_values(layer) * present);
+            QVERIFY2(keys < 1e-5 && values < 1e-5, qPrintable(QStringLiteral("layer %1: %2 / %3").arg(layer).arg(keys).arg(values)));
+        }
     }
 
     void kvPolicyNoneLeavesMaskedGaps() {
