@@ -66,6 +66,37 @@ void gather(const float* from, const std::vector<std::int64_t>& rows, std::int64
     }
 }
 
+// Writes a row's entry at one position of a layer's self-attention cache, in place.
+class CacheWriter {
+public:
+    CacheWriter(const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& padding, std::int64_t position)
+        : k_(k.data_ptr<float>() + position * k.stride(2)),
+          v_(v.data_ptr<float>() + position * v.stride(2)),
+          padding_(padding.data_ptr<bool>() + position),
+          k_row_(k.stride(0)),
+          k_head_(k.stride(1)),
+          v_row_(v.stride(0)),
+          v_head_(v.stride(1)),
+          padding_row_(padding.stride(0)),
+          heads_(k.size(1)),
+          head_dim_(k.size(3)) {}
+
+    // key and value: the heads' vectors one after another.
+    void write(std::int64_t row, const float* key, const float* value, bool padded) const {
+        for (std::int64_t h = 0; h < heads_; ++h) {
+            std::copy_n(key + h * head_dim_, head_dim_, k_ + row * k_row_ + h * k_head_);
+            std::copy_n(value + h * head_dim_, head_dim_, v_ + row * v_row_ + h * v_head_);
+        }
+        padding_[row * padding_row_] = padded;
+    }
+
+private:
+    float* k_;
+    float* v_;
+    bool* padding_;
+    std::int64_t k_row_, k_head_, v_row_, v_head_, padding_row_, heads_, head_dim_;
+};
+
 }  // namespace
 
 bool DecoderRun::packed_step_applies() const {
@@ -122,12 +153,7 @@ void DecoderRun::packed_step_layer(const torch::Tensor& active) {
 
     make_room(cache);
     const std::int64_t position = cached_length_ - 1;
-    float* cached_k = cache.k.data_ptr<float>();
-    float* cached_v = cache.v.data_ptr<float>();
-    bool* cached_padding = cache.padding.data_ptr<bool>();
-    const auto k_row = cache.k.stride(0), k_head = cache.k.stride(1), k_key = cache.k.stride(2);
-    const auto v_row = cache.v.stride(0), v_head = cache.v.stride(1), v_key = cache.v.stride(2);
-    const auto padding_row = cache.padding.stride(0);
+    const CacheWriter entries(cache.k, cache.v, cache.padding, position);
     const bool* step_padding = step_padding_.data_ptr<bool>();
     const auto step_padding_row = step_padding_.stride(0);
     const bool copy_exits = kv_policy_ == KvPolicy::Copy;
@@ -138,17 +164,10 @@ void DecoderRun::packed_step_layer(const torch::Tensor& active) {
     float* exit_k = copy_exits ? exit_k_.data_ptr<float>() : nullptr;
     float* exit_v = copy_exits ? exit_v_.data_ptr<float>() : nullptr;
     // Each row writes its own buffer row at this step's position (begin_step's key_rows_).
-    const auto write_entry = [&](std::int64_t r, const float* k, const float* v, bool padded) {
-        for (std::int64_t h = 0; h < heads; ++h) {
-            std::copy_n(k + h * head_dim, head_dim, cached_k + r * k_row + h * k_head + position * k_key);
-            std::copy_n(v + h * head_dim, head_dim, cached_v + r * v_row + h * v_head + position * v_key);
-        }
-        cached_padding[r * padding_row + position] = padded;
-    };
     for (std::int64_t i = 0; i < p; ++i) {
         const std::int64_t r = projected_rows[static_cast<std::size_t>(i)];
         const float* qkv = b.qkv.data() + i * 3 * d;
-        write_entry(r, qkv + d, qkv + 2 * d, step_padding[r * step_padding_row]);
+        entries.write(r, qkv + d, qkv + 2 * d, step_padding[r * step_padding_row]);
         if (runs == nullptr || runs[r]) {
             std::copy_n(qkv, d, b.queries.data() + r * d);
             if (copy_exits) {
@@ -162,9 +181,9 @@ void DecoderRun::packed_step_layer(const torch::Tensor& active) {
         for (std::int64_t r = 0; r < rows_; ++r) {
             if (runs[r]) continue;
             if (copy_exits) {
-                write_entry(r, exit_k + r * d, exit_v + r * d, step_padding[r * step_padding_row]);
+                entries.write(r, exit_k + r * d, exit_v + r * d, step_padding[r * step_padding_row]);
             } else {
-                write_entry(r, missing.data(), missing.data(), /*padded=*/true);
+                entries.write(r, missing.data(), missing.data(), /*padded=*/true);
             }
         }
     }
@@ -178,21 +197,21 @@ void DecoderRun::packed_step_layer(const torch::Tensor& active) {
     self.keys = cached_length_;
     self.q = b.queries.data();
     self.q_row = d;
-    self.k = cached_k;
-    self.k_row = k_row;
-    self.k_head = k_head;
-    self.k_key = k_key;
-    self.v = cached_v;
-    self.v_row = v_row;
-    self.v_head = v_head;
-    self.v_key = v_key;
+    self.k = cache.k.data_ptr<float>();
+    self.k_row = cache.k.stride(0);
+    self.k_head = cache.k.stride(1);
+    self.k_key = cache.k.stride(2);
+    self.v = cache.v.data_ptr<float>();
+    self.v_row = cache.v.stride(0);
+    self.v_head = cache.v.stride(1);
+    self.v_key = cache.v.stride(2);
     self.key_rows = key_rows_.data();
     self.key_rows_stride = key_rows_stride_;
     self.bias = bias_table.data_ptr<float>() + layers_done_ * bias_table.stride(0) + position * bias_table.stride(2);
     self.bias_head = bias_table.stride(1);
     self.bias_key = bias_table.stride(3);
-    self.key_padding = cached_padding;
-    self.key_padding_row = padding_row;
+    self.key_padding = cache.padding.data_ptr<bool>();
+    self.key_padding_row = cache.padding.stride(0);
     self.head_scale = data_or_null(self_scale);
     self.active = runs;
     self.out = b.attended.data();
@@ -267,6 +286,34 @@ void DecoderRun::packed_step_layer(const torch::Tensor& active) {
         for (std::int64_t j = 0; j < d; ++j) h[j] += f[j];
     }
     hidden_ = std::move(next);
+}
+
+}  // namespace mue::detail
+
+namespace mue::detail {
+
+bool DecoderRun::packed_propagate_applies() const {
+    const auto& attn = model_->decoder_layers_[static_cast<std::size_t>(layers_done_)].self_attn;
+    return packed_step_applies() && attn.k.panels.defined() && attn.v.panels.defined();
+}
+
+void DecoderRun::packed_propagate() {
+    const auto& layer = model_->decoder_layers_[static_cast<std::size_t>(layers_done_)];
+    auto& cache = cache_[static_cast<std::size_t>(layers_done_)];
+    const std::int64_t d = model_->config().arch.d_model;
+    auto& b = buffers_;
+    b.normed.resize(static_cast<std::size_t>(rows_ * d));
+    b.projected.resize(static_cast<std::size_t>(rows_ * d));
+    b.attended.resize(static_cast<std::size_t>(rows_ * d));
+    normalize(layer.pre_self, hidden_.data_ptr<float>(), rows_, d, b.normed.data());
+    product(layer.self_attn.k, b.normed.data(), rows_, b.projected.data());
+    product(layer.self_attn.v, b.normed.data(), rows_, b.attended.data());
+    make_room(cache);
+    const CacheWriter entries(cache.k, cache.v, cache.padding, /*position=*/cached_length_ - 1);
+    const bool* step_padding = step_padding_.data_ptr<bool>();
+    for (std::int64_t r = 0; r < rows_; ++r) {
+        entries.write(r, b.projected.data() + r * d, b.attended.data() + r * d, step_padding[r * step_padding_.stride(0)]);
+    }
 }
 
 }  // namespace mue::detail

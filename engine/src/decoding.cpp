@@ -168,9 +168,15 @@ std::vector<Hypothesis> beam_search(const OfaModel& model, const EncoderOutput& 
             const std::int64_t open = step == 0 ? 1 : beams;
             std::vector<double> base(static_cast<std::size_t>(open));
             for (std::int64_t k = 0; k < open; ++k) base[static_cast<std::size_t>(k)] = beam_score[static_cast<std::size_t>(first_row + k)];
-            const auto candidates = lprobs.narrow(0, first_row, open).to(torch::kFloat64) +
-                                    torch::tensor(base, torch::kFloat64).unsqueeze(1);
-            const auto top = candidates.flatten().topk(std::min<std::int64_t>(2 * beams, open * vocab));
+            // Each open beam's score plus each token's log-probability, summed in double as before
+            // in tensor operations, written directly: six operations per example and step less.
+            auto candidates = torch::empty({open * vocab}, torch::kFloat64);
+            double* candidate = candidates.data_ptr<double>();
+            const float* row_lprobs = lprobs.data_ptr<float>() + first_row * vocab;
+            for (std::int64_t i = 0; i < open * vocab; ++i) {
+                candidate[i] = static_cast<double>(row_lprobs[i]) + base[static_cast<std::size_t>(i / vocab)];
+            }
+            const auto top = candidates.topk(std::min<std::int64_t>(2 * beams, open * vocab));
             // Read through pointers: indexing and item() are two tensor operations per candidate.
             const auto top_scores = std::get<0>(top).contiguous();
             const auto top_index = std::get<1>(top).contiguous();

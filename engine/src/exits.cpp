@@ -260,9 +260,14 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
     const auto rows = run.rows();
     const bool what_if = s.what_if;
     const double threshold = policy.threshold(step);
-    const auto row_index = torch::arange(rows, torch::kLong);
-    const auto real_counts = keep.sum(1).to(torch::kFloat64).contiguous();
-    const double* real_tokens = real_counts.data_ptr<double>();
+    // Each row's real (unpadded) tokens, counted in place: a sum and a conversion per step cost more.
+    const auto kept = keep.scalar_type() == torch::kBool ? keep.contiguous() : keep.to(torch::kBool).contiguous();
+    const bool* kept_tokens = kept.data_ptr<bool>();
+    std::vector<double> real_tokens(static_cast<std::size_t>(rows), 0.0);
+    for (std::int64_t r = 0; r < rows; ++r) {
+        real_tokens[static_cast<std::size_t>(r)] =
+            static_cast<double>(std::count(kept_tokens + r * kept.size(1), kept_tokens + (r + 1) * kept.size(1), true));
+    }
 
     std::vector<DecoderTokenTrace> traces(static_cast<std::size_t>(rows));
     std::vector<std::int64_t> previous_prediction(static_cast<std::size_t>(rows), -1);
@@ -278,7 +283,7 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
         double layer_flops = 0;
         for (std::int64_t r = 0; r < rows; ++r) {
             if (active.runs(r)) {
-                layer_flops += flops::decoder_layer(real_tokens[r], run.cached_length(), run.encoder_length(), arch);
+                layer_flops += flops::decoder_layer(real_tokens[static_cast<std::size_t>(r)], run.cached_length(), run.encoder_length(), arch);
             }
         }
         const auto before = run.hidden();
@@ -287,6 +292,7 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
 
         torch::Tensor probabilities;
         if (policy.needs_head()) {
+            const auto row_index = torch::arange(rows, torch::kLong);
             probabilities = torch::softmax(model.logits(run.hidden().index({row_index, readout})), -1).contiguous();
         }
         for (std::int64_t r = 0; r < rows; ++r) {

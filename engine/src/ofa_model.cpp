@@ -727,7 +727,8 @@ DecoderRun OfaModel::decoder(EncoderOutput encoder, KvPolicy kv_policy) const {
     DecoderRun run;
     run.model_ = this;
     run.kv_policy_ = kv_policy;
-    run.cross_pos_k_ = cross_pos_k_(encoder.positions).view({-1, a.attention_heads, a.head_dim()}).transpose(0, 1);
+    run.cross_pos_kt_ =
+        cross_pos_k_(encoder.positions).view({-1, a.attention_heads, a.head_dim()}).permute({1, 2, 0}).contiguous();
     run.self_pos_k_ = torch::zeros({a.attention_heads, 0, a.head_dim()});
     run.encoder_padded_ = encoder.padding.any().item<bool>();
     run.rows_ = encoder.states.size(0);
@@ -825,10 +826,29 @@ void DecoderRun::begin_step(const torch::Tensor& tokens, const torch::Tensor& pa
         throw InputError("decoder input of " + std::to_string(cached_length_ + length) + " tokens exceeds the model's " +
                          std::to_string(a.text_positions) + " positions");
     }
-    if (model_->decoder_self_bias_.defined()) {
+    const auto& cross_query = model_->decoder_cross_query_;  // [H, T, hd]
+    if (cross_query.defined() && length == 1 && cross_query.stride(2) == 1) {
+        // A decoding step's one position: a loop over the transposed keys, vectorised over the
+        // encoder positions, costs less than a matmul's views and dispatch.
+        const std::int64_t heads = cross_query.size(0);
+        const std::int64_t head_dim = cross_query.size(2);
+        const std::int64_t keys = cross_pos_kt_.size(2);
+        step_cross_bias_ = torch::zeros({heads, 1, keys});
+        float* bias = step_cross_bias_.data_ptr<float>();
+        const float* query = cross_query.data_ptr<float>() + cached_length_ * cross_query.stride(1);
+        const float* key_rows = cross_pos_kt_.data_ptr<float>();
+        for (std::int64_t h = 0; h < heads; ++h) {
+            const float* q = query + h * cross_query.stride(0);
+            float* row = bias + h * keys;
+            for (std::int64_t i = 0; i < head_dim; ++i) {
+                const float* k = key_rows + (h * head_dim + i) * keys;
+                const float qi = q[i];
+                for (std::int64_t s = 0; s < keys; ++s) row[s] += qi * k[s];
+            }
+        }
+    } else if (cross_query.defined()) {
         // Position biases computed at load: the self-attention bias is read per layer in step_layer.
-        step_cross_bias_ = torch::matmul(model_->decoder_cross_query_.narrow(1, cached_length_, length),
-                                         cross_pos_k_.transpose(1, 2));
+        step_cross_bias_ = torch::matmul(cross_query.narrow(1, cached_length_, length), cross_pos_kt_);
     } else {
         const auto positions = torch::arange(cached_length_, cached_length_ + length, torch::kLong);
         const auto pos = model_->decoder_positions(positions);
@@ -837,7 +857,7 @@ void DecoderRun::begin_step(const torch::Tensor& tokens, const torch::Tensor& pa
         step_rel_index_ = token_rel_index(positions.unsqueeze(1) - torch::arange(self_pos_k_.size(1), torch::kLong).unsqueeze(0),
                                           a.token_bucket_size, a.text_positions);
         step_cross_bias_ = torch::matmul(model_->position_heads(model_->cross_pos_q_(pos) * model_->scaling_),
-                                         cross_pos_k_.transpose(1, 2));
+                                         cross_pos_kt_);
     }
 
     step_padding_ = padding.defined() ? padding : torch::zeros({tokens.size(0), length}, torch::kBool);
@@ -910,10 +930,38 @@ void DecoderRun::store(LayerCache& cache, const torch::Tensor& k, const torch::T
         cache.padding = start == 0 ? padding : torch::cat({cache.padding.narrow(1, 0, start), padding}, 1);
         return;
     }
-    const auto entries = step_entries(cache);
-    entries.k.copy_(k);
-    entries.v.copy_(v);
-    entries.padding.copy_(padding);
+    make_room(cache);
+    const bool plain = k.scalar_type() == torch::kFloat && v.scalar_type() == torch::kFloat &&
+                       padding.scalar_type() == torch::kBool && k.stride(-1) == 1 && v.stride(-1) == 1 &&
+                       cache.k.scalar_type() == torch::kFloat && !cache.k.requires_grad() && !cache.v.requires_grad();
+    if (!plain) {
+        const auto entries = step_entries(cache);
+        entries.k.copy_(k);
+        entries.v.copy_(v);
+        entries.padding.copy_(padding);
+        return;
+    }
+    // Head vectors copied in place: three copy_ calls cost more than the copying at a step's size.
+    const std::int64_t start = cached_length_ - step_length_;
+    const std::int64_t heads = cache.k.size(1);
+    const std::int64_t head_dim = cache.k.size(3);
+    float* cached_k = cache.k.data_ptr<float>();
+    float* cached_v = cache.v.data_ptr<float>();
+    bool* cached_padding = cache.padding.data_ptr<bool>();
+    const float* from_k = k.data_ptr<float>();
+    const float* from_v = v.data_ptr<float>();
+    const bool* from_padding = padding.data_ptr<bool>();
+    for (std::int64_t r = 0; r < rows_; ++r) {
+        for (std::int64_t t = 0; t < step_length_; ++t) {
+            for (std::int64_t h = 0; h < heads; ++h) {
+                std::copy_n(from_k + r * k.stride(0) + h * k.stride(1) + t * k.stride(2), head_dim,
+                            cached_k + r * cache.k.stride(0) + h * cache.k.stride(1) + (start + t) * cache.k.stride(2));
+                std::copy_n(from_v + r * v.stride(0) + h * v.stride(1) + t * v.stride(2), head_dim,
+                            cached_v + r * cache.v.stride(0) + h * cache.v.stride(1) + (start + t) * cache.v.stride(2));
+            }
+            cached_padding[r * cache.padding.stride(0) + start + t] = from_padding[r * padding.stride(0) + t * padding.stride(1)];
+        }
+    }
 }
 
 torch::Tensor DecoderRun::in_row_order(const torch::Tensor& buffer, std::int64_t key_dim) const {
@@ -1004,21 +1052,27 @@ void DecoderRun::step_layer(const torch::Tensor& active) {
 
 void DecoderRun::finish_step() {
     const bool pre = model_->config().arch.normalize_before;
+    torch::Tensor missing, missing_padding;  // KvPolicy::None's entries, made once for every layer
     for (; layers_done_ < num_layers(); ++layers_done_) {
         const auto& layer = model_->decoder_layers_[static_cast<std::size_t>(layers_done_)];
         auto& cache = cache_[static_cast<std::size_t>(layers_done_)];
         switch (kv_policy_) {
-            case KvPolicy::None: {
-                const auto entries = step_entries(cache);
-                entries.k.fill_(missing_entry_value_);
-                entries.v.fill_(missing_entry_value_);
-                entries.padding.fill_(true);
+            case KvPolicy::None:
+                if (!missing.defined()) {
+                    const auto& a = model_->config().arch;
+                    missing = torch::full({rows_, a.attention_heads, step_length_, a.head_dim()}, missing_entry_value_);
+                    missing_padding = torch::ones({rows_, step_length_}, torch::kBool);
+                }
+                store(cache, missing, missing, missing_padding);
                 break;
-            }
             case KvPolicy::Copy:
                 store(cache, exit_k_, exit_v_, step_padding_);
                 break;
             case KvPolicy::Propagate: {
+                if (packed_propagate_applies()) {
+                    packed_propagate();
+                    break;
+                }
                 const auto [k, v] = model_->project_kv(layer.self_attn, pre ? layer.pre_self(hidden_) : hidden_);
                 store(cache, k, v, step_padding_);
                 break;

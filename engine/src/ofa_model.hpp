@@ -216,6 +216,10 @@ private:
     // additions run for the active rows only, so that a layer costs in proportion to the rows
     // that have not exited.
     void packed_step_layer(const torch::Tensor& active);
+    // finish_step's Propagate for one skipped layer on plain buffers: every row's keys and values
+    // projected from its exit state.
+    [[nodiscard]] bool packed_propagate_applies() const;
+    void packed_propagate();
 
     const OfaModel* model_ = nullptr;
     KvPolicy kv_policy_ = KvPolicy::None;
@@ -224,7 +228,7 @@ private:
     float missing_entry_value_ = 0.0F;
     EncoderOutput encoder_;
     bool encoder_padded_ = true;    // any padded encoder position: cross-attention masks keys
-    torch::Tensor cross_pos_k_;     // [H, S_enc, hd]
+    torch::Tensor cross_pos_kt_;    // [H, hd, S_enc], contiguous
     torch::Tensor step_padding_;    // [R, T] bool
     torch::Tensor step_cross_bias_; // [H, T, S_enc]
     // Only without the model's decoder bias table (training, large models):
