@@ -236,7 +236,7 @@ private:
     torch::Tensor step_self_bias_;  // [H, T, S] abs bias + causal mask for the current step
     torch::Tensor step_rel_index_;  // [T, S] into token_rel tables
     torch::Tensor exit_k_, exit_v_; // this step's keys/values at each row's last run layer (Copy)
-    // packed_step_layer's scratch, kept between layers so that a step allocates nothing.
+    // packed_step_layer's scratch, kept between layers and steps: sized once per run.
     struct StepBuffers {
         std::vector<float> normed, qkv, queries, attended, projected, inner;
         std::vector<std::int64_t> rows;  // the rows a product runs for
