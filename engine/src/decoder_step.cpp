@@ -7,12 +7,12 @@
 
 #include "ofa_model.hpp"
 
+#include "cache_writer.hpp"
 #include "one_query_attention.hpp"
 #include "packed_gemm.hpp"
 #include "row_kernels.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -66,37 +66,6 @@ void gather(const float* from, const std::vector<std::int64_t>& rows, std::int64
     }
 }
 
-// Writes a row's entry at one position of a layer's self-attention cache, in place.
-class CacheWriter {
-public:
-    CacheWriter(const torch::Tensor& k, const torch::Tensor& v, const torch::Tensor& padding, std::int64_t position)
-        : k_(k.data_ptr<float>() + position * k.stride(2)),
-          v_(v.data_ptr<float>() + position * v.stride(2)),
-          padding_(padding.data_ptr<bool>() + position),
-          k_row_(k.stride(0)),
-          k_head_(k.stride(1)),
-          v_row_(v.stride(0)),
-          v_head_(v.stride(1)),
-          padding_row_(padding.stride(0)),
-          heads_(k.size(1)),
-          head_dim_(k.size(3)) {}
-
-    // key and value: the heads' vectors one after another.
-    void write(std::int64_t row, const float* key, const float* value, bool padded) const {
-        for (std::int64_t h = 0; h < heads_; ++h) {
-            std::copy_n(key + h * head_dim_, head_dim_, k_ + row * k_row_ + h * k_head_);
-            std::copy_n(value + h * head_dim_, head_dim_, v_ + row * v_row_ + h * v_head_);
-        }
-        padding_[row * padding_row_] = padded;
-    }
-
-private:
-    float* k_;
-    float* v_;
-    bool* padding_;
-    std::int64_t k_row_, k_head_, v_row_, v_head_, padding_row_, heads_, head_dim_;
-};
-
 }  // namespace
 
 bool DecoderRun::packed_step_applies() const {
@@ -140,13 +109,13 @@ void DecoderRun::packed_step_layer(const torch::Tensor& active) {
     float* x = next.data_ptr<float>();
 
     // Self-attention. Propagate caches keys and values of exited rows too, from their exit state.
-    const bool all_project = kv_policy_ == KvPolicy::Propagate || runs == nullptr;
+    const bool project_exited = kv_policy_ == KvPolicy::Propagate && runs != nullptr;
     std::vector<std::int64_t> all_rows;
-    if (all_project) {
+    if (project_exited) {
         all_rows.resize(static_cast<std::size_t>(rows_));
         for (std::int64_t r = 0; r < rows_; ++r) all_rows[static_cast<std::size_t>(r)] = r;
     }
-    const auto& projected_rows = all_project ? all_rows : b.rows;
+    const auto& projected_rows = project_exited ? all_rows : b.rows;
     const auto p = static_cast<std::int64_t>(projected_rows.size());
     normalize_rows(layer.pre_self, x, projected_rows, d, b.normed.data());
     product(layer.self_attn.qkv, b.normed.data(), p, b.qkv.data());
@@ -167,7 +136,7 @@ void DecoderRun::packed_step_layer(const torch::Tensor& active) {
     for (std::int64_t i = 0; i < p; ++i) {
         const std::int64_t r = projected_rows[static_cast<std::size_t>(i)];
         const float* qkv = b.qkv.data() + i * 3 * d;
-        entries.write(r, qkv + d, qkv + 2 * d, step_padding[r * step_padding_row]);
+        entries.write(r, qkv + d, qkv + 2 * d, head_dim, step_padding[r * step_padding_row]);
         if (runs == nullptr || runs[r]) {
             std::copy_n(qkv, d, b.queries.data() + r * d);
             if (copy_exits) {
@@ -181,9 +150,9 @@ void DecoderRun::packed_step_layer(const torch::Tensor& active) {
         for (std::int64_t r = 0; r < rows_; ++r) {
             if (runs[r]) continue;
             if (copy_exits) {
-                entries.write(r, exit_k + r * d, exit_v + r * d, step_padding[r * step_padding_row]);
+                entries.write(r, exit_k + r * d, exit_v + r * d, head_dim, step_padding[r * step_padding_row]);
             } else {
-                entries.write(r, missing.data(), missing.data(), /*padded=*/true);
+                entries.write(r, missing.data(), missing.data(), head_dim, /*padded=*/true);
             }
         }
     }
@@ -312,7 +281,8 @@ void DecoderRun::packed_propagate() {
     const CacheWriter entries(cache.k, cache.v, cache.padding, /*position=*/cached_length_ - 1);
     const bool* step_padding = step_padding_.data_ptr<bool>();
     for (std::int64_t r = 0; r < rows_; ++r) {
-        entries.write(r, b.projected.data() + r * d, b.attended.data() + r * d, step_padding[r * step_padding_.stride(0)]);
+        entries.write(r, b.projected.data() + r * d, b.attended.data() + r * d, model_->config().arch.head_dim(),
+                      step_padding[r * step_padding_.stride(0)]);
     }
 }
 

@@ -269,6 +269,8 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
             static_cast<double>(std::count(kept_tokens + r * kept.size(1), kept_tokens + (r + 1) * kept.size(1), true));
     }
 
+    const auto row_index = policy.needs_head() ? torch::arange(rows, torch::kLong) : torch::Tensor();
+
     std::vector<DecoderTokenTrace> traces(static_cast<std::size_t>(rows));
     std::vector<std::int64_t> previous_prediction(static_cast<std::size_t>(rows), -1);
     std::vector<int> streak(static_cast<std::size_t>(rows), 0);
@@ -292,7 +294,6 @@ std::vector<DecoderTokenTrace> run_decoder_step(const OfaModel& model, DecoderRu
 
         torch::Tensor probabilities;
         if (policy.needs_head()) {
-            const auto row_index = torch::arange(rows, torch::kLong);
             probabilities = torch::softmax(model.logits(run.hidden().index({row_index, readout})), -1).contiguous();
         }
         for (std::int64_t r = 0; r < rows; ++r) {

@@ -1,5 +1,6 @@
 #include "ofa_model.hpp"
 
+#include "cache_writer.hpp"
 #include "mue/errors.hpp"
 #include "one_query_attention.hpp"
 #include "packed_gemm.hpp"
@@ -933,6 +934,7 @@ void DecoderRun::store(LayerCache& cache, const torch::Tensor& k, const torch::T
     make_room(cache);
     const bool plain = k.scalar_type() == torch::kFloat && v.scalar_type() == torch::kFloat &&
                        padding.scalar_type() == torch::kBool && k.stride(-1) == 1 && v.stride(-1) == 1 &&
+                       k.stride(1) == v.stride(1) &&
                        cache.k.scalar_type() == torch::kFloat && !cache.k.requires_grad() && !cache.v.requires_grad();
     if (!plain) {
         const auto entries = step_entries(cache);
@@ -941,25 +943,15 @@ void DecoderRun::store(LayerCache& cache, const torch::Tensor& k, const torch::T
         entries.padding.copy_(padding);
         return;
     }
-    // Head vectors copied in place: three copy_ calls cost more than the copying at a step's size.
     const std::int64_t start = cached_length_ - step_length_;
-    const std::int64_t heads = cache.k.size(1);
-    const std::int64_t head_dim = cache.k.size(3);
-    float* cached_k = cache.k.data_ptr<float>();
-    float* cached_v = cache.v.data_ptr<float>();
-    bool* cached_padding = cache.padding.data_ptr<bool>();
     const float* from_k = k.data_ptr<float>();
     const float* from_v = v.data_ptr<float>();
     const bool* from_padding = padding.data_ptr<bool>();
-    for (std::int64_t r = 0; r < rows_; ++r) {
-        for (std::int64_t t = 0; t < step_length_; ++t) {
-            for (std::int64_t h = 0; h < heads; ++h) {
-                std::copy_n(from_k + r * k.stride(0) + h * k.stride(1) + t * k.stride(2), head_dim,
-                            cached_k + r * cache.k.stride(0) + h * cache.k.stride(1) + (start + t) * cache.k.stride(2));
-                std::copy_n(from_v + r * v.stride(0) + h * v.stride(1) + t * v.stride(2), head_dim,
-                            cached_v + r * cache.v.stride(0) + h * cache.v.stride(1) + (start + t) * cache.v.stride(2));
-            }
-            cached_padding[r * cache.padding.stride(0) + start + t] = from_padding[r * padding.stride(0) + t * padding.stride(1)];
+    for (std::int64_t t = 0; t < step_length_; ++t) {
+        const CacheWriter entries(cache.k, cache.v, cache.padding, start + t);
+        for (std::int64_t r = 0; r < rows_; ++r) {
+            entries.write(r, from_k + r * k.stride(0) + t * k.stride(2), from_v + r * v.stride(0) + t * v.stride(2),
+                          k.stride(1), from_padding[r * padding.stride(0) + t * padding.stride(1)]);
         }
     }
 }
