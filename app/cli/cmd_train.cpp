@@ -117,7 +117,10 @@ const CommandSpec kTrain{
      {"curriculum", "N", "over the first N examples, raise the highest scene difficulty drawn from the\n"
                          "easiest level to the hardest in equal stages (default 0: none); a resumed run must\n"
                          "repeat it"},
-     {"threads", "N", "LibTorch intra-op threads (default 1)"}}};
+     {"threads", "N", "LibTorch intra-op threads (default 1)"},
+     {"workers", "N", "data-parallel workers: each step's batch is split into N slices run on N threads\n"
+                      "at once, their gradients summed in a fixed order (default 1; 2 uses both cores of\n"
+                      "a 2-core machine); a resumed run may change it"}}};
 
 const CommandSpec kExportShapes{
     "export-shapes", "",
@@ -201,6 +204,7 @@ int cmd_train(const ParsedArgs& args) {
     }
     o.loss_average = loss_average == "token" ? mue::LossAverage::PerToken : mue::LossAverage::PerExample;
     mue::set_intra_op_threads(args.integer("threads", 1, kMaxThreads).value_or(1));
+    o.workers = args.integer("workers", 1, kMaxThreads).value_or(o.workers);
 
     const int width = args.integer("width", 32, 4096).value_or(kDefaultWidth);
     const int image_size = args.integer("image-size", mue::shapes::kMinImageSize, mue::shapes::kMaxImageSize)

@@ -13,7 +13,9 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <fstream>
+#include <future>
 #include <map>
 #include <random>
 #include <set>
@@ -146,17 +148,6 @@ private:
     std::map<std::string, int> answers_;
 };
 
-// A cheap view of whether the model reads the image: the training batch's own answers.
-double answer_accuracy(const torch::Tensor& logits, const Batch& b) {
-    if (b.answer_rows.empty()) return -1;
-    const torch::NoGradGuard no_grad;
-    const auto rows = torch::tensor(b.answer_rows, torch::kLong);
-    const auto positions = torch::tensor(b.answer_positions, torch::kLong);
-    const auto predicted = logits.index({rows, positions}).argmax(/*dim=*/-1);
-    const auto wanted = b.targets.index({rows, positions});
-    return predicted.eq(wanted).to(torch::kDouble).mean().item<double>();
-}
-
 // The per-patch loss's head (a training aid, not part of the model): [classes, D] and [classes].
 struct PatchHead {
     torch::Tensor weight, bias;
@@ -195,13 +186,61 @@ torch::Tensor patch_targets(const std::vector<TrainingExample>& items, std::int6
     return targets;
 }
 
-// The share of patches showing an object that the head classifies right; -1 when there are none.
-double patch_accuracy(const torch::Tensor& logits, const torch::Tensor& targets) {
+// One worker's share of a step: rows [begin, end) of the batch, and what running them gave.
+struct Slice {
+    int begin = 0, end = 0;
+    std::vector<TrainingExample> items;
+    Batch batch;
+    torch::Tensor patch_targets;  // undefined without the per-patch loss or without a scene here
+    std::vector<torch::Tensor> gradients;  // per trained tensor; undefined where this slice has none
+    std::vector<double> layer_losses;      // this slice's part of each layer's batch loss
+    double patch_loss = 0;                 // this slice's part of the batch's per-patch loss
+    // Entailment answers the last decoder layer scores, and how many it gets right (argmax over
+    // the vocabulary): a cheap view of whether the model reads the image.
+    std::int64_t answers = 0, right_answers = 0;
+    // Patches that show an object, and how many of them the per-patch head classifies right.
+    std::int64_t shown_patches = 0, right_patches = 0;
+};
+
+// Runs `work` on every slice, the first on the calling thread and each other one on a thread of
+// its own; rethrows the first slice's exception, in slice order, after all have finished.
+template <typename Work>
+void for_each_slice(std::vector<Slice>& slices, const Work& work) {
+    std::vector<std::future<void>> others;
+    for (std::size_t i = 1; i < slices.size(); ++i) {
+        others.push_back(std::async(std::launch::async, [&work, &slice = slices[i]] { work(slice); }));
+    }
+    std::exception_ptr failure;
+    try {
+        work(slices.front());
+    } catch (...) {
+        failure = std::current_exception();
+    }
+    for (auto& other : others) {
+        try {
+            other.get();
+        } catch (...) {
+            if (!failure) failure = std::current_exception();
+        }
+    }
+    if (failure) std::rethrow_exception(failure);
+}
+
+void count_answers(const torch::Tensor& logits, const Batch& b, Slice& slice) {
+    if (b.answer_rows.empty()) return;
+    const torch::NoGradGuard no_grad;
+    const auto rows = torch::tensor(b.answer_rows, torch::kLong);
+    const auto positions = torch::tensor(b.answer_positions, torch::kLong);
+    const auto predicted = logits.index({rows, positions}).argmax(/*dim=*/-1);
+    slice.answers = static_cast<std::int64_t>(b.answer_rows.size());
+    slice.right_answers = predicted.eq(b.targets.index({rows, positions})).sum().item<std::int64_t>();
+}
+
+void count_patches(const torch::Tensor& logits, const torch::Tensor& targets, Slice& slice) {
     const torch::NoGradGuard no_grad;
     const auto objects = targets.ge(shapes::kPatchFirstObject);
-    const auto shown = objects.sum().item<std::int64_t>();
-    if (shown == 0) return -1;
-    return logits.argmax(/*dim=*/-1).eq(targets).logical_and(objects).sum().item<double>() / static_cast<double>(shown);
+    slice.shown_patches = objects.sum().item<std::int64_t>();
+    slice.right_patches = logits.argmax(/*dim=*/-1).eq(targets).logical_and(objects).sum().item<std::int64_t>();
 }
 
 // Per row, the number of layers a stream runs: all of them, or for a share of the rows a number
@@ -246,6 +285,7 @@ void check_options(const TrainingOptions& o) {
     require(o.clip_norm > 0, "'clip_norm' must be positive");
     require(o.label_smoothing >= 0 && o.label_smoothing < 1, "'label_smoothing' must be in [0, 1)");
     require(o.checkpoint_every > 0, "'checkpoint_every' must be positive");
+    require(o.workers > 0, "'workers' must be positive");
     require(o.encoder_exit_share >= 0 && o.encoder_exit_share <= 1, "'encoder_exit_share' must be in [0, 1]");
     require(o.patch_loss_weight >= 0 && std::isfinite(o.patch_loss_weight), "'patch_loss_weight' must be >= 0");
 }
@@ -521,17 +561,19 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
                                  .ignore_index(kIgnoreIndex)
                                  .label_smoothing(options.label_smoothing)
                                  .reduction(torch::kNone);
-    // Per token: the mean over every target token of the batch. Per example: each example's mean
-    // first, so an entailment answer (one token) weighs as much as a whole caption.
-    const auto batch_loss = [&](const torch::Tensor& logits, const torch::Tensor& targets) {
+    // Per token: the sum over every target token, divided later by the batch's count. Per example:
+    // each example's mean first, so an entailment answer (one token) weighs as much as a whole
+    // caption; their sum is divided later by the batch's size.
+    const auto summed_loss = [&](const torch::Tensor& logits, const torch::Tensor& targets) {
         const auto per_token = torch::nn::functional::cross_entropy(logits.reshape({-1, logits.size(-1)}),
                                                                     targets.reshape({-1}), smoothed_ce)
                                    .reshape(targets.sizes());
+        if (options.loss_average == LossAverage::PerToken) return per_token.sum();
         const auto counted = targets.ne(kIgnoreIndex).to(per_token.scalar_type());
-        if (options.loss_average == LossAverage::PerToken) return per_token.sum() / counted.sum().clamp_min(1);
-        return (per_token.sum(/*dim=*/1) / counted.sum(/*dim=*/1).clamp_min(1)).mean();
+        return (per_token.sum(/*dim=*/1) / counted.sum(/*dim=*/1).clamp_min(1)).sum();
     };
 
+    const int workers = std::min(options.workers, options.batch_size);
     TrainingProgress progress;
     progress.steps = options.steps;
     progress.step = start_step;
@@ -542,62 +584,138 @@ TrainingProgress train(const TrainingOptions& options, const ExampleSource& exam
         for (auto& group : optimizer.param_groups()) {
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
         }
-        std::vector<TrainingExample> items;
-        for (int i = 0; i < options.batch_size; ++i) {
-            items.push_back(examples(static_cast<std::uint64_t>(step) * static_cast<std::uint64_t>(options.batch_size) +
-                                     static_cast<std::uint64_t>(i)));
-        }
-        const Batch b = batches.make(items);
-        progress.cut_caption_share = b.captions > 0 ? static_cast<double>(b.cut_captions) / b.captions : -1;
-
-        const auto image_embed = model.embed_image(b.pixels);
-        const auto text_embed = model.embed_text(b.source);
-        detail::EncoderOutput encoder;
-        const int rows = static_cast<int>(items.size());
+        const int rows = options.batch_size;
+        const std::uint64_t first_example = static_cast<std::uint64_t>(step) * static_cast<std::uint64_t>(rows);
         const int encoder_layers = config.arch.encoder_layers;
-        if (options.joint_encoder) {
-            auto joint = model.joint_stream(image_embed, text_embed, b.source_padding);
-            run_to_depths(joint, stream_depths(options, step, /*stream=*/0, rows, encoder_layers));
-            encoder = model.encoder_output(joint);
-        } else {
-            auto image = model.image_stream(image_embed);
-            auto text = model.text_stream(text_embed, b.source_padding);
-            run_to_depths(image, stream_depths(options, step, /*stream=*/0, rows, encoder_layers));
-            run_to_depths(text, stream_depths(options, step, /*stream=*/1, rows, encoder_layers));
-            encoder = model.encoder_output(image, text);
+        // Drawn for the whole batch, so that a row's depth does not depend on the slice it lands in.
+        const auto image_depths = stream_depths(options, step, /*stream=*/0, rows, encoder_layers);
+        const auto text_depths = stream_depths(options, step, /*stream=*/1, rows, encoder_layers);
+
+        std::vector<Slice> slices(static_cast<std::size_t>(workers));
+        for (int w = 0; w < workers; ++w) {
+            slices[static_cast<std::size_t>(w)].begin = rows * w / workers;
+            slices[static_cast<std::size_t>(w)].end = rows * (w + 1) / workers;
         }
-        torch::Tensor patch_loss;  // stays undefined without the head or without a scene in the batch
-        const bool any_scene = std::any_of(items.begin(), items.end(), [](const auto& ex) { return ex.scene.has_value(); });
-        if (head.enabled() && any_scene) {
-            const auto image_tokens = image_embed.size(1);
-            const auto targets = patch_targets(items, image_tokens);
-            const auto patch_logits =
-                torch::nn::functional::linear(encoder.states.narrow(/*dim=*/1, /*start=*/0, image_tokens), head.weight, head.bias);
-            patch_loss = torch::nn::functional::cross_entropy(
-                patch_logits.reshape({-1, patch_logits.size(-1)}), targets.reshape({-1}),
-                torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreIndex));
-            progress.patch_loss = patch_loss.item<double>();
-            progress.patch_accuracy = patch_accuracy(patch_logits, targets);
+        for_each_slice(slices, [&](Slice& slice) {
+            for (int row = slice.begin; row < slice.end; ++row) {
+                slice.items.push_back(examples(first_example + static_cast<std::uint64_t>(row)));
+            }
+            slice.batch = batches.make(slice.items);
+            const bool any_scene =
+                std::any_of(slice.items.begin(), slice.items.end(), [](const auto& ex) { return ex.scene.has_value(); });
+            if (head.enabled() && any_scene) {
+                slice.patch_targets = patch_targets(slice.items, config.image_tokens());
+            }
+        });
+        // The batch's loss is a mean over examples, target tokens or patches of ALL slices: each
+        // slice divides its sum by the batch's count.
+        double target_tokens = 0, scored_patches = 0;
+        int captions = 0, cut_captions = 0;
+        for (const auto& slice : slices) {
+            target_tokens += slice.batch.targets.ne(kIgnoreIndex).sum().item<double>();
+            if (slice.patch_targets.defined()) scored_patches += slice.patch_targets.ne(kIgnoreIndex).sum().item<double>();
+            captions += slice.batch.captions;
+            cut_captions += slice.batch.cut_captions;
         }
-        auto run = model.decoder(encoder);
-        run.begin_step(b.decoder_input, b.decoder_padding);
-        torch::Tensor total = torch::zeros({});
-        progress.layer_losses.assign(static_cast<std::size_t>(layers), 0.0);
-        for (int l = 0; l < layers; ++l) {
-            run.step_layer();
-            const auto logits = model.logits(run.hidden());
-            const auto loss = batch_loss(logits, b.targets);
-            progress.layer_losses[static_cast<std::size_t>(l)] = loss.item<double>();
-            if (options.layerwise_loss || l == layers - 1) total = total + loss;
-            if (l == layers - 1) progress.answer_accuracy = answer_accuracy(logits, b);
+        progress.cut_caption_share = captions > 0 ? static_cast<double>(cut_captions) / captions : -1;
+        const double loss_divisor = options.loss_average == LossAverage::PerToken ? std::max(target_tokens, 1.0) : rows;
+
+        for_each_slice(slices, [&](Slice& slice) {
+            const Batch& b = slice.batch;
+            const auto image_embed = model.embed_image(b.pixels);
+            const auto text_embed = model.embed_text(b.source);
+            const auto depths_of = [&](const std::vector<int>& all) {
+                return std::vector<int>(all.begin() + slice.begin, all.begin() + slice.end);
+            };
+            detail::EncoderOutput encoder;
+            if (options.joint_encoder) {
+                auto joint = model.joint_stream(image_embed, text_embed, b.source_padding);
+                run_to_depths(joint, depths_of(image_depths));
+                encoder = model.encoder_output(joint);
+            } else {
+                auto image = model.image_stream(image_embed);
+                auto text = model.text_stream(text_embed, b.source_padding);
+                run_to_depths(image, depths_of(image_depths));
+                run_to_depths(text, depths_of(text_depths));
+                encoder = model.encoder_output(image, text);
+            }
+            torch::Tensor total = torch::zeros({});
+            if (slice.patch_targets.defined()) {
+                const auto image_tokens = image_embed.size(1);
+                const auto patch_logits = torch::nn::functional::linear(
+                    encoder.states.narrow(/*dim=*/1, /*start=*/0, image_tokens), head.weight, head.bias);
+                const auto patch_loss =
+                    torch::nn::functional::cross_entropy(patch_logits.reshape({-1, patch_logits.size(-1)}),
+                                                         slice.patch_targets.reshape({-1}),
+                                                         torch::nn::functional::CrossEntropyFuncOptions()
+                                                             .ignore_index(kIgnoreIndex)
+                                                             .reduction(torch::kSum)) /
+                    scored_patches;
+                slice.patch_loss = patch_loss.item<double>();
+                count_patches(patch_logits, slice.patch_targets, slice);
+                total = total + options.patch_loss_weight * patch_loss;
+            }
+            auto run = model.decoder(encoder);
+            run.begin_step(b.decoder_input, b.decoder_padding);
+            slice.layer_losses.assign(static_cast<std::size_t>(layers), 0.0);
+            for (int l = 0; l < layers; ++l) {
+                run.step_layer();
+                const auto logits = model.logits(run.hidden());
+                const auto loss = summed_loss(logits, b.targets) / loss_divisor;
+                slice.layer_losses[static_cast<std::size_t>(l)] = loss.item<double>();
+                if (options.layerwise_loss || l == layers - 1) total = total + loss;
+                if (l == layers - 1) count_answers(logits, b, slice);
+            }
+            slice.gradients = torch::autograd::grad({total}, parameters, /*grad_outputs=*/{},
+                                                    /*retain_graph=*/false, /*create_graph=*/false, /*allow_unused=*/true);
+        });
+
+        for (std::size_t p = 0; p < parameters.size(); ++p) {
+            torch::Tensor sum;  // a copy: autograd may hand out views, which the optimizer must not keep
+            for (const auto& slice : slices) {
+                const auto& gradient = slice.gradients[p];
+                if (!gradient.defined()) continue;
+                if (sum.defined()) {
+                    sum.add_(gradient);
+                } else {
+                    sum = gradient.clone();
+                }
+            }
+            // As optimizer.zero_grad() then backward() would leave it: zero where nothing reached.
+            if (sum.defined()) {
+                parameters[p].mutable_grad() = sum;
+            } else if (parameters[p].grad().defined()) {
+                parameters[p].mutable_grad().zero_();
+            }
         }
-        const double decoder_loss = total.item<double>();
-        if (patch_loss.defined()) total = total + options.patch_loss_weight * patch_loss;
-        optimizer.zero_grad();
-        total.backward();
         progress.gradient_norm = torch::nn::utils::clip_grad_norm_(parameters, options.clip_norm);
         optimizer.step();
 
+        double decoder_loss = 0, patch_loss = 0;
+        std::int64_t answers = 0, right_answers = 0, shown_patches = 0, right_patches = 0;
+        bool any_patch_loss = false;
+        progress.layer_losses.assign(static_cast<std::size_t>(layers), 0.0);
+        for (const auto& slice : slices) {
+            for (int l = 0; l < layers; ++l) {
+                const double loss = slice.layer_losses[static_cast<std::size_t>(l)];
+                progress.layer_losses[static_cast<std::size_t>(l)] += loss;
+                if (options.layerwise_loss || l == layers - 1) decoder_loss += loss;
+            }
+            answers += slice.answers;
+            right_answers += slice.right_answers;
+            shown_patches += slice.shown_patches;
+            right_patches += slice.right_patches;
+            if (slice.patch_targets.defined()) {
+                any_patch_loss = true;
+                patch_loss += slice.patch_loss;
+            }
+        }
+        progress.answer_accuracy = answers > 0 ? static_cast<double>(right_answers) / static_cast<double>(answers) : -1;
+        if (any_patch_loss) {
+            progress.patch_loss = patch_loss;
+            progress.patch_accuracy =
+                shown_patches > 0 ? static_cast<double>(right_patches) / static_cast<double>(shown_patches) : -1;
+        }
         progress.step = step + 1;
         progress.loss = decoder_loss / (options.layerwise_loss ? layers : 1);
         progress.learning_rate = lr;

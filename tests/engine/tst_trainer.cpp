@@ -465,6 +465,65 @@ private Q_SLOTS:
                 std::string::npos);
     }
 
+    void workersSplitTheBatchWithoutChangingIt() {
+        // One worker, or the batch of 12 split into slices of 4 + 4 + 4 or 2 + 2 + 3 + 2 + 3 rows,
+        // trains the same model: only the order of floating-point sums differs. Shapes scenes so
+        // that the per-patch loss and encoder exits are split too, under both loss averages.
+        QTemporaryDir dir;
+        const auto scenes = mue::shapes_example_source(/*image_size=*/32);
+        for (const auto average : {mue::LossAverage::PerExample, mue::LossAverage::PerToken}) {
+            const auto run = [&](const std::string& name, int workers) {
+                auto c = tiny_config();
+                c.image.size = 32;
+                c.arch.image_bucket_size = 8;
+                const fs::path folder = fs::path(dir.path().toStdString()) / name;
+                mue::write_random_model(folder, c, /*seed=*/5);
+                auto o = options_for(folder, 6);
+                o.loss_average = average;
+                o.patch_loss_weight = 0.5;
+                o.encoder_exit_share = 0.5;
+                o.workers = workers;
+                std::vector<mue::TrainingProgress> seen;
+                (void)mue::train(o, scenes, [&](const mue::TrainingProgress& p) { seen.push_back(p); });
+                return std::make_pair(folder, seen);
+            };
+            const auto suffix = average == mue::LossAverage::PerToken ? std::string("-token") : std::string("-example");
+            const auto [one, one_seen] = run("one" + suffix, 1);
+            const auto [three, three_seen] = run("three" + suffix, 3);
+            const auto [five, five_seen] = run("five" + suffix, 5);
+            const auto [again, again_seen] = run("again" + suffix, 5);
+            QCOMPARE(max_weight_difference(five, again), 0.0);  // reproducible for a given count
+            for (const auto& [folder, seen] : {std::make_pair(three, three_seen), std::make_pair(five, five_seen)}) {
+                QVERIFY2(max_weight_difference(one, folder) < 1e-4, qPrintable(QString::number(max_weight_difference(one, folder))));
+                QCOMPARE(seen.size(), one_seen.size());
+                for (std::size_t i = 0; i < seen.size(); ++i) {
+                    QVERIFY(std::abs(seen[i].loss - one_seen[i].loss) < 1e-4 * one_seen[i].loss);
+                    QVERIFY(std::abs(seen[i].patch_loss - one_seen[i].patch_loss) < 1e-4 * one_seen[i].patch_loss);
+                    QVERIFY(std::abs(seen[i].gradient_norm - one_seen[i].gradient_norm) < 1e-3 * one_seen[i].gradient_norm);
+                    QCOMPARE(seen[i].answer_accuracy, one_seen[i].answer_accuracy);
+                    QCOMPARE(seen[i].patch_accuracy, one_seen[i].patch_accuracy);
+                    QCOMPARE(seen[i].cut_caption_share, one_seen[i].cut_caption_share);
+                    for (std::size_t l = 0; l < seen[i].layer_losses.size(); ++l) {
+                        QVERIFY(std::abs(seen[i].layer_losses[l] - one_seen[i].layer_losses[l]) < 1e-4 * one_seen[i].layer_losses[l]);
+                    }
+                }
+            }
+        }
+        // A checkpoint written with one count resumes with another.
+        const auto folder = fresh_model(dir, "resumed");
+        auto o = options_for(folder, 4);
+        o.workers = 2;
+        mue::CancellationToken stop;
+        (void)mue::train(o, toy_example, [&](const mue::TrainingProgress& p) {
+            if (p.step == 2) stop.cancel();
+        }, &stop);
+        o.workers = 1;
+        QCOMPARE(mue::train(o, toy_example).step, 4);
+        o.workers = 0;
+        QVERIFY(mue::test::error_of([&] { (void)mue::train(o, toy_example); }).find("'workers' must be positive") !=
+                std::string::npos);
+    }
+
     void answerAccuracyIsUnsetWithoutEntailment() {
         QTemporaryDir dir;
         const auto folder = fresh_model(dir, "model");

@@ -3,7 +3,9 @@
 // label-smoothed cross-entropy of EVERY decoder layer's output, through the shared final norm and
 // tied head, summed. Both tasks mixed. Plain types; torch stays inside the engine.
 //
-// Threading: train() runs on the calling thread; the progress callback is called on it too.
+// Threading: train() runs on the calling thread, plus TrainingOptions::workers - 1 threads of its
+// own during each step; the example source is called from all of them (it must be thread-safe; the
+// shapes world's is). The progress callback is called on the calling thread.
 // CancellationToken::cancel() may be called from any thread: training stops after the current
 // step and writes a checkpoint.
 
@@ -65,6 +67,11 @@ struct TrainingOptions {
     // The head is a training aid: checkpointed beside the model, never part of it. 0: off.
     double patch_loss_weight = 0.0;
     std::uint64_t seed = 1;
+    // Data parallelism on one machine: each step's batch is split into this many slices of rows,
+    // each rendered and run forward and backward on its own thread, and the slices' gradients are
+    // summed in slice order, so a run is reproducible for a given count. The split changes only the
+    // order of floating-point sums, so a checkpoint may resume with another count.
+    int workers = 1;
     int checkpoint_every = 200;    // steps; also written at the end and on cancellation
     bool resume = true;            // continue from the folder's checkpoint when there is one
     // Start from this model folder's weights (same architecture) instead of a random initialisation:
