@@ -47,6 +47,11 @@ std::string duration(double seconds) {
     record("first_item", mix.first_item, defaults.first_item);
     record("curriculum_examples", mix.curriculum_examples, defaults.curriculum_examples);
     record("contrast_pairs", mix.contrast_pairs, defaults.contrast_pairs);
+    if (!mix.question_kinds.empty()) {
+        std::string kinds;
+        for (const auto& kind : mix.question_kinds) kinds += (kinds.empty() ? "" : ",") + kind;
+        settings["question_kinds"] = kinds;
+    }
     return settings;
 }
 
@@ -109,6 +114,8 @@ const CommandSpec kTrain{
      {"question-share", "X", "addition to the paper's recipe: share of each batch that is questions about the\n"
                              "scene answered in one word (\"what colour is the cross?\"), trained as free\n"
                              "prompts (default 0; at most 1 - entailment share); a resumed run must repeat it"},
+     {"question-kinds", "LIST", "the question kinds drawn, comma-separated, of colour, shape, size, count and\n"
+                                "relation (default: all); a resumed run must repeat it"},
      {"contrast-pairs", "", "addition to the paper's recipe: entailment examples come in pairs about one scene\n"
                             "with different hypotheses and labels; a resumed run must repeat it"},
      {"loss-average", "example|token", "average the loss per example, then over the batch (default), or over\n"
@@ -270,6 +277,18 @@ int cmd_train(const ParsedArgs& args) {
     mix.first_item = first_item;
     mix.curriculum_examples = curriculum;
     mix.contrast_pairs = args.flag("contrast-pairs");
+    if (const auto kinds = args.value("question-kinds")) {
+        std::istringstream list(*kinds);
+        for (std::string kind; std::getline(list, kind, ',');) {
+            if (std::find(mue::shapes::kQuestionKinds.begin(), mue::shapes::kQuestionKinds.end(), kind) ==
+                mue::shapes::kQuestionKinds.end()) {
+                throw UsageError("mue train: --question-kinds: unknown kind '" + kind +
+                                 "' (colour, shape, size, count or relation)");
+            }
+            mix.question_kinds.push_back(kind);
+        }
+        if (question_share == 0) throw UsageError("mue train: --question-kinds needs --question-share");
+    }
     o.example_stream = stream_settings(mix);
     const InterruptCancels interrupt;
     const auto last = mue::train(o, mue::shapes_example_source(config.image.size, mix), report, &interrupt.token());

@@ -915,6 +915,42 @@ struct Question {
                              std::string(size_name(o.size)), "size"});
         }
     }
+    // Relations between two objects each named alone by its shortest description (shape, colour,
+    // both, then with the size), along each axis where their centres clear the margin.
+    const auto unique_ref = [&](const Object& o) -> std::optional<Ref> {
+        std::vector<Ref> candidates{{o.shape, std::nullopt, std::nullopt},
+                                    {std::nullopt, o.colour, std::nullopt},
+                                    {o.shape, o.colour, std::nullopt}};
+        if (sizes_named) candidates.push_back({o.shape, o.colour, o.size});
+        for (const Ref& ref : candidates) {
+            if (all_matching(scene, ref) == 1) return ref;
+        }
+        return std::nullopt;
+    };
+    for (const Object& a : scene.objects) {
+        const auto a_ref = a.occluded ? std::nullopt : unique_ref(a);
+        if (!a_ref) continue;
+        for (const Object& b : scene.objects) {
+            if (&a == &b || b.occluded) continue;
+            const auto b_ref = unique_ref(b);
+            if (!b_ref) continue;
+            const std::string subject = "is the " + noun_phrase(*a_ref, /*plural=*/false);
+            const std::string object = " the " + noun_phrase(*b_ref, /*plural=*/false) + "?";
+            const auto side = [&](Relation one, Relation other) -> std::optional<Relation> {
+                if (relation_holds(a, b, one, scene.width)) return one;
+                if (relation_holds(a, b, other, scene.width)) return other;
+                return std::nullopt;
+            };
+            if (const auto r = side(Relation::LeftOf, Relation::RightOf)) {
+                found.push_back({subject + " left or right of" + object, *r == Relation::LeftOf ? "left" : "right",
+                                 "relation"});
+            }
+            if (const auto r = side(Relation::Above, Relation::Below)) {
+                found.push_back({subject + " above or below" + object, *r == Relation::Above ? "above" : "below",
+                                 "relation"});
+            }
+        }
+    }
     if (!scene.cover) {
         const auto count = [&](const Ref& ref) {
             const std::size_t n = visible_matching(scene, ref).size();
@@ -930,20 +966,50 @@ struct Question {
 
 }  // namespace
 
-QuestionItem question_item(Split split, std::uint64_t index, int image_size) {
-    constexpr int kSceneAttempts = 20;
+QuestionItem question_item(Split split, std::uint64_t index, int image_size, const std::vector<std::string>& kinds) {
+    // Relations alone need two uniquely named objects apart along an axis, which a few level-0
+    // scenes with one or two objects lack.
+    constexpr int kSceneAttempts = 64;
     check_image_size(image_size);
+    for (const auto& kind : kinds) {
+        if (std::find(kQuestionKinds.begin(), kQuestionKinds.end(), kind) == kQuestionKinds.end()) {
+            throw InputError("shapes world: unknown question kind '" + kind + "'");
+        }
+    }
+    const auto wanted = [&kinds](const std::string& kind) {
+        return kinds.empty() || std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+    };
     QuestionItem item;
     item.id = make_id(Task::Question, split, index);
     const std::uint64_t seed = mix(item.id);
     Rng rng(seed);
-    item.difficulty = rng.between(kMinDifficulty, kMaxDifficulty);
+    // Evenly among the levels where a wanted kind can be asked: sizes are named only where they vary.
+    std::vector<int> levels;
+    for (int d = kMinDifficulty; d <= kMaxDifficulty; ++d) {
+        const bool askable = std::any_of(kQuestionKinds.begin(), kQuestionKinds.end(), [&](std::string_view kind) {
+            return wanted(std::string(kind)) && (kind != "size" || sizes_vary(level_of(d)));
+        });
+        if (askable) levels.push_back(d);
+    }
+    item.difficulty = levels[static_cast<std::size_t>(rng.below(static_cast<int>(levels.size())))];
     for (int attempt = 0; attempt < kSceneAttempts; ++attempt) {
         // Scenes whose every object shares its description with another may have nothing to ask.
         const std::uint64_t scene_seed = mix(seed + static_cast<std::uint64_t>(attempt));
         Scene scene = generate_scene(scene_seed, item.difficulty, image_size);
-        const auto questions = questions_of(scene);
+        std::vector<Question> questions = questions_of(scene);
+        questions.erase(std::remove_if(questions.begin(), questions.end(),
+                                       [&](const Question& q) { return !wanted(q.kind); }),
+                        questions.end());
         if (questions.empty()) continue;
+        // The kind first, so that a scene's many relation pairs do not crowd out the other kinds.
+        std::vector<std::string> available;
+        for (const auto& q : questions) {
+            if (std::find(available.begin(), available.end(), q.kind) == available.end()) available.push_back(q.kind);
+        }
+        const std::string kind = available[static_cast<std::size_t>(rng.below(static_cast<int>(available.size())))];
+        questions.erase(std::remove_if(questions.begin(), questions.end(),
+                                       [&](const Question& q) { return q.kind != kind; }),
+                        questions.end());
         const auto& q = questions[static_cast<std::size_t>(rng.below(static_cast<int>(questions.size())))];
         item.scene = std::move(scene);
         item.question = q.text;
@@ -994,7 +1060,7 @@ std::string item_name(std::uint64_t id) {
 std::vector<std::string> vocabulary_words() {
     std::set<std::string> words{"a",      "there", "is",     "are",    "the",  "shape", "shapes", "with",
                                 "and",    "including", "among", "single", "what", "colour", "size", "how",
-                                "many"};
+                                "many", "or"};
     for (const auto w : kNumberWords) words.emplace(w);
     for (const Shape s : kShapes) {
         words.emplace(shape_name(s));

@@ -377,6 +377,11 @@ ExampleSource shapes_example_source(int image_size, const ShapesMix& mix) {
         throw InputError("question share must lie in [0, 1 - entailment share] (got " +
                          std::to_string(mix.question_share) + ")");
     }
+    for (const auto& kind : mix.question_kinds) {
+        if (std::find(shapes::kQuestionKinds.begin(), shapes::kQuestionKinds.end(), kind) == shapes::kQuestionKinds.end()) {
+            throw InputError("unknown question kind '" + kind + "'");
+        }
+    }
     // Questions take this share of the slots entailment leaves.
     const double questions_per_slot = mix.question_share > 0 ? mix.question_share / (1.0 - mix.entailment_share) : 0.0;
     // Replacements come from far above any index a run reaches, one slot per (item, attempt), so
@@ -426,7 +431,8 @@ ExampleSource shapes_example_source(int image_size, const ShapesMix& mix) {
             ex.target = shapes::label_name(item.label);
         } else if (before(slot + 1, questions_per_slot) > questions) {
             const auto item = within_limit(
-                [&](std::uint64_t i) { return shapes::question_item(shapes::Split::Train, i, image_size); }, questions);
+                [&](std::uint64_t i) { return shapes::question_item(shapes::Split::Train, i, image_size, mix.question_kinds); },
+                questions);
             show(item);
             ex.task = Task::Prompt;
             ex.text = item.question;

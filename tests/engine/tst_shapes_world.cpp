@@ -680,8 +680,8 @@ private Q_SLOTS:
     }
 
     // The questions (a training aid) read independently: the referent is the one object of the whole
-    // scene the description matches, visible, and the answer is its attribute; counts only without a
-    // cover.
+    // scene the description matches, visible, and the answer is its attribute or, for a relation, the
+    // side of the second referent it lies on, clear of the margin; counts only without a cover.
     void questionsAreAnsweredByTheScene() {
         constexpr std::size_t kQuestions = 2000;
         const std::array<std::string, 6> numbers{"one", "two", "three", "four", "five", "six"};
@@ -701,6 +701,34 @@ private Q_SLOTS:
                     if (!o.occluded) visible.push_back(&o);
                 }
             };
+            // The one visible object of the scene a description matches, or null.
+            const auto unique_visible = [&](const Description& d) -> const sh::Object* {
+                all.clear();
+                visible.clear();
+                collect(d);
+                return all.size() == 1 && visible.size() == 1 ? visible.front() : nullptr;
+            };
+            if (r.accept("is")) {
+                QVERIFY2(r.accept("the"), where.c_str());
+                const auto subject = r.description();
+                const bool horizontal = r.accept("left");
+                QVERIFY2(horizontal ? r.accept("or") && r.accept("right") && r.accept("of")
+                                    : r.accept("above") && r.accept("or") && r.accept("below"),
+                         where.c_str());
+                QVERIFY2(r.accept("the"), where.c_str());
+                const auto object = r.description();
+                QVERIFY2(subject && object && !subject->plural && !object->plural && r.done(), where.c_str());
+                const sh::Object* a = unique_visible(*subject);
+                const sh::Object* b = unique_visible(*object);
+                QVERIFY2(a && b && a != b, where.c_str());
+                const double margin = sh::kRelationMargin * item.scene.width;
+                const double ahead = horizontal ? b->x - a->x : b->y - a->y;  // > 0: a is left of / above b
+                QVERIFY2(std::abs(ahead) > margin, where.c_str());
+                const std::string side = horizontal ? (ahead > 0 ? "left" : "right") : (ahead > 0 ? "above" : "below");
+                QCOMPARE(item.answer, side);
+                QCOMPARE(item.kind, std::string("relation"));
+                continue;
+            }
             if (r.accept("how")) {
                 QVERIFY2(r.accept("many"), where.c_str());
                 const auto d = r.description();
@@ -728,17 +756,38 @@ private Q_SLOTS:
                 QVERIFY2(asked == "size" && !d->size && item.answer == sh::size_name(o.size), where.c_str());
             }
         }
-        for (const char* kind : {"colour", "shape", "size", "count"}) {
-            QVERIFY2(kinds[kind] > static_cast<int>(kQuestions / 20), kind);
+        for (const auto kind : sh::kQuestionKinds) {
+            QVERIFY2(kinds[std::string(kind)] > static_cast<int>(kQuestions / 20), std::string(kind).c_str());
         }
         QCOMPARE(sh::question_item(sh::Split::Validation, 7, kSize).question,
                  sh::question_item(sh::Split::Validation, 7, kSize).question);
         QCOMPARE(sh::item_name(sh::question_item(sh::Split::Test, 12, kSize).id), std::string("qa-test-000012"));
-        qInfo().noquote() << "questions by kind:" << kinds["colour"] << kinds["shape"] << kinds["size"] << kinds["count"];
+        qInfo().noquote() << "questions by kind:" << kinds["colour"] << kinds["shape"] << kinds["size"] << kinds["count"]
+                          << kinds["relation"];
         for (std::uint64_t i = 0; i < 6; ++i) {
             const auto item = sh::question_item(sh::Split::Train, i, kSize);
             qInfo().noquote() << "  level" << item.difficulty << QString::fromStdString(item.question + " " + item.answer);
         }
+    }
+
+    // A kinds filter draws only those kinds, at every level that can ask them, and leaves the others'
+    // items alone; an unknown kind is refused by name.
+    void questionKindsCanBeChosen() {
+        constexpr std::uint64_t kQuestions = 300;
+        std::set<int> relation_levels;
+        for (std::uint64_t i = 0; i < kQuestions; ++i) {
+            const auto item = sh::question_item(sh::Split::Train, i, kSize, {"relation"});
+            QCOMPARE(item.kind, std::string("relation"));
+            relation_levels.insert(item.difficulty);
+            const auto size = sh::question_item(sh::Split::Train, i, kSize, {"size", "relation"});
+            QVERIFY2(size.kind == "size" || size.kind == "relation", size.question.c_str());
+            QVERIFY(size.kind != "size" || size.difficulty > sh::kMinDifficulty);  // sizes vary from level 1
+        }
+        QCOMPARE(static_cast<int>(relation_levels.size()), sh::kMaxDifficulty - sh::kMinDifficulty + 1);
+        QVERIFY(sh::question_item(sh::Split::Train, 0, kSize, {"size"}).difficulty > sh::kMinDifficulty);
+        QCOMPARE(sh::question_item(sh::Split::Test, 5, kSize, {}).question, sh::question_item(sh::Split::Test, 5, kSize).question);
+        QVERIFY(mue::test::error_of([] { (void)sh::question_item(sh::Split::Train, 0, kSize, {"side"}); })
+                    .find("unknown question kind 'side'") != std::string::npos);
     }
 
     void vocabularyCoversEveryWord() {

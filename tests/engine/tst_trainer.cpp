@@ -16,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <numeric>
+#include <set>
 
 namespace fs = std::filesystem;
 
@@ -320,6 +321,20 @@ private Q_SLOTS:
         QCOMPARE(tasks[mue::Task::Caption], 10);
         QVERIFY(mue::test::error_of([] { (void)mue::shapes_example_source(kSize, mue::ShapesMix{0.8, 0.3}); })
                     .find("question share") != std::string::npos);
+
+        mue::ShapesMix relations = with_questions;
+        relations.question_kinds = {"relation"};
+        const auto asked = mue::shapes_example_source(kSize, relations);
+        const std::set<std::string> sides{"left", "right", "above", "below"};
+        for (std::uint64_t i = 0; i < 40; ++i) {
+            const auto ex = asked(i);
+            QCOMPARE(ex.task, mixed(i).task);
+            if (ex.task == mue::Task::Prompt) QVERIFY2(sides.count(ex.target) == 1, ex.text.c_str());
+            if (ex.task != mue::Task::Prompt) QCOMPARE(ex.text, mixed(i).text);
+        }
+        relations.question_kinds = {"relation", "where"};
+        QVERIFY(mue::test::error_of([&] { (void)mue::shapes_example_source(kSize, relations); })
+                    .find("unknown question kind 'where'") != std::string::npos);
     }
 
     // Contrast pairs: entailment examples 2m and 2m+1 show one scene with two labels.

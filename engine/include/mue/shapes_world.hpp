@@ -156,14 +156,17 @@ struct CaptionItem {
 // A training aid beyond the two benchmark tasks: a question about one scene whose answer is one
 // word read off the image once the question's referent is found ("what colour is the cross?" ->
 // "green"). Kinds: "colour" and "size" of the one object a description names, "shape" of the one
-// object of a colour (with a size where needed), and "count" of the visible objects of a colour or
-// shape in scenes without a cover. Every referent is unique among all the scene's objects, hidden
+// object of a colour (with a size where needed), "count" of the visible objects of a colour or
+// shape in scenes without a cover, and "relation": on which side of one object another lies ("is the
+// red circle left or right of the square?" -> "left"), asked only along an axis where their centres
+// differ by more than kRelationMargin. Every referent is unique among all the scene's objects, hidden
 // ones included, and never hidden itself, so every answer is decidable from the image.
+inline constexpr std::array<std::string_view, 5> kQuestionKinds{"colour", "shape", "size", "count", "relation"};
 struct QuestionItem {
     Scene scene;
     std::string question;  // e.g. "what colour is the large cross?"
-    std::string answer;    // one word: a colour, shape, size or number word
-    std::string kind;      // "colour", "shape", "size" or "count"
+    std::string answer;    // one word: a colour, shape, size or number word, or left / right / above / below
+    std::string kind;      // one of kQuestionKinds
     int difficulty = 0;
     std::uint64_t id = 0;
 };
@@ -173,7 +176,10 @@ struct QuestionItem {
 // bad image size.
 [[nodiscard]] EntailmentItem entailment_item(Split split, std::uint64_t index, int image_size);
 [[nodiscard]] CaptionItem caption_item(Split split, std::uint64_t index, int image_size);
-[[nodiscard]] QuestionItem question_item(Split split, std::uint64_t index, int image_size);
+// A question's kind is drawn evenly among the kinds the scene can be asked about, then a question of
+// that kind; `kinds` (none: all) restricts both. Throws InputError for a name not in kQuestionKinds.
+[[nodiscard]] QuestionItem question_item(Split split, std::uint64_t index, int image_size,
+                                         const std::vector<std::string>& kinds = {});
 // A training aid: another hypothesis of the same kind about the same scene, with another label
 // (either other label equally often where the scene allows both), so that a training pair differs
 // only in its text. Nothing when 400 random hypotheses found no other well-posed label.

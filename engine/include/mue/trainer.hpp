@@ -110,6 +110,8 @@ struct ShapesMix {
     // Questions (shapes::QuestionItem, trained as free prompts): a training aid beyond the paper's
     // recipe. They take this share of every batch; the rest is captions.
     double question_share = 0.0;
+    // The question kinds drawn (names from shapes::kQuestionKinds); none: all.
+    std::vector<std::string> question_kinds{};
     // Item numbering starts here, so a continued run can draw items the first run never saw.
     std::uint64_t first_item = 0;
     // Over the first this-many examples the highest difficulty allowed rises in equal stages from
