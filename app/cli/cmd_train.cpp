@@ -280,8 +280,7 @@ int cmd_train(const ParsedArgs& args) {
     if (const auto kinds = args.value("question-kinds")) {
         std::istringstream list(*kinds);
         for (std::string kind; std::getline(list, kind, ',');) {
-            if (std::find(mue::shapes::kQuestionKinds.begin(), mue::shapes::kQuestionKinds.end(), kind) ==
-                mue::shapes::kQuestionKinds.end()) {
+            if (!mue::shapes::is_question_kind(kind)) {
                 throw UsageError("mue train: --question-kinds: unknown kind '" + kind +
                                  "' (colour, shape, size, count or relation)");
             }

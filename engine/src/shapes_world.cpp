@@ -927,15 +927,15 @@ struct Question {
         }
         return std::nullopt;
     };
-    for (const Object& a : scene.objects) {
-        const auto a_ref = a.occluded ? std::nullopt : unique_ref(a);
-        if (!a_ref) continue;
-        for (const Object& b : scene.objects) {
-            if (&a == &b || b.occluded) continue;
-            const auto b_ref = unique_ref(b);
-            if (!b_ref) continue;
-            const std::string subject = "is the " + noun_phrase(*a_ref, /*plural=*/false);
-            const std::string object = " the " + noun_phrase(*b_ref, /*plural=*/false) + "?";
+    std::vector<std::optional<Ref>> refs;
+    for (const Object& o : scene.objects) refs.push_back(o.occluded ? std::nullopt : unique_ref(o));
+    for (std::size_t i = 0; i < scene.objects.size(); ++i) {
+        for (std::size_t j = 0; j < scene.objects.size(); ++j) {
+            if (i == j || !refs[i] || !refs[j]) continue;
+            const Object& a = scene.objects[i];
+            const Object& b = scene.objects[j];
+            const std::string subject = "is the " + noun_phrase(*refs[i], /*plural=*/false);
+            const std::string object = " the " + noun_phrase(*refs[j], /*plural=*/false) + "?";
             const auto side = [&](Relation one, Relation other) -> std::optional<Relation> {
                 if (relation_holds(a, b, one, scene.width)) return one;
                 if (relation_holds(a, b, other, scene.width)) return other;
@@ -972,11 +972,9 @@ QuestionItem question_item(Split split, std::uint64_t index, int image_size, con
     constexpr int kSceneAttempts = 64;
     check_image_size(image_size);
     for (const auto& kind : kinds) {
-        if (std::find(kQuestionKinds.begin(), kQuestionKinds.end(), kind) == kQuestionKinds.end()) {
-            throw InputError("shapes world: unknown question kind '" + kind + "'");
-        }
+        if (!is_question_kind(kind)) throw InputError("shapes world: unknown question kind '" + kind + "'");
     }
-    const auto wanted = [&kinds](const std::string& kind) {
+    const auto wanted = [&kinds](std::string_view kind) {
         return kinds.empty() || std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
     };
     QuestionItem item;
@@ -987,7 +985,7 @@ QuestionItem question_item(Split split, std::uint64_t index, int image_size, con
     std::vector<int> levels;
     for (int d = kMinDifficulty; d <= kMaxDifficulty; ++d) {
         const bool askable = std::any_of(kQuestionKinds.begin(), kQuestionKinds.end(), [&](std::string_view kind) {
-            return wanted(std::string(kind)) && (kind != "size" || sizes_vary(level_of(d)));
+            return wanted(kind) && (kind != "size" || sizes_vary(level_of(d)));
         });
         if (askable) levels.push_back(d);
     }

@@ -378,9 +378,7 @@ ExampleSource shapes_example_source(int image_size, const ShapesMix& mix) {
                          std::to_string(mix.question_share) + ")");
     }
     for (const auto& kind : mix.question_kinds) {
-        if (std::find(shapes::kQuestionKinds.begin(), shapes::kQuestionKinds.end(), kind) == shapes::kQuestionKinds.end()) {
-            throw InputError("unknown question kind '" + kind + "'");
-        }
+        if (!shapes::is_question_kind(kind)) throw InputError("unknown question kind '" + kind + "'");
     }
     // Questions take this share of the slots entailment leaves.
     const double questions_per_slot = mix.question_share > 0 ? mix.question_share / (1.0 - mix.entailment_share) : 0.0;

@@ -6,6 +6,7 @@
 
 #include "mue/image.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -162,6 +163,9 @@ struct CaptionItem {
 // differ by more than kRelationMargin. Every referent is unique among all the scene's objects, hidden
 // ones included, and never hidden itself, so every answer is decidable from the image.
 inline constexpr std::array<std::string_view, 5> kQuestionKinds{"colour", "shape", "size", "count", "relation"};
+[[nodiscard]] inline bool is_question_kind(std::string_view kind) {
+    return std::find(kQuestionKinds.begin(), kQuestionKinds.end(), kind) != kQuestionKinds.end();
+}
 struct QuestionItem {
     Scene scene;
     std::string question;  // e.g. "what colour is the large cross?"
